@@ -1,0 +1,221 @@
+"""Helpers every parser shares: field values, suppressions, diagnostics, ids.
+
+The parsers differ in how they find objectives and key results; what a value means once found
+(a number, a confidence, a level, an "ignore" entry) is decided here, once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from coach.model import Document, Finding, InputError, KeyResult, Level, Objective, Severity, Span, Suppression
+
+# Diagnostics the parsers can emit. The engine fills in each code's catalogue severity and passage.
+UNKNOWN_FIELD = ("DOC001", "unknown-field")
+UNKNOWN_LEVEL = ("DOC005", "unknown-level")
+INVALID_SUPPRESSION = ("DOC006", "invalid-suppression")
+INVALID_CONFIDENCE = ("KR016", "invalid-confidence")
+
+NO_OBJECTIVES = "no objectives found"
+
+
+def compact(name: str) -> str:
+    """A field or column name reduced to lowercase letters and digits: "Key-Results" -> "keyresults"."""
+    return re.sub(r"[\W_]+", "", name.lower())
+
+
+def diagnostic(kind: tuple[str, str], message: str, span: Span) -> Finding:
+    code, name = kind
+    return Finding(code=code, name=name, severity=Severity.WARNING, message=message, span=span)
+
+
+def unknown_field(what: str, name: str, span: Span) -> Finding:
+    return diagnostic(UNKNOWN_FIELD, f"unknown {what} '{name}' (ignored)", span)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Values
+
+_PLAIN_NUMBER = re.compile(
+    r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+(?:[eE][+-]?\d+)?"
+)
+
+
+def parse_number(value: object) -> float | str | None:
+    """A baseline/target/current value: a float when it is a plain number, else the text as written."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        number = float(value)
+        return number if math.isfinite(number) else str(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    if _PLAIN_NUMBER.fullmatch(text):
+        number = float(text.replace(",", ""))
+        if math.isfinite(number):
+            return number
+    return text
+
+
+_CONFIDENCE = re.compile(r"([+-]?\d+(?:\.\d+)?|[+-]?\.\d+)\s*(%|/\s*10|/\s*100|out of 10)?")
+CONFIDENCE_HELP = "use 0–1, a percentage like 70%, or 1–10"
+
+
+def parse_confidence(value: object) -> tuple[float | None, str | None]:
+    """Normalise a confidence to 0–1. Returns (value, problem); problem is a message when unusable."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None, f"confidence must be a number ({CONFIDENCE_HELP})"
+    scale = ""
+    if isinstance(value, str):
+        match = _CONFIDENCE.fullmatch(value.strip().lower())
+        if match is None:
+            return None, f"confidence '{value.strip()}' is not a number ({CONFIDENCE_HELP})"
+        number = float(match.group(1))
+        scale = re.sub(r"\s+", "", match.group(2) or "")
+    else:
+        number = float(value)
+    if not math.isfinite(number) or number < 0:
+        return None, f"confidence {value} is out of range ({CONFIDENCE_HELP})"
+    if scale == "%" or scale == "/100":
+        result = number / 100
+    elif scale in ("/10", "outof10"):
+        result = number / 10
+    elif number <= 1:
+        result = number
+    elif number <= 10:
+        result = number / 10
+    elif number <= 100:
+        result = number / 100
+    else:
+        result = -1.0
+    if not 0 <= result <= 1:
+        return None, f"confidence {value} is out of range ({CONFIDENCE_HELP})"
+    return round(result, 6), None
+
+
+def parse_level(value: object, span: Span, diagnostics: list[Finding]) -> Level | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    level = Level.parse(text)
+    if level is None:
+        names = ", ".join(item.value for item in Level)
+        diagnostics.append(diagnostic(UNKNOWN_LEVEL, f"unknown level '{text}' (use one of: {names})", span))
+    return level
+
+
+def clean_text(value: str) -> str:
+    """Collapse runs of whitespace (line breaks in a cell or a folded scalar) into single spaces."""
+    return " ".join(value.split())
+
+
+def split_list(text: str) -> list[str]:
+    """Initiatives written in one cell: "Retry soft declines; Add Apple Pay" (also newlines, |, •)."""
+    return [part.strip() for part in re.split(r"[;\n|•]", text) if part.strip()]
+
+
+def split_references(text: str) -> list[str]:
+    """Parent references: "co-2, co-3" are two ids; "Grow revenue, profitably" is one objective's text."""
+    parts = [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
+    out: list[str] = []
+    for part in parts:
+        pieces = [piece.strip() for piece in part.split(",")]
+        if len(pieces) > 1 and all(piece and not re.search(r"\s", piece) for piece in pieces):
+            out.extend(pieces)
+        else:
+            out.append(part)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Suppressions: "KR003, KR004: reason", "KR004 -- reason", "KR004 — reason", "KR004 reason"
+
+_CODE = re.compile(r"[A-Za-z]{2,6}\d{3,4}")
+_CODE_SEPARATOR = re.compile(r"\s*[,\s]\s*")
+_REASON_SEPARATOR = re.compile(r"\s*(?::|--+|—|–|-(?=\s)|=>|\bbecause\b)\s*", re.IGNORECASE)
+
+
+def parse_suppression_text(text: str) -> tuple[list[str], str] | None:
+    """Split "KR003, KR004: reason" into (["KR003", "KR004"], "reason"); None when no code leads."""
+    rest = text.strip()
+    codes: list[str] = []
+    while True:
+        match = _CODE.match(rest)
+        if match is None or (match.end() < len(rest) and (rest[match.end()].isalnum() or rest[match.end()] == "_")):
+            break
+        codes.append(match.group(0).upper())
+        rest = rest[match.end() :]
+        sep = _CODE_SEPARATOR.match(rest)
+        if sep is None or not _CODE.match(rest[sep.end() :]):
+            break
+        rest = rest[sep.end() :]
+    if not codes:
+        return None
+    rest = rest.strip()
+    sep = _REASON_SEPARATOR.match(rest)
+    if sep is not None:
+        rest = rest[sep.end() :]
+    return codes, clean_text(rest.strip().strip("\"'"))
+
+
+def suppressions_from_text(
+    text: str, span: Span, diagnostics: list[Finding]
+) -> list[Suppression]:
+    parsed = parse_suppression_text(text)
+    if parsed is None:
+        message = f"cannot read the suppression '{clean_text(text)[:80]}' (expected 'CODE: reason', e.g. 'KR004: ...')"
+        diagnostics.append(diagnostic(INVALID_SUPPRESSION, message, span))
+        return []
+    codes, reason = parsed
+    return [Suppression(code=code, reason=reason, span=span) for code in codes]
+
+
+def suppressions_from_parts(
+    codes: str, reason: str, span: Span, diagnostics: list[Finding]
+) -> list[Suppression]:
+    """A suppression given as separate code and reason fields (code may list several)."""
+    found = [code.upper() for code in _CODE.findall(codes)]
+    if not found:
+        diagnostics.append(diagnostic(INVALID_SUPPRESSION, f"'{codes}' is not a rule code (e.g. KR004)", span))
+    return [Suppression(code=code, reason=clean_text(reason), span=span) for code in found]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Finishing a document
+
+
+def finish(doc: Document, no_objectives_message: str = NO_OBJECTIVES) -> Document:
+    """Give ids to the elements that have none ("O2", "O2.KR1") and refuse a document with no objectives."""
+    if not doc.objectives:
+        raise InputError(doc.path, no_objectives_message)
+    for number, objective in enumerate(doc.objectives, start=1):
+        if not objective.id:
+            objective.id = f"O{number}"
+        for kr_number, kr in enumerate(objective.key_results, start=1):
+            if not kr.id:
+                kr.id = f"{objective.id}.KR{kr_number}"
+    return doc
+
+
+def new_objective(text: str, span: Span) -> Objective:
+    return Objective(id="", text=text, span=span)
+
+
+def new_key_result(text: str, span: Span) -> KeyResult:
+    return KeyResult(id="", text=text, span=span)
+
+
+def require_text(text: str | None, what: str, file: str, line: int, col: int | None = None) -> str:
+    """The text of an objective or key result, or an InputError when it is missing or blank."""
+    cleaned = clean_text(text or "")
+    if not cleaned:
+        raise InputError(file, f"{what} has no text", line=line, col=col)
+    return cleaned

@@ -1,0 +1,109 @@
+"""JSON drafts: the same schema as YAML (structured.py), with each value's line and column.
+
+json.loads() checks the file first, so its own messages and line/column report malformed input; a small
+position-keeping reader then walks the (now known valid) text to build the Node tree.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from json.decoder import scanstring
+from json.scanner import NUMBER_RE
+
+from coach.model import Document, InputError
+from coach.parse import structured
+from coach.parse.tree import MAX_DEPTH, Node
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+_LITERALS = (("true", True), ("false", False), ("null", None), ("NaN", float("nan")),
+             ("Infinity", float("inf")), ("-Infinity", float("-inf")))
+
+
+def parse(text: str, name: str) -> Document:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(name, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+    except RecursionError:
+        raise InputError(name, "invalid JSON: nested too deeply") from None
+    except ValueError as error:  # e.g. an integer longer than Python's 4300-digit limit
+        raise InputError(name, f"invalid JSON: {error}") from None
+    try:
+        root = _Reader(text, name).document()
+    except (IndexError, ValueError) as error:  # json.loads accepted it, so this is our bug: say so plainly
+        raise InputError(name, f"cannot read this JSON ({error})") from None
+    return structured.build(root, name, "json")
+
+
+class _Reader:
+    def __init__(self, text: str, name: str) -> None:
+        self.text = text
+        self.name = name
+        self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def document(self) -> Node:
+        node, _ = self.value(self.skip(0), 0)
+        return node
+
+    def skip(self, index: int) -> int:
+        match = _SPACE.match(self.text, index)
+        return match.end() if match else index
+
+    def where(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, index)
+        return line, index - self.line_starts[line - 1] + 1
+
+    def value(self, index: int, depth: int) -> tuple[Node, int]:
+        text = self.text
+        line, col = self.where(index)
+        char = text[index]
+        if char == '"':
+            string, end = scanstring(text, index + 1)
+            return Node.scalar(string, string, line, col, quoted=True), end
+        if char in "{[":
+            if depth >= MAX_DEPTH:
+                raise InputError(self.name, f"nested too deeply (more than {MAX_DEPTH} levels)", line, col)
+            if char == "{":
+                return self.mapping(index, line, col, depth)
+            return self.sequence(index, line, col, depth)
+        match = NUMBER_RE.match(text, index)
+        if match is not None:
+            integer, fraction, exponent = match.groups()
+            raw = match.group(0)
+            number: int | float = float(raw) if fraction or exponent else int(integer)
+            return Node.scalar(number, raw, line, col), match.end()
+        for literal, literal_value in _LITERALS:
+            if text.startswith(literal, index):
+                return Node.scalar(literal_value, literal, line, col), index + len(literal)
+        raise ValueError(f"unexpected {char!r} at line {line} column {col}")
+
+    def mapping(self, index: int, line: int, col: int, depth: int) -> tuple[Node, int]:
+        node = Node("map", line, col)
+        index = self.skip(index + 1)
+        if self.text[index] == "}":
+            return node, index + 1
+        while True:
+            key_line, key_col = self.where(index)
+            key, index = scanstring(self.text, index + 1)
+            index = self.skip(self.skip(index) + 1)  # past the colon
+            value, index = self.value(index, depth + 1)
+            node.pairs.append((Node.scalar(key, key, key_line, key_col, quoted=True), value))
+            index = self.skip(index)
+            if self.text[index] == "}":
+                return node, index + 1
+            index = self.skip(index + 1)  # past the comma
+
+    def sequence(self, index: int, line: int, col: int, depth: int) -> tuple[Node, int]:
+        node = Node("seq", line, col)
+        index = self.skip(index + 1)
+        if self.text[index] == "]":
+            return node, index + 1
+        while True:
+            value, index = self.value(index, depth + 1)
+            node.items.append(value)
+            index = self.skip(index)
+            if self.text[index] == "]":
+                return node, index + 1
+            index = self.skip(index + 1)

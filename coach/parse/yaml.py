@@ -1,0 +1,172 @@
+"""YAML drafts: composed from the parser's event stream into a positioned tree, then read by structured.py.
+
+We compose from events ourselves rather than call yaml.compose(): libyaml's composer recurses in C and
+crashes the interpreter on deeply nested input, while its event parser does not recurse. Composing here
+also lets us refuse recursive aliases and alias bombs, and keep each value's line and column.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from coach.model import Document, InputError
+from coach.parse import structured
+from coach.parse.tree import MAX_DEPTH, MAX_NODES, Node
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+_CONSTRUCT = {
+    _TAG + "int": _CONSTRUCTOR.construct_yaml_int,
+    _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
+    _TAG + "bool": _CONSTRUCTOR.construct_yaml_bool,
+    _TAG + "null": _CONSTRUCTOR.construct_yaml_null,
+}
+
+
+def parse(text: str, name: str) -> Document:
+    return structured.build(compose(text, name), name, "yaml")
+
+
+def compose(text: str, name: str) -> Node | None:
+    """The single document in `text` as a Node tree (None when the stream holds no document)."""
+    try:
+        return _Composer(text, name).run()
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(name, error) from None
+    except yaml.YAMLError as error:
+        raise InputError(name, "invalid YAML: " + " ".join(str(error).split())) from None
+
+
+def _yaml_error(name: str, error: yaml.MarkedYAMLError) -> InputError:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or "cannot be read"
+    message = f"invalid YAML: {problem}"
+    if error.context:
+        message += f" ({error.context})"
+    message = " ".join(message.split())
+    if mark is None:
+        return InputError(name, message)
+    return InputError(name, message, line=mark.line + 1, col=mark.column + 1)
+
+
+class _Composer:
+    def __init__(self, text: str, name: str) -> None:
+        self.text = text
+        self.name = name
+        self.lines: list[str] | None = None
+        self.stack: list[tuple[Node, str | None]] = []  # open containers and their anchors
+        self.keys: list[Node | None] = []  # per open container: a mapping's key waiting for its value
+        self.anchors: dict[str, Node] = {}
+        self.root: Node | None = None
+        self.total = 0
+
+    def run(self) -> Node | None:
+        documents = 0
+        for event in yaml.parse(self.text, Loader=_LOADER):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    line = event.start_mark.line + 1
+                    raise InputError(
+                        self.name, "holds more than one YAML document ('---'); put all objectives in one", line
+                    )
+            elif isinstance(event, yaml.ScalarEvent):
+                self._add(self._scalar(event), event.anchor)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                node = Node(kind, event.start_mark.line + 1, event.start_mark.column + 1)
+                self._attach(node)
+                if len(self.stack) >= MAX_DEPTH:
+                    raise InputError(self.name, f"nested too deeply (more than {MAX_DEPTH} levels)", node.line)
+                self.stack.append((node, event.anchor))
+                self.keys.append(None)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                node, anchor = self.stack.pop()
+                self.keys.pop()
+                if node.kind == "map":
+                    _merge_keys(node)
+                children = node.items if node.kind == "seq" else [n for pair in node.pairs for n in pair]
+                node.size = 1 + sum(child.size for child in children)
+                if anchor:
+                    self.anchors[anchor] = node
+            elif isinstance(event, yaml.AliasEvent):
+                target = self.anchors.get(event.anchor)
+                if target is None:
+                    line = event.start_mark.line + 1
+                    raise InputError(self.name, f"invalid YAML: unknown alias '*{event.anchor}'", line)
+                self._attach(target, counted=target.size)
+        return self.root
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Node:
+        if event.tag and event.tag != "!":
+            tag = event.tag
+        else:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        value: object = event.value
+        construct = _CONSTRUCT.get(tag)
+        if construct is not None:
+            try:
+                value = construct(yaml.ScalarNode(tag, event.value))
+            except (ValueError, yaml.YAMLError):
+                value = event.value
+        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        if event.style in ("|", ">"):
+            line, col = self._block_start(line)
+        return Node.scalar(value, event.value, line, col, quoted=event.style in ("'", '"'))
+
+    def _block_start(self, line: int) -> tuple[int, int]:
+        """A block scalar (| or >) starts on the line after its indicator."""
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        for number in range(line, len(self.lines)):
+            content = self.lines[number]
+            if content.strip():
+                return number + 1, len(content) - len(content.lstrip()) + 1
+        return line, 1
+
+    def _add(self, node: Node, anchor: str | None) -> None:
+        self._attach(node)
+        if anchor:
+            self.anchors[anchor] = node
+
+    def _attach(self, node: Node, counted: int = 1) -> None:
+        self.total += counted
+        if self.total > MAX_NODES:
+            raise InputError(self.name, "too large once its aliases are expanded", node.line)
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1][0]
+        if parent.kind == "seq":
+            parent.items.append(node)
+            return
+        key = self.keys[-1]
+        if key is None:
+            self.keys[-1] = node
+        else:
+            parent.pairs.append((key, node))
+            self.keys[-1] = None
+
+
+def _merge_keys(node: Node) -> None:
+    """Apply YAML merge keys (`<<: *defaults`): merged pairs never override the mapping's own."""
+    if not any(_is_merge(key) for key, _ in node.pairs):
+        return
+    own = [(key, value) for key, value in node.pairs if not _is_merge(key)]
+    seen = {key.text() for key, _ in own}
+    for key, value in node.pairs:
+        if not _is_merge(key):
+            continue
+        sources = value.items if value.kind == "seq" else [value]
+        for source in sources:
+            for merged_key, merged_value in source.pairs:
+                if merged_key.text() not in seen:
+                    own.append((merged_key, merged_value))
+                    seen.add(merged_key.text())
+    node.pairs = own
+
+
+def _is_merge(key: Node) -> bool:
+    return key.kind == "scalar" and key.raw == "<<" and not key.quoted
