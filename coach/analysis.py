@@ -60,7 +60,7 @@ _NAME_BEFORE = frozenset({
     "version", "v", "release", "python", "node", "java", "ios", "android", "http", "rails", "django", "react",
     "vue", "angular", "php", "go", "rust", "windows", "macos", "ubuntu", "level", "tier", "phase", "stage",
     "step", "round", "wave", "sprint", "week", "day", "q", "quarter", "chapter", "section", "part", "point",
-    "points", "top", "no", "number", "priority", "sev", "severity", "gen", "generation", "season", "cohort",
+    "points", "no", "number", "priority", "sev", "severity", "gen", "generation", "season", "cohort",
     "batch", "milestone", "epic", "issue", "ticket", "pr", "item", "items", "objective", "kr", "okr", "o",
     "web", "block", "room", "floor", "building", "route", "grade", "year", "fy", "h", "ecmascript", "es",
     "ipv", "mp", "s", "u", "page", "appendix", "figure", "table", "rule", "article", "clause", "iso", "nist",
@@ -112,6 +112,8 @@ def quantities(text: str, lowered: str) -> list[Quantity]:
                 continue
         if text[num_end : num_end + 1] == "." and text[num_end + 1 : num_end + 2].isdigit():
             continue  # 1.2.3 — a version
+        if text[num_end : num_end + 2] == "/7" and q["num"] == "24":
+            continue  # 24/7 — always, not a quantity
         raw = q["num"].replace(",", "")
         try:
             value = float(raw)
@@ -191,7 +193,7 @@ _MULTIPLE = re.compile(
     r"order\s+of\s+magnitude)\b"
 )
 _NUMTOK = (r"[<>~]?\s?[+\-]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|million|thousand)?\s?"
-           r"(?:%|x|ms|s|secs?|seconds|mins?|minutes|h|hrs?|hours|days|weeks|pts|points|stars|/\d+)?"
+           r"(?:%|(?:x|ms|s|secs?|seconds|mins?|minutes|h|hrs?|hours|days|weeks|pts|points|stars)(?![a-z])|/\d+)?"
            r"(?:\s?(?:[a-z]{1,3}/[a-z]{1,3}|/\s?[a-z]+))?")
 _FROM_TO = re.compile(
     r"\bfrom\s+(?:about\s+|around\s+|approx(?:imately|\.)?\s+|~\s?|roughly\s+|an?\s+(?:baseline|average)\s+of\s+|"
@@ -232,7 +234,7 @@ _CLAUSE = re.compile(
     r"through|via|by\s+(?=[a-z]+ing\b)|for\s+(?=[a-z]+ing\b)|while|and\s+(?=(?:we|they|it)\s)|"
     r"with\s+(?=\d)|e\.g\.|i\.e\.|including|such\s+as))\s+|\s*\(",
 )
-_WORD = re.compile(r"[^\W_][\w'\-/&+.]*[^\W_]%?|[^\W_]")
+_WORD = re.compile(r"[^\W_](?:[\w'\-/&+.]*[^\W_])?%?")
 _DATE_LEAD = re.compile(
     r"^(?:by|before|until|in|during|throughout|within|at|for|over|from|after|starting|end\s+of)\s+"
     r"(?:the\s+)?(?:end\s+of\s+)?(?:[^,]{0,40}),\s*",
@@ -250,6 +252,8 @@ _UPPER_BOUND = re.compile(r"\b(?:under|below|less\s+than|fewer\s+than|at\s+most|
 _LOWER_BOUND = re.compile(r"\b(?:over|above|more\s+than|greater\s+than|at\s+least|min(?:imum)?(?:\s+of)?|"
                           r"higher\s+than|exceed(?:s|ing)?|beyond|surpass(?:es|ing)?)\s*$|[>≥]\s*$")
 _COMPOUND_SPLIT = re.compile(r"\s+(?:and|&|as\s+well\s+as|plus|while)\s+|;\s*|,\s+(?:and\s+)?(?=[a-z]+\s)")
+_COUNTING = frozenset({"active", "paying", "new", "returning", "retained", "weekly", "monthly", "daily", "repeat",
+                       "engaged", "registered", "unique", "recurring", "activated", "qualified", "satisfied"})
 _STOP = frozenset({"the", "a", "an", "our", "their", "its", "of", "for", "in", "on", "at", "with", "by", "to",
                    "from", "and", "or", "we", "is", "are", "be", "all", "new", "more", "total", "overall", "this",
                    "that", "these", "those", "per", "across", "among", "each", "every", "than", "least"})
@@ -392,6 +396,9 @@ def _metric(words: list[str]) -> str | None:
                     or word in lx.MAINTAIN_VERBS or word in _STOP:
                 continue
             started = True
+        if phrase and (word in lx.BEHAVIOUR_WORDS or word in lx.OUTCOME_VERBS) and word not in lx.METRIC_NOUNS \
+                and word not in _COUNTING:
+            break  # "customers love ...": the verb ends the measured thing
         if word[0].isdigit() or word in {"from", "to", "by", "under", "below", "above", "over", "at", "within",
                                          "than", "is", "are", "has", "have", "was", "were", "for", "in", "so",
                                          "while", "without", "vs", "compared", "towards", "toward", "of"}:
@@ -405,8 +412,11 @@ def _metric(words: list[str]) -> str | None:
             break
     while phrase and phrase[-1] in _STOP:
         phrase.pop()
-    if not phrase or not any(w in lx.METRIC_NOUNS or _base(w) in lx.METRIC_NOUNS or w.endswith("rate")
-                             for w in phrase):
+    counted_people = any(w in lx.PEOPLE_NOUNS and i > 0 and phrase[i - 1] in _COUNTING
+                         for i, w in enumerate(phrase))
+    if not phrase or not (counted_people or any(
+            (w in lx.METRIC_NOUNS or _base(w) in lx.METRIC_NOUNS or w.endswith("rate")) and w not in lx.PEOPLE_NOUNS
+            for w in phrase)):
         return None
     return " ".join(phrase)
 
@@ -514,9 +524,9 @@ def _verb_led(words: list[str], has_target: bool, placeholders: bool = False) ->
     obj = _object_words(words)
     stem = _base(verb)
     metric = _has_metric_noun(obj)
-    chunk = _chunk(obj)
+    chunk = [w for w in _chunk(words[1:8]) if w not in {"the", "a", "an", "our", "their", "its", "this", "that"}]
     deliverable = bool(chunk) and chunk[-1] in lx.DELIVERABLE_NOUNS
-    counted = _count_noun(words)
+    counted = _count_noun(words) if has_target else ""
     if cls == "maintain":
         if counted in {"output", "thing"}:
             return "output_count"  # "hold 25 clinics"
@@ -531,7 +541,8 @@ def _verb_led(words: list[str], has_target: bool, placeholders: bool = False) ->
     if cls == "reach":
         if counted == "output":
             return "output_count"
-        if has_target or metric or (obj and obj[0] in _COMPARATIVES) or placeholders:
+        head_metric = bool(chunk) and (chunk[-1] in lx.METRIC_NOUNS or chunk[-1] in _METRIC_HEADS)
+        if has_target or head_metric or (obj and obj[0] in _COMPARATIVES) or placeholders:
             return "outcome"
         if verb in {"deliver", "delivers", "delivered", "finish", "finishing", "collect", "collected",
                     "bring", "close", "closed", "land", "landed", "book", "booked", "have", "has"}:
@@ -639,7 +650,7 @@ def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, t
     if not predicate:
         # a noun phrase: a count of outputs, a metric, a measured level, or a deliverable
         if subject and _is_count(subject[0]):
-            rest = [w for w in subject[1:5] if w not in _STOP and w not in {"more", "new"}]
+            rest = _chunk([w for w in subject[1:6] if w not in {"more", "new", "the", "a", "an", "our"}])
             if any(w in lx.PEOPLE_NOUNS for w in rest):
                 return "outcome"
             return "outcome" if _has_metric_noun(rest) else "output_count"
@@ -660,6 +671,8 @@ def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, t
     rest = predicate[1:]
     if first in {"lets", "allows", "enables", "supports"}:
         return "capability"
+    if first in {"feel", "feels", "look", "looks", "seem", "seems", "sound", "sounds"}:
+        return "outcome"  # "our docs feel delightful": how people perceive it
     if first in {"can", "could"} or ("able" in rest[:2] and first in {"is", "are", "be", "been"}):
         following = next((w for w in rest if w not in {"now", "easily", "quickly", "able", "to", "be"}), "")
         if people and (following in lx.KNOWLEDGE_VERBS or "without" in rest):

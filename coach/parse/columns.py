@@ -13,8 +13,18 @@ from coach.parse.common import compact
 
 _SYNONYMS = {
     "objective": ("objective", "objective title", "objective name", "objectives", "goal", "goal title", "o"),
-    "key_result": ("key result", "key results", "kr", "krs", "key result title", "key result name", "kr title",
-                   "kr name", "result", "measure"),
+    "key_result": (
+        "key result",
+        "key results",
+        "kr",
+        "krs",
+        "key result title",
+        "key result name",
+        "kr title",
+        "kr name",
+        "result",
+        "measure",
+    ),
     "team": ("team", "team name", "department", "group", "squad"),
     "level": ("level", "goal level", "objective level", "type"),
     "owner": ("owner", "assignee", "kr owner", "key result owner", "responsible", "lead", "dri"),

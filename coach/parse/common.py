@@ -9,7 +9,17 @@ from __future__ import annotations
 import math
 import re
 
-from coach.model import Document, Finding, InputError, KeyResult, Level, Objective, Severity, Span, Suppression
+from coach.model import (
+    Document,
+    Finding,
+    InputError,
+    KeyResult,
+    Level,
+    Objective,
+    Severity,
+    Span,
+    Suppression,
+)
 
 # Diagnostics the parsers can emit. The engine fills in each code's catalogue severity and passage.
 UNKNOWN_FIELD = ("DOC001", "unknown-field")
@@ -138,40 +148,39 @@ def split_references(text: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 # Suppressions: "KR003, KR004: reason", "KR004 -- reason", "KR004 — reason", "KR004 reason"
 
-_CODE = re.compile(r"[A-Za-z]{2,6}\d{3,4}")
-_CODE_SEPARATOR = re.compile(r"\s*[,\s]\s*")
+_CODE = re.compile(r"ALL\b|[A-Za-z]{1,6}\d{1,4}(?![\w-])", re.IGNORECASE)
+# After a space (not a comma) only a full code continues the list: "KR004 Q3 survey" is one code and a reason.
+_FULL_CODE = re.compile(r"ALL\b|[A-Za-z]{2,6}\d{3,4}(?![\w-])", re.IGNORECASE)
+_CODE_SEPARATOR = re.compile(r"\s*,\s*|\s+")
 _REASON_SEPARATOR = re.compile(r"\s*(?::|--+|—|–|-(?=\s)|=>|\bbecause\b)\s*", re.IGNORECASE)
 
 
 def parse_suppression_text(text: str) -> tuple[list[str], str] | None:
     """Split "KR003, KR004: reason" into (["KR003", "KR004"], "reason"); None when no code leads."""
     rest = text.strip()
-    codes: list[str] = []
-    while True:
-        match = _CODE.match(rest)
-        if match is None or (match.end() < len(rest) and (rest[match.end()].isalnum() or rest[match.end()] == "_")):
-            break
-        codes.append(match.group(0).upper())
-        rest = rest[match.end() :]
-        sep = _CODE_SEPARATOR.match(rest)
-        if sep is None or not _CODE.match(rest[sep.end() :]):
-            break
-        rest = rest[sep.end() :]
-    if not codes:
+    match = _CODE.match(rest)
+    if match is None:
         return None
+    codes = [match.group(0).upper()]
+    rest = rest[match.end() :]
+    while (separator := _CODE_SEPARATOR.match(rest)) is not None:
+        following = (_CODE if "," in separator.group(0) else _FULL_CODE).match(rest, separator.end())
+        if following is None:
+            break
+        codes.append(following.group(0).upper())
+        rest = rest[following.end() :]
     rest = rest.strip()
-    sep = _REASON_SEPARATOR.match(rest)
-    if sep is not None:
-        rest = rest[sep.end() :]
+    separator = _REASON_SEPARATOR.match(rest)
+    if separator is not None:
+        rest = rest[separator.end() :]
     return codes, clean_text(rest.strip().strip("\"'"))
 
 
-def suppressions_from_text(
-    text: str, span: Span, diagnostics: list[Finding]
-) -> list[Suppression]:
+def suppressions_from_text(text: str, span: Span, diagnostics: list[Finding]) -> list[Suppression]:
     parsed = parse_suppression_text(text)
     if parsed is None:
-        message = f"cannot read the suppression '{clean_text(text)[:80]}' (expected 'CODE: reason', e.g. 'KR004: ...')"
+        shown = clean_text(text)[:80]
+        message = f"cannot read the suppression '{shown}' (expected 'CODE: reason', e.g. 'KR004: ...')"
         diagnostics.append(diagnostic(INVALID_SUPPRESSION, message, span))
         return []
     codes, reason = parsed
@@ -184,7 +193,9 @@ def suppressions_from_parts(
     """A suppression given as separate code and reason fields (code may list several)."""
     found = [code.upper() for code in _CODE.findall(codes)]
     if not found:
-        diagnostics.append(diagnostic(INVALID_SUPPRESSION, f"'{codes}' is not a rule code (e.g. KR004)", span))
+        diagnostics.append(
+            diagnostic(INVALID_SUPPRESSION, f"'{codes}' is not a rule code (e.g. KR004)", span)
+        )
     return [Suppression(code=code, reason=clean_text(reason), span=span) for code in found]
 
 

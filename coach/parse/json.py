@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from json.scanner import NUMBER_RE
 
 from coach.model import Document, InputError
@@ -17,8 +17,14 @@ from coach.parse import structured
 from coach.parse.tree import MAX_DEPTH, Node
 
 _SPACE = re.compile(r"[ \t\n\r]*")
-_LITERALS = (("true", True), ("false", False), ("null", None), ("NaN", float("nan")),
-             ("Infinity", float("inf")), ("-Infinity", float("-inf")))
+_LITERALS = (
+    ("true", True),
+    ("false", False),
+    ("null", None),
+    ("NaN", float("nan")),
+    ("Infinity", float("inf")),
+    ("-Infinity", float("-inf")),
+)
 
 
 def parse(text: str, name: str) -> Document:

@@ -105,7 +105,9 @@ class RowReader:
             if not row.get("key_result") and not row.numbered_krs():
                 return None  # a row of notes, totals or other cells: nothing to read
             if self._last is None:
-                message = "key result has no objective (the objective cell is empty and no row above names one)"
+                message = (
+                    "key result has no objective (the objective cell is empty and no row above names one)"
+                )
                 raise InputError(self.name, message, row.line, row.span("objective").col)
             objective = self._last
             team = team or self._last_team

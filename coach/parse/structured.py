@@ -29,11 +29,26 @@ from coach.parse.common import (
 from coach.parse.tree import Node
 
 # alias (compacted) -> canonical field. A text field's aliases are listed in order of preference.
-_PARENTS = {"parent": "parents", "parents": "parents", "alignsto": "parents", "alignedto": "parents",
-            "supports": "parents"}
+_PARENTS = {
+    "parent": "parents",
+    "parents": "parents",
+    "alignsto": "parents",
+    "alignedto": "parents",
+    "supports": "parents",
+}
 _IGNORE = {"ignore": "ignore", "suppress": "ignore", "okrcoachignore": "ignore"}
-_COMMON = {"id": "id", "owner": "owner", "owners": "owner", "dri": "owner", "team": "team", "level": "level",
-           "initiatives": "initiatives", "projects": "initiatives", **_PARENTS, **_IGNORE}
+_COMMON = {
+    "id": "id",
+    "owner": "owner",
+    "owners": "owner",
+    "dri": "owner",
+    "team": "team",
+    "level": "level",
+    "initiatives": "initiatives",
+    "projects": "initiatives",
+    **_PARENTS,
+    **_IGNORE,
+}
 OBJECTIVE_TEXT = ("objective", "title", "text", "name", "statement")
 KR_TEXT = ("text", "kr", "keyresult", "title", "name", "description", "result", "statement")
 KR_LISTS = ("keyresults", "krs", "results")
@@ -46,23 +61,53 @@ _OBJECTIVE_FIELDS = {
 _KR_FIELDS = {
     **_COMMON,
     **{alias: "text" for alias in KR_TEXT},
-    **{alias: "baseline" for alias in ("baseline", "start", "startvalue", "startingvalue", "initialvalue", "from")},
+    **{
+        alias: "baseline"
+        for alias in ("baseline", "start", "startvalue", "startingvalue", "initialvalue", "from")
+    },
     **{alias: "target" for alias in ("target", "targetvalue", "goal", "goalvalue", "to")},
     **{alias: "current" for alias in ("current", "currentvalue", "actual", "progressvalue")},
     **{alias: "unit" for alias in ("unit", "units", "metricunit")},
     **{alias: "confidence" for alias in ("confidence", "confidencelevel")},
 }
 _DOC_FIELDS = {
-    **_PARENTS, **_IGNORE, "team": "team", "level": "level", "owner": "owner",
+    **_PARENTS,
+    **_IGNORE,
+    "team": "team",
+    "level": "level",
+    "owner": "owner",
     **{alias: "period" for alias in ("period", "cycle", "quarter")},
     **{alias: "objectives" for alias in ("objectives", "okrs")},
 }
 # Fields people keep beside their OKRs; stored in `extra` without a warning.
-_TOLERATED = frozenset({
-    "notes", "note", "comment", "comments", "status", "progress", "score", "tags", "due", "deadline", "link",
-    "links", "url", "metric", "source", "datasource", "period", "title", "name", "description", "version",
-    "schema", "updated", "lastupdated",
-})
+_TOLERATED = frozenset(
+    {
+        "notes",
+        "note",
+        "comment",
+        "comments",
+        "status",
+        "progress",
+        "score",
+        "tags",
+        "due",
+        "deadline",
+        "link",
+        "links",
+        "url",
+        "metric",
+        "source",
+        "datasource",
+        "period",
+        "title",
+        "name",
+        "description",
+        "version",
+        "schema",
+        "updated",
+        "lastupdated",
+    }
+)
 _PREFERENCE = {alias: rank for order in (OBJECTIVE_TEXT, KR_TEXT) for rank, alias in enumerate(order)}
 
 
@@ -82,6 +127,22 @@ class _Fields:
 
 def build(root: Node | None, name: str, fmt: str) -> Document:
     return _Reader(name, fmt).read(root)
+
+
+def read_front_matter(node: Node, doc: Document) -> None:
+    """Markdown front matter: the document-level fields (team, level, owner, period, parents, ignore).
+    Other keys (title, sidebar, ...) belong to the site generator and are left alone."""
+    if node.kind != "map":
+        raise InputError(
+            doc.path, "front matter must be a mapping (team: ..., period: ...)", node.line, node.col
+        )
+    reader = _Reader(doc.path, doc.format)
+    reader.doc = doc
+    reader.diagnostics = doc.diagnostics
+    known = [(key, value) for key, value in node.pairs if compact(key.text() or "") != "objectives"]
+    trimmed = Node("map", node.line, node.col)
+    trimmed.pairs = known
+    reader.document(trimmed, strict=False)
 
 
 class _Reader:
@@ -106,7 +167,7 @@ class _Reader:
         else:
             raise InputError(
                 self.name,
-                f"expected a mapping with an 'objectives:' list, or a list of objectives; got {root.type_name()}",
+                f"expected an 'objectives:' list or a list of objectives; got {root.type_name()}",
                 root.line,
                 root.col,
             )
@@ -114,8 +175,8 @@ class _Reader:
 
     # -- the three levels ---------------------------------------------------------------------------------
 
-    def document(self, node: Node) -> None:
-        fields = self.fields(node, _DOC_FIELDS, "top-level field")
+    def document(self, node: Node, strict: bool = True) -> None:
+        fields = self.fields(node, _DOC_FIELDS, "top-level field", strict)
         doc = self.doc
         doc.team = self.string(fields, "team")
         doc.owner = self.string(fields, "owner")
@@ -123,7 +184,9 @@ class _Reader:
         doc.parents = self.strings(fields, "parents", split_references)
         doc.suppressions = self.suppressions(fields)
         if "level" in fields:
-            doc.level = parse_level(self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics)
+            doc.level = parse_level(
+                self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics
+            )
         if "objectives" in fields:
             key, value = fields["objectives"]
             self.objectives(value, key.text() or "objectives")
@@ -135,7 +198,9 @@ class _Reader:
             for key, value in node.pairs:
                 self.doc.objectives.append(self.keyed_objective(key, value))
         elif node.value is not None:
-            raise InputError(self.name, f"{label} must be a list, got {node.type_name()}", node.line, node.col)
+            raise InputError(
+                self.name, f"{label} must be a list, got {node.type_name()}", node.line, node.col
+            )
 
     def keyed_objective(self, key: Node, value: Node) -> Objective:
         if value.kind == "map":
@@ -154,7 +219,7 @@ class _Reader:
         return objective
 
     def objective(self, node: Node, single: bool = False, key_text: Node | None = None) -> Objective:
-        if node.kind == "scalar" and isinstance(node.value, str | int | float) and not isinstance(node.value, bool):
+        if node.kind == "scalar" and node.value is not None:
             return new_objective(self.text(node, "objective"), self.span(node))
         if node.kind != "map":
             if node.kind == "scalar" and node.value is None:
@@ -166,7 +231,10 @@ class _Reader:
         text_node = fields["text"][1] if "text" in fields else key_text
         if text_node is None:
             raise InputError(
-                self.name, "objective has no text (expected 'objective:', 'title:' or 'text:')", node.line, node.col
+                self.name,
+                "objective has no text (expected 'objective:', 'title:' or 'text:')",
+                node.line,
+                node.col,
             )
         objective = new_objective(self.text(text_node, "objective"), self.span(text_node))
         objective.id = self.string(fields, "id") or ""
@@ -178,7 +246,9 @@ class _Reader:
         objective.suppressions = self.suppressions(fields)
         objective.extra = fields.extra
         if "level" in fields:
-            objective.level = parse_level(self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics)
+            objective.level = parse_level(
+                self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics
+            )
         if single and "period" in fields:
             self.doc.period = self.string(fields, "period")
         if "key_results" in fields:
@@ -187,11 +257,13 @@ class _Reader:
                 objective.key_results = [self.key_result(item) for item in value.items]
             elif value.value is not None or value.kind == "map":
                 label = key.text() or "key_results"
-                raise InputError(self.name, f"{label} must be a list, got {value.type_name()}", value.line, value.col)
+                raise InputError(
+                    self.name, f"{label} must be a list, got {value.type_name()}", value.line, value.col
+                )
         return objective
 
     def key_result(self, node: Node) -> KeyResult:
-        if node.kind == "scalar" and isinstance(node.value, str | int | float) and not isinstance(node.value, bool):
+        if node.kind == "scalar" and node.value is not None:
             return new_key_result(self.text(node, "key result"), self.span(node))
         if node.kind != "map":
             if node.kind == "scalar" and node.value is None:
@@ -217,7 +289,9 @@ class _Reader:
         kr.suppressions = self.suppressions(fields)
         kr.extra = fields.extra
         if "level" in fields:
-            kr.level = parse_level(self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics)
+            kr.level = parse_level(
+                self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics
+            )
         if "confidence" in fields:
             value = fields["confidence"][1]
             raw = value.value if value.kind == "scalar" else [value.kind]
@@ -228,7 +302,7 @@ class _Reader:
 
     # -- fields and values --------------------------------------------------------------------------------
 
-    def fields(self, node: Node, table: dict[str, str], what: str) -> _Fields:
+    def fields(self, node: Node, table: dict[str, str], what: str, strict: bool = True) -> _Fields:
         out = _Fields()
         for key, value in node.pairs:
             label = key.text()
@@ -238,7 +312,8 @@ class _Reader:
                 if label is not None and compact(label) in _TOLERATED:
                     out.extra[label] = value.text() if value.kind == "scalar" else value.type_name()
                     continue
-                self.diagnostics.append(unknown_field(what, shown, self.span(key)))
+                if strict:
+                    self.diagnostics.append(unknown_field(what, shown, self.span(key)))
                 if label is not None:
                     out.extra[label] = value.text() if value.kind == "scalar" else value.type_name()
                 continue
@@ -256,7 +331,9 @@ class _Reader:
 
     def text(self, node: Node, what: str) -> str:
         if node.kind != "scalar":
-            raise InputError(self.name, f"{what} text must be a string, got {node.type_name()}", node.line, node.col)
+            raise InputError(
+                self.name, f"{what} text must be a string, got {node.type_name()}", node.line, node.col
+            )
         return require_text(node.text(), what, self.name, node.line, node.text_col)
 
     def string(self, fields: _Fields, name: str) -> str | None:
@@ -297,7 +374,10 @@ class _Reader:
             return clean_text(item.text() or "")
         if item.kind == "map":  # initiatives: [{name: Retry soft declines, owner: Sam}]
             for key, value in item.pairs:
-                if compact(key.text() or "") in ("name", "title", "text", "initiative", "id") and value.kind == "scalar":
+                if (
+                    compact(key.text() or "") in ("name", "title", "text", "initiative", "id")
+                    and value.kind == "scalar"
+                ):
                     return clean_text(value.text() or "")
         return None
 
@@ -307,8 +387,11 @@ class _Reader:
         key, node = fields.known[name]
         if node.kind != "scalar":
             label = key.text() or name
-            raise InputError(self.name, f"{label} must be a number or text, got {node.type_name()}", node.line, node.col)
-        return parse_number(node.value)
+            raise InputError(
+                self.name, f"{label} must be a number or text, got {node.type_name()}", node.line, node.col
+            )
+        number = parse_number(node.value)
+        return node.raw if isinstance(number, str) and not isinstance(node.value, str) else number
 
     def suppressions(self, fields: _Fields) -> list[Suppression]:
         if "ignore" not in fields.known:

@@ -15,7 +15,7 @@ MAX_NODES = 2_000_000  # counted with aliases expanded, so "billion laughs" YAML
 class Node:
     """A mapping, a sequence or a scalar, with where it starts in the file."""
 
-    __slots__ = ("kind", "line", "col", "value", "raw", "items", "pairs", "quoted", "size")
+    __slots__ = ("col", "items", "kind", "line", "pairs", "quoted", "raw", "size", "value")
 
     def __init__(self, kind: str, line: int, col: int) -> None:
         self.kind = kind  # "map" | "seq" | "scalar"

@@ -68,18 +68,22 @@ class _Composer:
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    line = event.start_mark.line + 1
+                    line, _ = _where(event)
                     raise InputError(
-                        self.name, "holds more than one YAML document ('---'); put all objectives in one", line
+                        self.name,
+                        "holds more than one YAML document ('---'); put all objectives in one",
+                        line,
                     )
             elif isinstance(event, yaml.ScalarEvent):
                 self._add(self._scalar(event), event.anchor)
             elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
                 kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                node = Node(kind, event.start_mark.line + 1, event.start_mark.column + 1)
+                node = Node(kind, *_where(event))
                 self._attach(node)
                 if len(self.stack) >= MAX_DEPTH:
-                    raise InputError(self.name, f"nested too deeply (more than {MAX_DEPTH} levels)", node.line)
+                    raise InputError(
+                        self.name, f"nested too deeply (more than {MAX_DEPTH} levels)", node.line
+                    )
                 self.stack.append((node, event.anchor))
                 self.keys.append(None)
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
@@ -92,9 +96,9 @@ class _Composer:
                 if anchor:
                     self.anchors[anchor] = node
             elif isinstance(event, yaml.AliasEvent):
-                target = self.anchors.get(event.anchor)
+                target = self.anchors.get(event.anchor or "")
                 if target is None:
-                    line = event.start_mark.line + 1
+                    line, _ = _where(event)
                     raise InputError(self.name, f"invalid YAML: unknown alias '*{event.anchor}'", line)
                 self._attach(target, counted=target.size)
         return self.root
@@ -103,7 +107,7 @@ class _Composer:
         if event.tag and event.tag != "!":
             tag = event.tag
         else:
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit) or ""
         value: object = event.value
         construct = _CONSTRUCT.get(tag)
         if construct is not None:
@@ -111,7 +115,7 @@ class _Composer:
                 value = construct(yaml.ScalarNode(tag, event.value))
             except (ValueError, yaml.YAMLError):
                 value = event.value
-        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        line, col = _where(event)
         if event.style in ("|", ">"):
             line, col = self._block_start(line)
         return Node.scalar(value, event.value, line, col, quoted=event.style in ("'", '"'))
@@ -148,6 +152,11 @@ class _Composer:
         else:
             parent.pairs.append((key, node))
             self.keys[-1] = None
+
+
+def _where(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _merge_keys(node: Node) -> None:

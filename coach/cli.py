@@ -1,0 +1,170 @@
+"""Command line: argument parsing only. Calls the jobs, picks a renderer, sets the exit code.
+
+Exit codes (like ruff and Vale): 0 no findings at or above --fail-on, 1 findings at or above it,
+2 a usage or input error (a file that cannot be read, a bad config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coach import __version__
+from coach.model import InputError, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+DRAFT_SUFFIXES = (".yaml", ".yml", ".md", ".markdown", ".mdx", ".csv", ".tsv", ".json")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"okrcoach: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="okrcoach", description="An offline OKR coach: reviews OKR drafts like a linter.")
+    parser.add_argument("--version", action="version", version=f"okrcoach {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    review = sub.add_parser("review", help="review OKR drafts and report findings")
+    review.add_argument("paths", nargs="+", metavar="PATH", help="draft files or folders; '-' reads stdin")
+    review.add_argument("--format", "-f", choices=("text", "json", "sarif", "markdown"), default="text")
+    review.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"),
+                        help="format of the input (required for stdin; otherwise from the file extension)")
+    review.add_argument("--fail-on", choices=[s.value for s in Severity],
+                        help="exit 1 when a finding at or above this severity is found (default: error)")
+    review.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
+    review.add_argument("--no-config", action="store_true", help="ignore config files; use the defaults")
+    review.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run (e.g. KR,OBJ001)")
+    review.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    review.add_argument("--explain", action="store_true", help="print each finding's cited passage under it")
+    review.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
+    review.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rules = sub.add_parser("rules", help="list the rule catalogue, or explain one rule")
+    rules.add_argument("code", nargs="?", help="a rule code (KR001) or name (task-like-kr)")
+    rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "review":
+            return _review(args)
+        if args.command == "rules":
+            return _rules(args)
+        parser.print_help()
+        return EXIT_INPUT
+    except InputError as exc:
+        print(f"okrcoach: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:
+        # `okrcoach review ... | head`: the reader went away; that is not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for path in paths:
+        candidate = Path(path)
+        if path != "-" and candidate.is_dir():
+            found = sorted(str(p) for p in candidate.rglob("*") if p.suffix.lower() in DRAFT_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError(path, "folder holds no OKR drafts (.yaml, .md, .csv, .json)")
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def _codes(value: str | None) -> list[str]:
+    return [c.strip().upper() for c in (value or "").split(",") if c.strip()]
+
+
+def _review(args: argparse.Namespace) -> int:
+    from coach.config import Config, config_from_mapping, find_config, load_config
+    from coach.engine import review
+    from coach.report import render
+
+    paths = _expand(args.paths)
+    if "-" in paths and not args.input_format:
+        raise InputError("<stdin>", "reading stdin needs --input-format yaml|markdown|csv|json")
+    overrides = {"select": _codes(args.select), "ignore": _codes(args.ignore)}
+    for key, codes in overrides.items():
+        if codes:
+            config_from_mapping({key: codes}, f"--{key}")  # validates the codes
+    cache: dict[str | None, Config] = {}
+
+    def config_for(path: str) -> Config:
+        if args.no_config:
+            found = None
+        elif args.config:
+            found = Path(args.config)
+            if not found.is_file():
+                raise InputError(args.config, "config file does not exist")
+        else:
+            found = find_config(Path.cwd() if path == "-" else Path(path))
+        key = str(found) if found else None
+        if key not in cache:
+            config = load_config(found)
+            if overrides["select"]:
+                config.select = overrides["select"]
+            if overrides["ignore"]:
+                config.ignore = config.ignore + overrides["ignore"]
+            cache[key] = config
+        return cache[key]
+
+    result = review(paths, config_for, input_format=args.input_format)
+    color = _use_color(args.color, args.output)
+    report = render(result, args.format, color=color, explain=args.explain)
+    if args.output:
+        from coach.io import write_atomic
+
+        write_atomic(Path(args.output), report)
+    else:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+    for error in result.errors:
+        print(f"okrcoach: {error}", file=sys.stderr)
+    if result.errors:
+        return EXIT_INPUT
+    fail_on = Severity(args.fail_on) if args.fail_on else _config_fail_on(cache)
+    return EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_OK
+
+
+def _config_fail_on(cache: dict[str | None, object]) -> Severity:
+    levels = [getattr(c, "fail_on", Severity.ERROR) for c in cache.values()]
+    return min(levels, key=lambda s: s.rank) if levels else Severity.ERROR
+
+
+def _use_color(mode: str, output: str | None) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never" or output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from coach.report.rules import render_rule, render_rules
+
+    if args.code:
+        sys.stdout.write(render_rule(args.code, args.format))
+    else:
+        sys.stdout.write(render_rules(args.format))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

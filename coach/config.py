@@ -1,0 +1,136 @@
+"""Project configuration: `okrcoach.toml` or `[tool.okrcoach]` in `pyproject.toml`, found by walking up.
+
+    select = ["KR", "OBJ001"]        # codes or prefixes; default: every rule
+    ignore = ["KR010"]
+    fail-on = "warning"               # suggestion | warning | error (default error)
+
+    [severity]                        # per-rule severity
+    KR004 = "warning"
+
+    [thresholds]
+    max-krs-per-objective = 5
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.model import InputError, Severity
+from coach.rules import DEFAULT_THRESHOLDS, catalogue
+
+CONFIG_NAMES = ("okrcoach.toml", ".okrcoach.toml", "pyproject.toml")
+_KEYS = {"select", "ignore", "extend-select", "fail-on", "severity", "thresholds", "knowledge"}
+
+
+@dataclass(slots=True)
+class Config:
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    fail_on: Severity = Severity.ERROR
+    knowledge: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None
+
+    def enabled(self, code: str) -> bool:
+        if self.select and not any(code.startswith(prefix) for prefix in self.select):
+            return False
+        return not any(code.startswith(prefix) for prefix in self.ignore)
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above `start` (a file or a directory)."""
+    directory = start if start.is_dir() else start.parent
+    for folder in [directory.resolve(), *directory.resolve().parents]:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("tool"), dict) and "okrcoach" in data["tool"]
+
+
+def load_config(path: Path | None) -> Config:
+    """Read a config file; `None` gives the defaults. Mistakes raise InputError naming the file."""
+    if path is None:
+        return Config()
+    name = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(name, f"cannot read config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(name, "config is not valid UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        message = str(exc).split(" (at line")[0]
+        raise InputError(name, f"invalid TOML: {message}", line=line) from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("okrcoach", {})
+    return config_from_mapping(data, name)
+
+
+def config_from_mapping(data: dict[str, Any], name: str) -> Config:
+    rules = catalogue()
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise InputError(name, f"unknown config key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
+    config = Config(source=name)
+
+    def codes(key: str) -> list[str]:
+        value = data.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(name, f"{key} must be a list of rule codes or prefixes")
+        out = [v.strip().upper() for v in value]
+        for prefix in out:
+            if not any(code.startswith(prefix) for code in rules):
+                raise InputError(name, f"{key}: {prefix!r} matches no rule code (see 'okrcoach rules')")
+        return out
+
+    config.select = codes("select") + codes("extend-select")
+    config.ignore = codes("ignore")
+    if "fail-on" in data:
+        try:
+            config.fail_on = Severity.parse(str(data["fail-on"]))
+        except ValueError as exc:
+            raise InputError(name, f"fail-on: {exc}") from None
+    severity = data.get("severity", {})
+    if not isinstance(severity, dict):
+        raise InputError(name, "[severity] must be a table of CODE = \"suggestion|warning|error\"")
+    for code, level in severity.items():
+        if code.upper() not in rules:
+            raise InputError(name, f"[severity]: {code!r} is not a rule code")
+        try:
+            config.severity[code.upper()] = Severity.parse(str(level))
+        except ValueError as exc:
+            raise InputError(name, f"[severity] {code}: {exc}") from None
+    thresholds = data.get("thresholds", {})
+    if not isinstance(thresholds, dict):
+        raise InputError(name, "[thresholds] must be a table")
+    for key, value in thresholds.items():
+        if key not in DEFAULT_THRESHOLDS:
+            known = ", ".join(DEFAULT_THRESHOLDS)
+            raise InputError(name, f"[thresholds]: unknown threshold {key!r} (known: {known})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise InputError(name, f"[thresholds] {key} must be a non-negative number")
+        config.thresholds[key] = float(value)
+    knowledge = data.get("knowledge", {})
+    if not isinstance(knowledge, dict):
+        raise InputError(name, "[knowledge] must be a table")
+    config.knowledge = dict(knowledge)
+    return config

@@ -1,0 +1,160 @@
+"""Read OKR drafts (YAML, Markdown, CSV, JSON) into a Document, keeping where each element came from.
+
+Every user mistake is an InputError naming the file (and the line, where there is one); problems the
+parsers can read past become `Document.diagnostics`. See SCHEMA.md for the formats.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+import sys
+
+from coach.model import Document, InputError
+
+FORMATS = ("yaml", "markdown", "csv", "json")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+STDIN = "<stdin>"
+
+_EXTENSIONS = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".json": "json",
+}
+_FORMAT_NAMES = {
+    "yaml": "yaml",
+    "yml": "yaml",
+    "markdown": "markdown",
+    "md": "markdown",
+    "mdx": "markdown",
+    "csv": "csv",
+    "tsv": "csv",
+    "json": "json",
+}
+_CHOICES = "|".join(FORMATS)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def detect_format(path: str) -> str | None:
+    """The format a file's extension names, or None."""
+    return _EXTENSIONS.get(os.path.splitext(path)[1].lower())
+
+
+def load(path: str, input_format: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and parse a draft. "-" reads standard input, which needs `input_format`."""
+    if path == "-":
+        if input_format is None:
+            raise InputError(STDIN, f"reading standard input needs --input-format {_CHOICES}")
+        fmt = _format_name(input_format, STDIN)
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise InputError(STDIN, f"input is larger than the {_size(max_bytes)} limit")
+        return parse_bytes(data, STDIN, fmt)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except (OSError, ValueError) as error:
+        raise InputError(path, f"cannot open: {getattr(error, 'strerror', None) or error}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(path, "is a directory, not a file")
+    detected = _format_name(input_format, path) if input_format else detect_format(path)
+    if detected is None:
+        raise InputError(path, f"cannot tell the format of {path}; use --input-format {_CHOICES}")
+    if info.st_size > max_bytes:
+        raise InputError(path, f"file is too large ({_size(info.st_size)}; the limit is {_size(max_bytes)})")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)  # st_size can be 0 for pipes and special files
+    except PermissionError:
+        raise InputError(path, "permission denied") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise InputError(path, f"file is too large (over the {_size(max_bytes)} limit)")
+    return parse_bytes(data, path, detected)
+
+
+def parse_bytes(data: bytes, name: str, input_format: str) -> Document:
+    """Parse a draft's bytes (UTF-8, with or without a BOM)."""
+    fmt = _format_name(input_format, name)
+    return _parse(decode(data, name), name, fmt)
+
+
+def parse_text(text: str, name: str, input_format: str) -> Document:
+    """Parse a draft that is already text."""
+    fmt = _format_name(input_format, name)
+    if not text.strip():
+        raise InputError(name, "file is empty")
+    if "\x00" in text:
+        raise InputError(name, "looks like a binary file (it contains NUL bytes)")
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InputError(name, f"contains a character that is not valid Unicode at line {line}", line=line)
+    return _parse(text.removeprefix("\ufeff"), name, fmt)
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 bytes as text, or an InputError saying what is wrong with them."""
+    if not data.strip():
+        raise InputError(name, "file is empty")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError(name, "is UTF-16 text; save it as UTF-8")
+    if b"\x00" in data:
+        raise InputError(name, "looks like a binary file (it contains NUL bytes)")
+    data = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        message = f"not valid UTF-8 at line {line} (byte 0x{data[error.start]:02x})"
+        raise InputError(name, message, line=line) from None
+    if not text.strip():
+        raise InputError(name, "file is empty")
+    return text
+
+
+def _parse(text: str, name: str, fmt: str) -> Document:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Imported here so that reading one format never loads the others' modules.
+    if fmt == "yaml":
+        from coach.parse import yaml as reader
+    elif fmt == "json":
+        from coach.parse import json as reader  # type: ignore[no-redef]
+    elif fmt == "csv":
+        from coach.parse import csv as reader  # type: ignore[no-redef]
+    else:
+        from coach.parse import markdown as reader  # type: ignore[no-redef]
+    return reader.parse(text, name)
+
+
+def _format_name(input_format: str, name: str) -> str:
+    fmt = _FORMAT_NAMES.get(input_format.strip().lower().lstrip("."))
+    if fmt is None:
+        raise InputError(name, f"unknown input format '{input_format}' (use {_CHOICES})")
+    return fmt
+
+
+def _size(size: int) -> str:
+    """A byte count for people: "512 bytes", "20 MiB", "50.5 MiB"."""
+    if size < 1024:
+        return f"{size} bytes"
+    amount = float(size)
+    for unit in ("KiB", "MiB", "GiB"):
+        amount /= 1024
+        if amount < 1024 or unit == "GiB":
+            break
+    return f"{amount:.1f}".removesuffix(".0") + f" {unit}"
+
+
+__all__ = ["FORMATS", "InputError", "decode", "detect_format", "load", "parse_bytes", "parse_text"]

@@ -1,0 +1,234 @@
+"""The text of one Markdown heading or bullet: prefixes, inline markup, hints and inline fields.
+
+"- [x] **KR 1.2** Cut failed payments below 1.5% (owner: @sam)" becomes the text "Cut failed payments
+below 1.5%", a KR hint, the column where that text starts, and the field owner="sam".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_SEP = r"(?:\s*[:.)|–—-]+\s*)"
+# "Objective 1:", "Team objective -", "O2 ", "OCTO Objective 1." (the words are hints, never required)
+_OBJECTIVE_PREFIX = re.compile(
+    r"(?:(?:[A-Z]{2,}|(?i:team|company|department|quarterly|annual|our))\s+)?"
+    r"(?:(?i:objective)(?:\s*#?\s*\d+(?:\.\d+)*[a-z]?)?(?:" + _SEP + r"|\s*$|(?<=\d)\s+)"
+    r"|O\s?\d+(?:\.\d+)*[a-z]?(?:" + _SEP + r"|\s+))"
+)
+# "KR1:", "KR 1.2 -", "Key result:", "Key Results:", "O1.KR2", "KR3 "
+_KR_PREFIX = re.compile(
+    r"(?:O\s?\d+(?:\.\d+)*\s*[.:-]?\s*)?(?i:key[\s-]*results?|krs?)"
+    r"(?:\s*#?\s*\d+(?:\.\d+)*[a-z]?(?:" + _SEP + r"|\s+|$)|" + _SEP + r"|\s*$)"
+)
+_CHECKBOX = re.compile(r"\[[ xX]\]\s*")
+_NUMBERING = re.compile(r"(?:\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+)\s+")
+_WRAPPED = re.compile(r"(\*\*|__)(.+?)\1\s*[:.|–—-]?\s*")
+
+_JSX_NAME = re.compile(r"<[A-Z][\w.]*\b[^<>]*?\bname=[\"']([^\"']*)[\"'][^<>]*>")
+_TRAILING_JSX_OWNER = re.compile(r"\s+[–—-]+\s*<[A-Z][\w.]*\b[^<>]*?\bname=[\"']([^\"']+)[\"'][^<>]*/>\s*$")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
+_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
+_STRIKE = re.compile(r"~~(.+?)~~")
+_CODE = re.compile(r"`+([^`]*)`+")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+
+# Inline fields: "(owner: @dana)", "[owner: Dana, confidence: 70%]", "(@dana)", "— owner: Dana", "- Owner @x"
+_FIELD_NAMES = {
+    "owner": "owner",
+    "owners": "owner",
+    "dri": "owner",
+    "lead": "owner",
+    "assignee": "owner",
+    "confidence": "confidence",
+    "conf": "confidence",
+    "target": "target",
+    "baseline": "baseline",
+    "current": "current",
+    "id": "id",
+}
+_FIELD = re.compile(r"\s*(" + "|".join(_FIELD_NAMES) + r")\s*(?:[:=]\s*|(?=@))(.+?)\s*", re.IGNORECASE)
+_HANDLES = re.compile(r"\s*@[\w.-]+(?:\s*[,&]\s*@[\w.-]+)*\s*")
+_GROUP = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]")
+_TRAILING_FIELD = re.compile(
+    r"(?:\s+[–—-]{1,2}\s*|\s*[|·•,;]\s*)(owner|owners|dri|assignee|confidence)\s*(?:[:=]\s*|(?=@))"
+    r"([^\s()\[\]][^()\[\]]*?)\s*$"
+    r"|\s+(owner|dri)\s*[:=]?\s*(@[\w.-]+)\s*$"
+    r"|\s+(confidence|conf)\s*[:=]\s*(\d+(?:\.\d+)?\s*(?:%|/\s*10)?)\s*$",
+    re.IGNORECASE,
+)
+# Annotation lines under an objective or a key result: "Initiative: ...", "Owner: Dana", "Why? ...".
+_ANNOTATION = re.compile(
+    r"(initiatives?|projects?|owners?|dri|lead|assignee|target|baseline|start|current|confidence|unit|"
+    r"why(?: this matters| it matters)?|motivation|rationale|description|notes?|parents?|aligns? to|"
+    r"aligned to|supports|level|team|id)\s*(?::|\?|\s[–—-]\s)\s*(.*)",
+    re.IGNORECASE,
+)
+_ANNOTATION_FIELD = {
+    "initiative": "initiative",
+    "initiatives": "initiative",
+    "project": "initiative",
+    "projects": "initiative",
+    "owner": "owner",
+    "owners": "owner",
+    "dri": "owner",
+    "lead": "owner",
+    "assignee": "owner",
+    "start": "baseline",
+    "note": "notes",
+    "aligns to": "parent",
+    "align to": "parent",
+    "aligned to": "parent",
+    "supports": "parent",
+    "parents": "parent",
+    "motivation": "why",
+    "rationale": "why",
+    "description": "why",
+    "why this matters": "why",
+    "why it matters": "why",
+}
+
+
+@dataclass(slots=True)
+class Text:
+    """A heading's or bullet's text, once its prefixes and markup are gone."""
+
+    text: str
+    offset: int  # characters of the raw content before the text starts (for the span's column)
+    hint: str | None  # "objective" | "kr" | None: what the author's own label says it is
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def strip_prefixes(raw: str, checkbox: bool = False, numbering: bool = False) -> tuple[str, int, str | None]:
+    """Drop a checkbox, emoji, an "Objective 1:"/"KR 1.2 -" label and (headings) numbering from the front."""
+    rest = raw
+    hint: str | None = None
+    if checkbox:
+        rest = _drop(_CHECKBOX, rest)
+    rest = _drop_symbols(rest)
+    wrapped = _WRAPPED.match(rest)
+    if wrapped and (
+        _OBJECTIVE_PREFIX.fullmatch(wrapped.group(2).strip())
+        or _KR_PREFIX.fullmatch(wrapped.group(2).strip())
+    ):
+        hint = "objective" if _OBJECTIVE_PREFIX.fullmatch(wrapped.group(2).strip()) else "kr"
+        rest = rest[wrapped.end() :]
+    else:
+        if rest.startswith(("**", "__")) and rest.rstrip().endswith(rest[:2]) and len(rest.strip()) > 4:
+            core = rest.rstrip()[2:-2]
+            if _OBJECTIVE_PREFIX.match(core) or _KR_PREFIX.match(core):
+                rest = rest[2:].rstrip()[:-2]  # "**Objective 1: Grow**" -> "Objective 1: Grow"
+        for kind, pattern in (("objective", _OBJECTIVE_PREFIX), ("kr", _KR_PREFIX)):
+            match = pattern.match(rest)
+            if match:
+                hint = kind
+                rest = rest[match.end() :]
+                break
+    if numbering:
+        rest = _drop(_NUMBERING, rest)
+    offset = len(raw) - len(rest)
+    lead = len(rest) - len(rest.lstrip(" *_[`~"))
+    return rest, offset + lead, hint
+
+
+def read(raw: str, checkbox: bool = False, numbering: bool = False, with_fields: bool = True) -> Text:
+    """A heading's or bullet's raw content as clean text, with its hint and inline fields."""
+    fields: dict[str, str] = {}
+    jsx_owner = _TRAILING_JSX_OWNER.search(raw)
+    if jsx_owner and with_fields:
+        fields["owner"] = jsx_owner.group(1).strip()
+        raw = raw[: jsx_owner.start()]
+    rest, offset, hint = strip_prefixes(raw, checkbox, numbering)
+    text = clean_inline(rest)
+    if with_fields:
+        text = _inline_fields(text, fields)
+    return Text(text=text, offset=offset, hint=hint, fields=fields)
+
+
+def clean_inline(raw: str) -> str:
+    """Markdown inline markup reduced to its text: links keep their words, emphasis and tags go."""
+    text = _JSX_NAME.sub(r"\1", raw)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub("", text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _STRONG.sub(r"\2", text)
+    text = _EM_STAR.sub(r"\1", text)
+    text = _EM_UNDERSCORE.sub(r"\1", text)
+    text = _STRIKE.sub(r"\1", text)
+    text = _ESCAPE.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def hint_of(raw: str) -> str | None:
+    return strip_prefixes(raw, checkbox=True)[2]
+
+
+def annotation(text: str) -> tuple[str, str] | None:
+    """("initiative", "Retry soft declines") for "Initiative: Retry soft declines"; None for other text."""
+    match = _ANNOTATION.fullmatch(text.strip())
+    if match is None:
+        return None
+    name = " ".join(match.group(1).lower().split())
+    return _ANNOTATION_FIELD.get(name, name), match.group(2).strip()
+
+
+def owner_name(value: str) -> str:
+    names = [part.strip().lstrip("@") for part in re.split(r"[,&]|\band\b", value) if part.strip()]
+    return ", ".join(name for name in names if name)
+
+
+def _inline_fields(text: str, fields: dict[str, str]) -> str:
+    def group(match: re.Match[str]) -> str:
+        content = match.group(1)
+        if _HANDLES.fullmatch(content):
+            fields.setdefault("owner", owner_name(content))
+            return ""
+        found: dict[str, str] = {}
+        for part in re.split(r"[,;]", content):
+            field_match = _FIELD.fullmatch(part)
+            if field_match is not None:
+                found.setdefault(_FIELD_NAMES[field_match.group(1).lower()], field_match.group(2))
+            elif _HANDLES.fullmatch(part) and "owner" not in found:
+                found["owner"] = part
+            else:
+                return match.group(0)  # ordinary words in brackets: part of the text
+        for name, value in found.items():
+            fields.setdefault(name, value)
+        return ""
+
+    text = _GROUP.sub(group, text)
+    while True:
+        match = _TRAILING_FIELD.search(text)
+        if match is None or match.start() == 0:
+            break
+        name, value = next((match.group(i), match.group(i + 1)) for i in (1, 3, 5) if match.group(i))
+        fields.setdefault(_FIELD_NAMES[name.lower()], value)
+        text = text[: match.start()]
+    if "owner" in fields:
+        fields["owner"] = owner_name(fields["owner"])
+    return " ".join(text.split()).rstrip(" –—-:;,|")
+
+
+def _drop(pattern: re.Pattern[str], text: str) -> str:
+    match = pattern.match(text)
+    return text[match.end() :] if match else text
+
+
+def _drop_symbols(text: str) -> str:
+    """Leading emoji, bullets and arrows ("🎯 ", "• ", "→ ") are decoration, not text."""
+    index = 0
+    while index < len(text) and (
+        text[index].isspace()
+        or text[index] in "•·▪►▶➤✓✔✅☐☑◦‣"
+        or (ord(text[index]) >= 0x2190 and not text[index].isalnum())
+        or text[index] in "\ufe0f\u200d"
+    ):
+        index += 1
+    return text[index:]

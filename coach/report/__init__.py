@@ -1,0 +1,33 @@
+"""Renderers: a Review in, text out. One module per format; none of them decides anything."""
+
+from __future__ import annotations
+
+from coach.engine import Review
+from coach.knowledge import Passage, passages
+
+FORMATS = ("text", "json", "sarif", "markdown")
+
+
+def citations() -> dict[str, Passage]:
+    """Passages by id, for the citations each renderer prints."""
+    return passages()
+
+
+def render(review: Review, fmt: str, *, color: bool = False, explain: bool = False) -> str:
+    if fmt == "text":
+        from coach.report.text import render_text
+
+        return render_text(review, color=color, explain=explain)
+    if fmt == "json":
+        from coach.report.json import render_json
+
+        return render_json(review)
+    if fmt == "sarif":
+        from coach.report.sarif import render_sarif
+
+        return render_sarif(review)
+    if fmt == "markdown":
+        from coach.report.markdown import render_markdown
+
+        return render_markdown(review)
+    raise ValueError(f"unknown format {fmt!r}")

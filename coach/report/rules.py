@@ -1,0 +1,69 @@
+"""`okrcoach rules`: the catalogue, and one rule's documentation with the passage it cites."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from coach.knowledge import passages
+from coach.model import InputError
+from coach.rules import Rule, catalogue
+
+SECTIONS = ("What it does", "Why it matters", "Example", "Use instead")
+
+
+def find_rule(key: str) -> Rule:
+    rules = catalogue()
+    wanted = key.strip()
+    for rule in rules.values():
+        if rule.code == wanted.upper() or rule.name == wanted.lower():
+            return rule
+    raise InputError(key, "no such rule (run 'okrcoach rules' for the list)")
+
+
+def rule_dict(rule: Rule) -> dict[str, object]:
+    passage = passages().get(rule.passage)
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "scope": rule.scope,
+        "summary": rule.summary,
+        "docs": {title: rule.docs.get(title, "") for title in SECTIONS},
+        "citation": passage.citation() if passage else {"id": rule.passage},
+    }
+
+
+def render_rules(fmt: str = "text") -> str:
+    rules = catalogue()
+    if fmt == "json":
+        return json.dumps([rule_dict(r) for r in rules.values()], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        lines = ["| Code | Name | Severity | What it flags | Cites |", "|---|---|---|---|---|"]
+        lines += [f"| {r.code} | {r.name} | {r.severity.value} | {r.summary} | {r.passage} |" for r in rules.values()]
+        return "\n".join(lines) + "\n"
+    width = max(len(r.name) for r in rules.values())
+    lines = [f"{r.code:<7} {r.name:<{width}}  {r.severity.value:<10} {r.summary}" for r in rules.values()]
+    lines.append(f"\n{len(rules)} rules. 'okrcoach rules CODE' explains one.")
+    return "\n".join(lines) + "\n"
+
+
+def render_rule(key: str, fmt: str = "text") -> str:
+    rule = find_rule(key)
+    if fmt == "json":
+        return json.dumps(rule_dict(rule), indent=2, ensure_ascii=False) + "\n"
+    passage = passages().get(rule.passage)
+    heading = "## " if fmt == "markdown" else ""
+    lines = [f"{heading}{rule.code} {rule.name} ({rule.severity.value})", "", rule.summary, ""]
+    for title in SECTIONS:
+        body = rule.docs.get(title, "")
+        if body:
+            lines += [f"{'### ' if fmt == 'markdown' else ''}{title}", textwrap.indent(body, "" if fmt == "markdown" else "  "), ""]
+    if passage:
+        lines += [f"{'### ' if fmt == 'markdown' else ''}Cited guidance: {passage.title} [{passage.id}]",
+                  f"  Source: {passage.source}", ""]
+        for paragraph in passage.text.split("\n\n"):
+            lines.append(textwrap.fill(" ".join(paragraph.split()), width=100, initial_indent="  ",
+                                       subsequent_indent="  "))
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,81 @@
+"""SARIF 2.1.0, for code-scanning UIs (GitHub, GitLab, VS Code's SARIF viewer)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from coach import __version__
+from coach.engine import Review
+from coach.model import Severity
+from coach.report import citations
+from coach.rules import catalogue
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.SUGGESTION: "note"}
+INFO_URI = "https://github.com/okrcoach/okrcoach"
+
+
+def _uri(path: str) -> str:
+    if path in {"<stdin>", "-"}:
+        return "stdin"
+    candidate = Path(path)
+    return candidate.as_posix() if not candidate.is_absolute() else candidate.as_uri()
+
+
+def render_sarif(review: Review) -> str:
+    rules = catalogue()
+    cited = citations()
+    used = sorted({f.code for f in review.findings} | set(rules))
+    index = {code: i for i, code in enumerate(used)}
+    descriptors: list[dict[str, Any]] = []
+    for code in used:
+        rule = rules.get(code)
+        if rule is None:
+            descriptors.append({"id": code})
+            continue
+        passage = cited.get(rule.passage)
+        help_text = "\n\n".join(f"{title}:\n{body}" for title, body in rule.docs.items() if title != "summary")
+        descriptors.append({
+            "id": code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.docs.get("What it does", rule.summary)},
+            "help": {"text": help_text},
+            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+            "properties": {
+                "tags": [rule.family],
+                "citation": passage.citation() if passage else {"id": rule.passage},
+            },
+        })
+    results: list[dict[str, Any]] = []
+    for finding in review.findings:
+        passage = cited.get(finding.passage or "")
+        region: dict[str, Any] = {"startLine": max(1, finding.span.line), "startColumn": max(1, finding.span.col)}
+        result: dict[str, Any] = {
+            "ruleId": finding.code,
+            "ruleIndex": index[finding.code],
+            "level": _LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(finding.span.file)},
+                                                "region": region}}],
+            "properties": {"target": finding.target,
+                           "citation": passage.citation() if passage else None},
+        }
+        results.append(result)
+    notifications = [{"level": "error", "message": {"text": str(error)}} for error in review.errors]
+    invocation: dict[str, Any] = {"executionSuccessful": not review.errors}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "okrcoach", "version": __version__, "informationUri": INFO_URI,
+                                "rules": descriptors}},
+            "invocations": [invocation],
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,143 @@
+"""The rule catalogue: rules as data with stable codes, like ruff's.
+
+A rule is a check function plus its metadata. The check's docstring is the rule's documentation, written
+in four sections ("What it does", "Why it matters", "Example", "Use instead"); `okrcoach rules CODE` prints
+it. Codes are never reused when a rule is retired.
+
+Scopes:
+- ``kr``: ``check(kr, objective, ctx) -> Iterable[str]`` — one message per problem with that key result;
+- ``objective``: ``check(objective, ctx) -> Iterable[str]``;
+- ``document``: ``check(document, ctx) -> Iterable[Hit]`` — findings anywhere in the document.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from coach.model import Document, KeyResult, Objective, Severity, Span
+
+# Thresholds every rule can read through ctx.threshold(name); a config file may override each.
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "min-krs-per-objective": 2,
+    "max-krs-per-objective": 4,
+    "max-objectives": 3,
+    "max-objectives-error": 5,
+    "max-objective-words": 20,
+    "min-objective-words": 3,
+    "max-kr-words": 35,
+    "duplicate-similarity": 0.85,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A document-scope rule's result: where, about what, and what to say."""
+
+    message: str
+    span: Span
+    target: str | None = None
+
+
+@dataclass(slots=True)
+class Context:
+    """What a rule may read besides the element itself."""
+
+    document: Document
+    thresholds: dict[str, float]
+
+    def threshold(self, name: str) -> float:
+        return self.thresholds[name]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    scope: str  # kr | objective | document
+    passage: str
+    summary: str
+    check: Callable[..., Iterable[Any]]
+    # Examples the tests run: texts for kr/objective rules, YAML documents for document rules.
+    triggers: tuple[str, ...] = ()
+    passes: tuple[str, ...] = ()
+    parser_only: bool = False  # reported by the parsers (unknown field...), listed here for docs and config
+    docs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def family(self) -> str:
+        return re.sub(r"\d+$", "", self.code)
+
+
+RULES: dict[str, Rule] = {}
+_SECTION = re.compile(r"^(What it does|Why it matters|Example|Use instead)\s*$", re.MULTILINE)
+
+
+def _docs(func: Callable[..., Any]) -> dict[str, str]:
+    text = inspect.cleandoc(func.__doc__ or "")
+    parts = _SECTION.split(text)
+    out = {"summary": parts[0].strip()}
+    for title, body in zip(parts[1::2], parts[2::2], strict=True):
+        out[title] = inspect.cleandoc(body).strip()
+    return out
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    scope: str,
+    passage: str,
+    *,
+    triggers: tuple[str, ...] = (),
+    passes: tuple[str, ...] = (),
+    parser_only: bool = False,
+) -> Callable[[Callable[..., Iterable[Any]]], Callable[..., Iterable[Any]]]:
+    """Register a check function as a catalogue rule."""
+
+    def register(func: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
+        if code in RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        docs = _docs(func)
+        RULES[code] = Rule(
+            code=code,
+            name=name,
+            severity=Severity(severity),
+            scope=scope,
+            passage=passage,
+            summary=docs["summary"],
+            check=func,
+            triggers=triggers,
+            passes=passes,
+            parser_only=parser_only,
+            docs=docs,
+        )
+        return func
+
+    return register
+
+
+def catalogue() -> dict[str, Rule]:
+    """All rules, loaded once, ordered by code family and number."""
+    from coach.rules import document, key_result, objective, structure  # noqa: F401  (registration)
+
+    return dict(sorted(RULES.items(), key=lambda item: (_family_order(item[0]), item[0])))
+
+
+def _family_order(code: str) -> int:
+    return {"OBJ": 0, "KR": 1, "SET": 2, "DOC": 3}.get(re.sub(r"\d+$", "", code), 9)
+
+
+def kr_words(kr: KeyResult) -> int:
+    return len(kr.text.split())
+
+
+def objective_of(doc: Document, kr: KeyResult) -> Objective | None:
+    for obj in doc.objectives:
+        if kr in obj.key_results:
+            return obj
+    return None
