@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from coach.analysis import analyse  # noqa: E402
+from coach.analysis import analyse
 
 LABELS = ("task_like", "has_target", "has_baseline")
 
@@ -38,12 +38,21 @@ def score(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
     p, r, f1 = _prf(tp, fp, fn)
     _, _, f1_neg = _prf(tn, fn, fp)
     accuracy = (tp + tn) / len(pairs) if pairs else 1.0
-    return {"n": len(pairs), "pos": tp + fn, "precision": p, "recall": r, "f1": f1,
-            "macro_f1": (f1 + f1_neg) / 2, "accuracy": accuracy}
+    return {
+        "n": len(pairs),
+        "pos": tp + fn,
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+        "macro_f1": (f1 + f1_neg) / 2,
+        "accuracy": accuracy,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("path", type=Path)
     parser.add_argument("--errors", choices=LABELS, help="print the records where this label disagrees")
     parser.add_argument("--by", default=None, help="group by this field (default: org, else domain)")
@@ -51,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.path.exists():
         print(f"{args.path}: no such file", file=sys.stderr)
         return 2
-    records = [json.loads(line) for line in args.path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [
+        json.loads(line) for line in args.path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     group_field = args.by or ("org" if any("org" in r for r in records) else "domain")
     overall: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     grouped: dict[str, dict[str, list[tuple[bool, bool]]]] = defaultdict(lambda: defaultdict(list))
@@ -68,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'label':14} {'n':>5} {'pos':>5} {'prec':>6} {'recall':>6} {'F1':>6} {'macroF1':>8} {'acc':>6}")
     for label in LABELS:
         s = score(overall[label])
-        print(f"{label:14} {s['n']:5d} {s['pos']:5d} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
-              f"{s['macro_f1']:8.3f} {s['accuracy']:6.3f}")
+        print(
+            f"{label:14} {s['n']:5d} {s['pos']:5d} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} "
+            f"{s['macro_f1']:8.3f} {s['accuracy']:6.3f}"
+        )
     print(f"\nper {group_field} (macro-F1 task_like / has_target / has_baseline, n)")
     for group in sorted(grouped, key=lambda g: -len(grouped[g]["task_like"])):
         cells = [f"{score(grouped[group][label])['macro_f1']:.3f}" for label in LABELS]

@@ -27,14 +27,59 @@ sys.path.insert(0, str(ROOT))
 from coach import engine  # noqa: E402
 from coach.model import Document, KeyResult, Objective, Span  # noqa: E402
 
-VERBS = ["Raise", "Grow", "Cut", "Reduce", "Increase", "Launch", "Ship", "Publish", "Hire", "Migrate", "Improve",
-         "Build", "Run", "Lower", "Double", "Maintain", "Keep", "Reach", "Achieve", "Document"]
-METRICS = ["checkout completion", "weekly active teams", "p95 API latency", "trial-to-paid conversion", "NPS",
-           "monthly recurring revenue", "first reply time", "churn on annual plans", "activation in week one",
-           "support tickets per account", "failed card payments", "organic sign-ups", "docs page views",
-           "time to first value", "net revenue retention", "open P1 bugs", "deploy frequency", "cost per event"]
-THINGS = ["the new invoicing page", "blog posts", "a Rust SDK", "the partner portal", "product managers",
-          "customer workshops", "the billing service to Kubernetes", "help-centre articles", "the onboarding flow"]
+VERBS = [
+    "Raise",
+    "Grow",
+    "Cut",
+    "Reduce",
+    "Increase",
+    "Launch",
+    "Ship",
+    "Publish",
+    "Hire",
+    "Migrate",
+    "Improve",
+    "Build",
+    "Run",
+    "Lower",
+    "Double",
+    "Maintain",
+    "Keep",
+    "Reach",
+    "Achieve",
+    "Document",
+]
+METRICS = [
+    "checkout completion",
+    "weekly active teams",
+    "p95 API latency",
+    "trial-to-paid conversion",
+    "NPS",
+    "monthly recurring revenue",
+    "first reply time",
+    "churn on annual plans",
+    "activation in week one",
+    "support tickets per account",
+    "failed card payments",
+    "organic sign-ups",
+    "docs page views",
+    "time to first value",
+    "net revenue retention",
+    "open P1 bugs",
+    "deploy frequency",
+    "cost per event",
+]
+THINGS = [
+    "the new invoicing page",
+    "blog posts",
+    "a Rust SDK",
+    "the partner portal",
+    "product managers",
+    "customer workshops",
+    "the billing service to Kubernetes",
+    "help-centre articles",
+    "the onboarding flow",
+]
 UNITS = ["%", " ms", " s", "k", " days", "", " pts"]
 
 
@@ -56,7 +101,9 @@ def generate(n: int, seed: int = 7) -> list[str]:
         elif shape < 0.9:
             text = f"{verb} {rng.choice(THINGS)} by Q{rng.randint(1, 4)} ({rng.choice(METRICS)})"
         else:
-            text = f"{rng.choice(METRICS).capitalize()} below {b}{unit} for {rng.randint(2, 40)} customers #{i}"
+            text = (
+                f"{rng.choice(METRICS).capitalize()} below {b}{unit} for {rng.randint(2, 40)} customers #{i}"
+            )
         out.append(text)
     return out
 
@@ -65,16 +112,27 @@ def build_document(texts: list[str]) -> Document:
     objectives = []
     for start in range(0, len(texts), 4):
         span = Span("bench.yaml", start + 1)
-        krs = [KeyResult(f"O{start}.KR{j}", text, Span("bench.yaml", start + j + 2), owner="Sam")
-               for j, text in enumerate(texts[start : start + 4])]
-        objectives.append(Objective(f"O{start}", f"Make paying us effortless for segment {start}", span,
-                                    owner="Sam", key_results=krs))
+        krs = [
+            KeyResult(f"O{start}.KR{j}", text, Span("bench.yaml", start + j + 2), owner="Sam")
+            for j, text in enumerate(texts[start : start + 4])
+        ]
+        objectives.append(
+            Objective(
+                f"O{start}",
+                f"Make paying us effortless for segment {start}",
+                span,
+                owner="Sam",
+                key_results=krs,
+            )
+        )
     return Document("bench.yaml", "yaml", objectives, team=None)
 
 
 # A naive one-pattern linter: task verbs at the start, or any number with a unit.
-NAIVE = re.compile(r"^(?:launch|ship|publish|hire|migrate|build|run|document)\b|\d+(?:\.\d+)?\s?(?:%|ms|s|k)\b",
-                   re.IGNORECASE)
+NAIVE = re.compile(
+    r"^(?:launch|ship|publish|hire|migrate|build|run|document)\b|\d+(?:\.\d+)?\s?(?:%|ms|s|k)\b",
+    re.IGNORECASE,
+)
 
 
 def time_call(func: object, *args: object) -> float:
@@ -95,7 +153,9 @@ def cold_start(runs: int) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--krs", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7, help="cold-start runs")
     args = parser.parse_args(argv)
@@ -109,15 +169,24 @@ def main(argv: list[str] | None = None) -> int:
     second_s = time_call(engine.review_document, doc)
     n = len(texts)
     print(f"rule review, {n:,} generated KRs ({unique:,} distinct texts), one core:")
-    print(f"  first pass (every text analysed): {first_s:6.2f} s = {n / first_s:>9,.0f} KRs/s "
-          f"(goal 100,000 KRs/s: {n / first_s / 100_000:.2f}x of goal)")
-    print(f"  second pass (analysis cached):    {second_s:6.2f} s = {n / second_s:>9,.0f} KRs/s "
-          f"({n / second_s / 100_000:.2f}x of goal)")
+    print(
+        f"  first pass (every text analysed): {first_s:6.2f} s = {n / first_s:>9,.0f} KRs/s "
+        f"(goal 100,000 KRs/s: {n / first_s / 100_000:.2f}x of goal)"
+    )
+    print(
+        f"  second pass (analysis cached):    {second_s:6.2f} s = {n / second_s:>9,.0f} KRs/s "
+        f"({n / second_s / 100_000:.2f}x of goal)"
+    )
     print(f"  one precompiled regex pass:       {regex_s:6.3f} s = {n / regex_s:>9,.0f} texts/s")
-    print(f"  ratio review/regex: first pass {first_s / regex_s:.1f}x, cached {second_s / regex_s:.1f}x (goal <= 3x)")
+    print(
+        f"  ratio review/regex: first pass {first_s / regex_s:.1f}x, "
+        f"cached {second_s / regex_s:.1f}x (goal <= 3x)"
+    )
     base, cli = cold_start(args.runs)
-    print(f"cold start: okrcoach review examples/team-draft.yaml {cli * 1000:.0f} ms vs python -c pass "
-          f"{base * 1000:.0f} ms = {cli / base:.1f}x (goal <= 4x)")
+    print(
+        f"cold start: okrcoach review examples/team-draft.yaml {cli * 1000:.0f} ms vs python -c pass "
+        f"{base * 1000:.0f} ms = {cli / base:.1f}x (goal <= 4x)"
+    )
     return 0
 
 

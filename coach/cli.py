@@ -34,13 +34,21 @@ def build_parser() -> argparse.ArgumentParser:
     review = sub.add_parser("review", help="review OKR drafts and report findings")
     review.add_argument("paths", nargs="+", metavar="PATH", help="draft files or folders; '-' reads stdin")
     review.add_argument("--format", "-f", choices=("text", "json", "sarif", "markdown"), default="text")
-    review.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"),
-                        help="format of the input (required for stdin; otherwise from the file extension)")
-    review.add_argument("--fail-on", choices=[s.value for s in Severity],
-                        help="exit 1 when a finding at or above this severity is found (default: error)")
+    review.add_argument(
+        "--input-format",
+        choices=("yaml", "markdown", "csv", "json"),
+        help="format of the input (required for stdin; otherwise from the file extension)",
+    )
+    review.add_argument(
+        "--fail-on",
+        choices=[s.value for s in Severity],
+        help="exit 1 when a finding at or above this severity is found (default: error)",
+    )
     review.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
     review.add_argument("--no-config", action="store_true", help="ignore config files; use the defaults")
-    review.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run (e.g. KR,OBJ001)")
+    review.add_argument(
+        "--select", metavar="CODES", help="comma-separated codes or prefixes to run (e.g. KR,OBJ001)"
+    )
     review.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
     review.add_argument("--explain", action="store_true", help="print each finding's cited passage under it")
     review.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
@@ -79,7 +87,9 @@ def _expand(paths: Sequence[str]) -> list[str]:
     for path in paths:
         candidate = Path(path)
         if path != "-" and candidate.is_dir():
-            found = sorted(str(p) for p in candidate.rglob("*") if p.suffix.lower() in DRAFT_SUFFIXES and p.is_file())
+            found = sorted(
+                str(p) for p in candidate.rglob("*") if p.suffix.lower() in DRAFT_SUFFIXES and p.is_file()
+            )
             if not found:
                 raise InputError(path, "folder holds no OKR drafts (.yaml, .md, .csv, .json)")
             out.extend(found)

@@ -1,14 +1,14 @@
 """Project configuration: `okrcoach.toml` or `[tool.okrcoach]` in `pyproject.toml`, found by walking up.
 
-    select = ["KR", "OBJ001"]        # codes or prefixes; default: every rule
-    ignore = ["KR010"]
-    fail-on = "warning"               # suggestion | warning | error (default error)
+select = ["KR", "OBJ001"]        # codes or prefixes; default: every rule
+ignore = ["KR010"]
+fail-on = "warning"               # suggestion | warning | error (default error)
 
-    [severity]                        # per-rule severity
-    KR004 = "warning"
+[severity]                        # per-rule severity
+KR004 = "warning"
 
-    [thresholds]
-    max-krs-per-objective = 5
+[thresholds]
+max-krs-per-objective = 5
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def config_from_mapping(data: dict[str, Any], name: str) -> Config:
             raise InputError(name, f"fail-on: {exc}") from None
     severity = data.get("severity", {})
     if not isinstance(severity, dict):
-        raise InputError(name, "[severity] must be a table of CODE = \"suggestion|warning|error\"")
+        raise InputError(name, '[severity] must be a table of CODE = "suggestion|warning|error"')
     for code, level in severity.items():
         if code.upper() not in rules:
             raise InputError(name, f"[severity]: {code!r} is not a rule code")

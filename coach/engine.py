@@ -47,10 +47,14 @@ _FIELD_PLACEHOLDER = re.compile(r"(?i)^\s*(?:tbd|tbc|tba|x+%?|n|\?+|\[.*\]|<.*>)
 def analyse_kr(kr: KeyResult) -> KRAnalysis:
     """The text's analysis, completed by the KR's structured fields (baseline, target, unit)."""
     base = _cached_analysis(kr.text)
-    baseline_field = kr.baseline if isinstance(kr.baseline, _NUMERIC) and not isinstance(kr.baseline, bool) else None
+    baseline_field = (
+        kr.baseline if isinstance(kr.baseline, _NUMERIC) and not isinstance(kr.baseline, bool) else None
+    )
     target_field = kr.target if isinstance(kr.target, _NUMERIC) and not isinstance(kr.target, bool) else None
     placeholder_fields = [
-        str(value) for value in (kr.baseline, kr.target) if isinstance(value, str) and _FIELD_PLACEHOLDER.match(value)
+        str(value)
+        for value in (kr.baseline, kr.target)
+        if isinstance(value, str) and _FIELD_PLACEHOLDER.match(value)
     ]
     if baseline_field is None and target_field is None and not kr.unit and not placeholder_fields:
         return base
@@ -114,8 +118,9 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
         if known is not None:
             if not config.enabled(known.code):
                 continue
-            diagnostic = dataclasses.replace(diagnostic, name=known.name, severity=known.severity,
-                                             passage=known.passage)
+            diagnostic = dataclasses.replace(
+                diagnostic, name=known.name, severity=known.severity, passage=known.passage
+            )
         raw.append(diagnostic)
     findings = _apply_suppressions(doc, raw, config, rules)
     for index, finding in enumerate(findings):
@@ -129,7 +134,9 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
 _UNSUPPRESSIBLE = frozenset({"DOC002", "DOC003", "DOC004"})
 
 
-def _apply_suppressions(doc: Document, findings: list[Finding], config: Config, rules: dict[str, Rule]) -> list[Finding]:
+def _apply_suppressions(
+    doc: Document, findings: list[Finding], config: Config, rules: dict[str, Rule]
+) -> list[Finding]:
     by_target = _suppressions_by_target(doc)
     if not by_target:
         return findings
@@ -155,14 +162,26 @@ def _apply_suppressions(doc: Document, findings: list[Finding], config: Config, 
     if config.enabled("DOC004"):
         for suppression, target in all_suppressions(doc):
             if id(suppression) not in used and suppression.code in rules and config.enabled(suppression.code):
-                kept.append(Finding(unused_rule.code, unused_rule.name, unused_rule.severity,
-                                    f"suppression of {suppression.code} silences nothing here: remove it",
-                                    suppression.span, unused_rule.passage, target))
+                kept.append(
+                    Finding(
+                        unused_rule.code,
+                        unused_rule.name,
+                        unused_rule.severity,
+                        f"suppression of {suppression.code} silences nothing here: remove it",
+                        suppression.span,
+                        unused_rule.passage,
+                        target,
+                    )
+                )
     return kept
 
 
-def review(paths: Sequence[str], config: Config | Callable[[str], Config] | None = None, *,
-           input_format: str | None = None) -> Review:
+def review(
+    paths: Sequence[str],
+    config: Config | Callable[[str], Config] | None = None,
+    *,
+    input_format: str | None = None,
+) -> Review:
     """Parse and review each path; unreadable files are collected in `errors`, the rest goes on.
 
     `config` is one Config for all paths, or a function giving each path its own (the CLI finds the

@@ -6,11 +6,11 @@ Everything here is plain data. Parsers build it, rules read it, renderers print 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How much a finding matters, ordered like Vale's levels."""
 
     SUGGESTION = "suggestion"
@@ -33,7 +33,7 @@ class Severity(str, Enum):
 _SEVERITY_RANK = {Severity.SUGGESTION: 1, Severity.WARNING: 2, Severity.ERROR: 3}
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     COMPANY = "company"
     DEPARTMENT = "department"
     TEAM = "team"

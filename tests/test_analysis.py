@@ -106,8 +106,13 @@ def test_names_dates_and_versions_are_not_quantities(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "placeholder"),
-    [("Reduce refund time to X days", "to X"), ("Grow NPS to XX%", "XX%"), ("Reach N10 active teams", "N10"),
-     ("Activation to [TBD]", "[TBD]"), ("Cut churn to ??", "??")],
+    [
+        ("Reduce refund time to X days", "to X"),
+        ("Grow NPS to XX%", "XX%"),
+        ("Reach N10 active teams", "N10"),
+        ("Activation to [TBD]", "[TBD]"),
+        ("Cut churn to ??", "??"),
+    ],
 )
 def test_placeholders(text: str, placeholder: str) -> None:
     a = analyse(text)
@@ -116,7 +121,10 @@ def test_placeholders(text: str, placeholder: str) -> None:
 
 
 def test_markdown_and_links_are_cleaned() -> None:
-    assert clean("- [x] **KR2:** Grow [docs](https://example.com/docs) traffic to 40k") == "Grow docs traffic to 40k"
+    assert (
+        clean("- [x] **KR2:** Grow [docs](https://example.com/docs) traffic to 40k")
+        == "Grow docs traffic to 40k"
+    )
 
 
 def test_compound_and_direction() -> None:
@@ -130,7 +138,9 @@ def test_quality_floor_on_the_labelled_set() -> None:
     """The analysis must keep its measured quality on the project's own labelled KRs (tests/data)."""
     from quality import score
 
-    rows = [json.loads(line) for line in (ROOT / "tests/data/labelled_krs.jsonl").read_text().splitlines() if line]
+    rows = [
+        json.loads(line) for line in (ROOT / "tests/data/labelled_krs.jsonl").read_text().splitlines() if line
+    ]
     assert len(rows) >= 300
     floors = {"task_like": 0.88, "has_target": 0.95, "has_baseline": 0.95}
     for label, floor in floors.items():

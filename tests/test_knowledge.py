@@ -40,7 +40,9 @@ def test_passages_list_the_rules_that_cite_them() -> None:
 def test_extra_passages_are_loaded_and_clashes_refused(tmp_path: Path) -> None:
     (tmp_path / "our-checkins.md").write_text(
         "---\nid: our-checkins\ntitle: How we run check-ins\nsource: Team playbook\ntags: [checkins]\n"
-        "rules: []\n---\nWe meet on Mondays.\n", encoding="utf-8")
+        "rules: []\n---\nWe meet on Mondays.\n",
+        encoding="utf-8",
+    )
     passages = load_passages((str(tmp_path),))
     assert passages["our-checkins"].origin == "extra"
     (tmp_path / "dup.md").write_text("---\nid: kr-binary\ntitle: x\nsource: y\n---\nz\n", encoding="utf-8")
@@ -50,8 +52,12 @@ def test_extra_passages_are_loaded_and_clashes_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("no front matter", "must start"), ("---\nid: a\n", "not closed"), ("---\nid: a\ntitle: b\n---\nbody", "source"),
-     ("---\nid: [a\n---\nbody", "invalid front matter")],
+    [
+        ("no front matter", "must start"),
+        ("---\nid: a\n", "not closed"),
+        ("---\nid: a\ntitle: b\n---\nbody", "source"),
+        ("---\nid: [a\n---\nbody", "invalid front matter"),
+    ],
 )
 def test_bad_passages_name_the_problem(text: str, problem: str) -> None:
     with pytest.raises(InputError, match=problem):

@@ -22,7 +22,9 @@ def _doc_for(rule_scope: str, example: str) -> Document:
     span = Span("example.yaml", 3, 5)
     if rule_scope == "objective":
         krs = [KeyResult(f"O1.KR{i}", text, span, owner="Sam") for i, text in enumerate(SUPPORTING_KRS, 1)]
-        return Document("example.yaml", "yaml", [Objective("O1", example, span, owner="Sam", key_results=krs)])
+        return Document(
+            "example.yaml", "yaml", [Objective("O1", example, span, owner="Sam", key_results=krs)]
+        )
     krs = [KeyResult("O1.KR1", example, span)]
     krs += [KeyResult(f"O1.KR{i}", text, span, owner="Sam") for i, text in enumerate(SUPPORTING_KRS, 2)]
     objective = Objective("O1", "Make paying us effortless for small businesses", span, key_results=krs)
@@ -38,7 +40,9 @@ CASES = [(code, "triggers", ex) for code, r in RULES.items() for ex in r.trigger
 ]
 
 
-@pytest.mark.parametrize(("code", "kind", "example"), CASES, ids=[f"{c}-{k}-{i}" for i, (c, k, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("code", "kind", "example"), CASES, ids=[f"{c}-{k}-{i}" for i, (c, k, _) in enumerate(CASES)]
+)
 def test_rule_examples(code: str, kind: str, example: str) -> None:
     rule = RULES[code]
     found = _codes(_doc_for(rule.scope, example))
@@ -90,5 +94,8 @@ def test_too_many_objectives_is_an_error_past_the_hard_limit() -> None:
     findings = [f for f in review_document(parse_text(text, "t.yaml", "yaml")) if f.code == "SET003"]
     assert len(findings) == 1 and "more than 5" in findings[0].message
     strict = Config(severity={"SET003": __import__("coach.model").model.Severity.ERROR})
-    assert [f.severity.value for f in review_document(parse_text(text, "t.yaml", "yaml"), strict)
-            if f.code == "SET003"] == ["error"]
+    assert [
+        f.severity.value
+        for f in review_document(parse_text(text, "t.yaml", "yaml"), strict)
+        if f.code == "SET003"
+    ] == ["error"]

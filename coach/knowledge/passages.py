@@ -42,8 +42,11 @@ def parse_passage(text: str, path: str, origin: str = "shipped") -> Passage:
         meta = yaml.safe_load(text[3:end]) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, f"invalid front matter: {getattr(exc, 'problem', exc)}",
-                         line=(mark.line + 2) if mark else None) from None
+        raise InputError(
+            path,
+            f"invalid front matter: {getattr(exc, 'problem', exc)}",
+            line=(mark.line + 2) if mark else None,
+        ) from None
     if not isinstance(meta, dict):
         raise InputError(path, "front matter must be a mapping", line=2)
     missing = [key for key in REQUIRED if not str(meta.get(key) or "").strip()]
@@ -86,7 +89,9 @@ def load_passages(extra_dirs: tuple[str, ...] = ()) -> dict[str, Passage]:
     for folder, origin in sources:
         for passage in _read_folder(folder, origin):
             if passage.id in out:
-                raise InputError(passage.path, f"passage id {passage.id!r} is already used by {out[passage.id].path}")
+                raise InputError(
+                    passage.path, f"passage id {passage.id!r} is already used by {out[passage.id].path}"
+                )
             out[passage.id] = passage
     return out
 

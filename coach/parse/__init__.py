@@ -108,7 +108,7 @@ def decode(data: bytes, name: str) -> str:
     """UTF-8 bytes as text, or an InputError saying what is wrong with them."""
     if not data.strip():
         raise InputError(name, "file is empty")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in data[:64]:
         raise InputError(name, "is UTF-16 text; save it as UTF-8")
     if b"\x00" in data:
         raise InputError(name, "looks like a binary file (it contains NUL bytes)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from coach.parse.common import compact
+from coach.parse.common import clean_text, compact
 
 _SYNONYMS = {
     "objective": ("objective", "objective title", "objective name", "objectives", "goal", "goal title", "o"),
@@ -65,7 +65,7 @@ class Columns:
 
 
 def map_header(cells: list[str]) -> Columns:
-    columns = Columns(names=[cell.strip() for cell in cells])
+    columns = Columns(names=[clean_text(cell) for cell in cells])
     for position, cell in enumerate(cells):
         name = compact(cell)
         if not name:  # "", "#", "No." etc.: a row number or a spacer column
@@ -75,9 +75,9 @@ def map_header(cells: list[str]) -> Columns:
             columns.numbered_krs.append(position)
             continue
         if canonical is None:
-            columns.unknown.append((position, cell.strip()))
+            columns.unknown.append((position, clean_text(cell)))
         elif canonical in columns.index:
-            columns.repeated.append((position, cell.strip(), canonical))
+            columns.repeated.append((position, clean_text(cell), canonical))
         else:
             columns.index[canonical] = position
     return columns

@@ -7,7 +7,7 @@ import io
 
 from coach.model import Document, InputError, Span
 from coach.parse.columns import Columns, map_header
-from coach.parse.common import UNKNOWN_FIELD, diagnostic, finish, unknown_field
+from coach.parse.common import UNKNOWN_FIELD, clean_text, diagnostic, finish, unknown_field
 from coach.parse.rows import RowReader
 
 _DELIMITERS = (",", ";", "\t")
@@ -120,7 +120,7 @@ def _check_columns(columns: Columns, name: str, line: int) -> None:
     if not columns.has_key_results:
         missing.append("a key result column")
     if missing:
-        found = ", ".join(label for label in columns.names if label) or "none"
+        found = ", ".join(clean_text(label) for label in columns.names if label.strip()) or "none"
         raise InputError(name, f"missing {' and '.join(missing)}; found columns: {found}", line=line)
 
 

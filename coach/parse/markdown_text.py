@@ -213,7 +213,8 @@ def _inline_fields(text: str, fields: dict[str, str]) -> str:
         text = text[: match.start()]
     if "owner" in fields:
         fields["owner"] = owner_name(fields["owner"])
-    return " ".join(text.split()).rstrip(" –—-:;,|")
+    text = " ".join(text.split())
+    return text.rstrip(" –—-:;,|") if fields else text
 
 
 def _drop(pattern: re.Pattern[str], text: str) -> str:

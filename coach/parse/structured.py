@@ -189,7 +189,7 @@ class _Reader:
             )
         if "objectives" in fields:
             key, value = fields["objectives"]
-            self.objectives(value, key.text() or "objectives")
+            self.objectives(value, _label(key, "objectives"))
 
     def objectives(self, node: Node, label: str) -> None:
         if node.kind == "seq":
@@ -256,7 +256,7 @@ class _Reader:
             if value.kind == "seq":
                 objective.key_results = [self.key_result(item) for item in value.items]
             elif value.value is not None or value.kind == "map":
-                label = key.text() or "key_results"
+                label = _label(key, "key_results")
                 raise InputError(
                     self.name, f"{label} must be a list, got {value.type_name()}", value.line, value.col
                 )
@@ -308,7 +308,7 @@ class _Reader:
             label = key.text()
             canonical = table.get(compact(label)) if label is not None else None
             if canonical is None:
-                shown = label if label is not None else key.type_name()
+                shown = clean_text(label) if label is not None else key.type_name()
                 if label is not None and compact(label) in _TOLERATED:
                     out.extra[label] = value.text() if value.kind == "scalar" else value.type_name()
                     continue
@@ -344,7 +344,7 @@ class _Reader:
             joined = ", ".join(clean_text(item.text() or "") for item in node.items if item.text())
             return joined or None
         if node.kind != "scalar":
-            label = key.text() or name
+            label = _label(key, name)
             raise InputError(self.name, f"{label} must be text, got {node.type_name()}", node.line, node.col)
         return clean_text(node.text() or "") or None
 
@@ -356,13 +356,13 @@ class _Reader:
             text = node.text()
             return split(text) if text else []
         if node.kind == "map":
-            label = key.text() or name
+            label = _label(key, name)
             raise InputError(self.name, f"{label} must be a list, got a mapping", node.line, node.col)
         out: list[str] = []
         for item in node.items:
             text = self._item_text(item)
             if text is None:
-                label = key.text() or name
+                label = _label(key, name)
                 message = f"each entry of {label} must be a string, got {item.type_name()}"
                 raise InputError(self.name, message, item.line, item.col)
             if text:
@@ -386,7 +386,7 @@ class _Reader:
             return None
         key, node = fields.known[name]
         if node.kind != "scalar":
-            label = key.text() or name
+            label = _label(key, name)
             raise InputError(
                 self.name, f"{label} must be a number or text, got {node.type_name()}", node.line, node.col
             )
@@ -413,6 +413,11 @@ class _Reader:
                 message = f"cannot read the suppression ({item.type_name()}; expected 'CODE: reason')"
                 self.diagnostics.append(diagnostic(INVALID_SUPPRESSION, message, span))
         return out
+
+
+def _label(key: Node, default: str) -> str:
+    """A key as written, for a message on one line."""
+    return clean_text(key.text() or "") or default
 
 
 def _joined(node: Node | None) -> str:

@@ -80,7 +80,9 @@ def review_dict(review: Review) -> dict[str, Any]:
         "tool": {"name": "okrcoach", "version": __version__},
         "documents": [document_dict(doc) for doc in review.documents],
         "findings": [finding_dict(f) for f in review.findings],
-        "errors": [{"file": e.file, "line": e.line, "col": e.col, "message": e.message} for e in review.errors],
+        "errors": [
+            {"file": e.file, "line": e.line, "col": e.col, "message": e.message} for e in review.errors
+        ],
         "summary": {
             "files": len(review.documents),
             "objectives": sum(len(d.objectives) for d in review.documents),

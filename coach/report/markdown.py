@@ -1,4 +1,4 @@
-"""A Markdown review, for pull-request comments and wikis: per file, per objective, findings with citations."""
+"""A Markdown review for pull-request comments and wikis: per file and objective, findings with citations."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def render_markdown(review: Review) -> str:
                 codes = ", ".join(f.code for f in by_target.get((doc.path, kr.id), [])) or "—"
                 lines.append(
                     f"| {_escape(kr.id)} | {_escape(kr.text)} | {a.kind if a else ''} | "
-                    f"{'yes' if a and a.has_target else 'no'} | {'yes' if a and a.has_baseline else 'no'} | {codes} |"
+                    f"{_yes(a and a.has_target)} | {_yes(a and a.has_baseline)} | {codes} |"
                 )
             lines.append("")
             for kr in obj.key_results:
@@ -63,11 +63,17 @@ def render_markdown(review: Review) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _yes(flag: object) -> str:
+    return "yes" if flag else "no"
+
+
 def _finding_line(finding: Finding, used: dict[str, None], prefix: str = "") -> str:
     cite = ""
     if finding.passage:
         used[finding.passage] = None
         cite = f" _(see {finding.passage})_"
     icon = _ICON[finding.severity.value]
-    return (f"- {icon} {prefix}`{finding.code}` {finding.severity.value}: {_escape(finding.message)} "
-            f"(line {finding.span.line}){cite}")
+    return (
+        f"- {icon} {prefix}`{finding.code}` {finding.severity.value}: {_escape(finding.message)} "
+        f"(line {finding.span.line}){cite}"
+    )

@@ -40,7 +40,10 @@ def render_rules(fmt: str = "text") -> str:
         return json.dumps([rule_dict(r) for r in rules.values()], indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
         lines = ["| Code | Name | Severity | What it flags | Cites |", "|---|---|---|---|---|"]
-        lines += [f"| {r.code} | {r.name} | {r.severity.value} | {r.summary} | {r.passage} |" for r in rules.values()]
+        lines += [
+            f"| {r.code} | {r.name} | {r.severity.value} | {r.summary} | {r.passage} |"
+            for r in rules.values()
+        ]
         return "\n".join(lines) + "\n"
     width = max(len(r.name) for r in rules.values())
     lines = [f"{r.code:<7} {r.name:<{width}}  {r.severity.value:<10} {r.summary}" for r in rules.values()]
@@ -58,12 +61,22 @@ def render_rule(key: str, fmt: str = "text") -> str:
     for title in SECTIONS:
         body = rule.docs.get(title, "")
         if body:
-            lines += [f"{'### ' if fmt == 'markdown' else ''}{title}", textwrap.indent(body, "" if fmt == "markdown" else "  "), ""]
+            lines += [
+                f"{'### ' if fmt == 'markdown' else ''}{title}",
+                textwrap.indent(body, "" if fmt == "markdown" else "  "),
+                "",
+            ]
     if passage:
-        lines += [f"{'### ' if fmt == 'markdown' else ''}Cited guidance: {passage.title} [{passage.id}]",
-                  f"  Source: {passage.source}", ""]
+        lines += [
+            f"{'### ' if fmt == 'markdown' else ''}Cited guidance: {passage.title} [{passage.id}]",
+            f"  Source: {passage.source}",
+            "",
+        ]
         for paragraph in passage.text.split("\n\n"):
-            lines.append(textwrap.fill(" ".join(paragraph.split()), width=100, initial_indent="  ",
-                                       subsequent_indent="  "))
+            lines.append(
+                textwrap.fill(
+                    " ".join(paragraph.split()), width=100, initial_indent="  ", subsequent_indent="  "
+                )
+            )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

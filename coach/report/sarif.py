@@ -36,32 +36,39 @@ def render_sarif(review: Review) -> str:
             descriptors.append({"id": code})
             continue
         passage = cited.get(rule.passage)
-        help_text = "\n\n".join(f"{title}:\n{body}" for title, body in rule.docs.items() if title != "summary")
-        descriptors.append({
-            "id": code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.docs.get("What it does", rule.summary)},
-            "help": {"text": help_text},
-            "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-            "properties": {
-                "tags": [rule.family],
-                "citation": passage.citation() if passage else {"id": rule.passage},
-            },
-        })
+        help_text = "\n\n".join(
+            f"{title}:\n{body}" for title, body in rule.docs.items() if title != "summary"
+        )
+        descriptors.append(
+            {
+                "id": code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.docs.get("What it does", rule.summary)},
+                "help": {"text": help_text},
+                "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+                "properties": {
+                    "tags": [rule.family],
+                    "citation": passage.citation() if passage else {"id": rule.passage},
+                },
+            }
+        )
     results: list[dict[str, Any]] = []
     for finding in review.findings:
         passage = cited.get(finding.passage or "")
-        region: dict[str, Any] = {"startLine": max(1, finding.span.line), "startColumn": max(1, finding.span.col)}
+        region: dict[str, Any] = {
+            "startLine": max(1, finding.span.line),
+            "startColumn": max(1, finding.span.col),
+        }
         result: dict[str, Any] = {
             "ruleId": finding.code,
             "ruleIndex": index[finding.code],
             "level": _LEVEL[finding.severity],
             "message": {"text": finding.message},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(finding.span.file)},
-                                                "region": region}}],
-            "properties": {"target": finding.target,
-                           "citation": passage.citation() if passage else None},
+            "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.span.file)}, "region": region}}
+            ],
+            "properties": {"target": finding.target, "citation": passage.citation() if passage else None},
         }
         results.append(result)
     notifications = [{"level": "error", "message": {"text": str(error)}} for error in review.errors]
@@ -71,11 +78,19 @@ def render_sarif(review: Review) -> str:
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "okrcoach", "version": __version__, "informationUri": INFO_URI,
-                                "rules": descriptors}},
-            "invocations": [invocation],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "okrcoach",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": descriptors,
+                    }
+                },
+                "invocations": [invocation],
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -17,8 +17,10 @@ def summary_line(review: Review) -> str:
     n_docs = len(review.documents)
     n_krs = sum(len(doc.key_results()) for doc in review.documents)
     parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in reversed(list(Severity))]
-    line = f"{len(review.findings)} findings ({', '.join(parts)}) in {n_docs} file{'s' if n_docs != 1 else ''}, " \
-           f"{n_krs} key results"
+    line = (
+        f"{len(review.findings)} findings ({', '.join(parts)}) in {n_docs} file{'s' if n_docs != 1 else ''}, "
+        f"{n_krs} key results"
+    )
     if review.errors:
         line += f"; {len(review.errors)} file{'s' if len(review.errors) != 1 else ''} could not be read"
     return line
@@ -27,8 +29,6 @@ def summary_line(review: Review) -> str:
 def render_text(review: Review, *, color: bool = False, explain: bool = False) -> str:
     lines: list[str] = []
     cited = citations() if explain else {}
-    for error in review.errors:
-        lines.append(f"{error}: cannot read ({'error'})")
     for finding in review.findings:
         severity = finding.severity.value
         code = finding.code
@@ -41,8 +41,12 @@ def render_text(review: Review, *, color: bool = False, explain: bool = False) -
         lines.append(f"{finding.span}: {severity} {code} {finding.message}{cite}")
         if explain and finding.passage in cited:
             passage = cited[finding.passage]
-            body = textwrap.fill(" ".join(passage.text.split())[:600], width=100, initial_indent="    ",
-                                 subsequent_indent="    ")
+            body = textwrap.fill(
+                " ".join(passage.text.split())[:600],
+                width=100,
+                initial_indent="    ",
+                subsequent_indent="    ",
+            )
             lines.append(f"    {passage.title} — {passage.source}")
             lines.append(body)
     lines.append(summary_line(review))

@@ -25,10 +25,18 @@ def all_suppressions(doc: Document) -> Iterator[tuple[Suppression, str | None]]:
 
 
 @rule(
-    "DOC001", "unknown-field", "warning", "document", "reviewing-drafts",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  colour: blue\n  key_results:\n"
-              "  - Raise NPS from 30 to 40\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Raise NPS from 30 to 40\n",),
+    "DOC001",
+    "unknown-field",
+    "warning",
+    "document",
+    "reviewing-drafts",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  colour: blue\n  key_results:\n"
+        "  - Raise NPS from 30 to 40\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Raise NPS from 30 to 40\n",
+    ),
     parser_only=True,
 )
 def unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -50,11 +58,19 @@ def unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 @rule(
-    "DOC002", "suppression-without-reason", "warning", "document", "reviewing-drafts",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - text: Raise NPS to 40\n    ignore: [KR004]\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - text: Raise NPS to 40\n    ignore: ['KR004: baseline comes from the Q3 survey']\n",),
+    "DOC002",
+    "suppression-without-reason",
+    "warning",
+    "document",
+    "reviewing-drafts",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS to 40\n    ignore: [KR004]\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS to 40\n    ignore: ['KR004: baseline comes from the Q3 survey']\n",
+    ),
 )
 def suppression_without_reason(doc: Document, ctx: Context) -> Iterator[Hit]:
     """An inline suppression gives no reason.
@@ -75,16 +91,28 @@ def suppression_without_reason(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for suppression, target in all_suppressions(doc):
         if not suppression.reason.strip():
-            yield Hit(f"suppression of {suppression.code} gives no reason: add one after a colon "
-                      f"('{suppression.code}: why this is an exception')", suppression.span, target)
+            yield Hit(
+                f"suppression of {suppression.code} gives no reason: add one after a colon "
+                f"('{suppression.code}: why this is an exception')",
+                suppression.span,
+                target,
+            )
 
 
 @rule(
-    "DOC003", "unknown-suppressed-code", "warning", "document", "reviewing-drafts",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - text: Raise NPS to 40\n    ignore: ['KR999: no such rule']\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - text: Raise NPS to 40\n    ignore: ['KR004: the baseline comes from the Q3 survey']\n",),
+    "DOC003",
+    "unknown-suppressed-code",
+    "warning",
+    "document",
+    "reviewing-drafts",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS to 40\n    ignore: ['KR999: no such rule']\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS to 40\n    ignore: ['KR004: the baseline comes from the Q3 survey']\n",
+    ),
 )
 def unknown_code(doc: Document, ctx: Context) -> Iterator[Hit]:
     """An inline suppression names a rule code that does not exist.
@@ -103,16 +131,28 @@ def unknown_code(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for suppression, target in all_suppressions(doc):
         if suppression.code not in RULES and suppression.code != "ALL":
-            yield Hit(f"suppresses {suppression.code}, which is not a rule code (see 'okrcoach rules')",
-                      suppression.span, target)
+            yield Hit(
+                f"suppresses {suppression.code}, which is not a rule code (see 'okrcoach rules')",
+                suppression.span,
+                target,
+            )
 
 
 @rule(
-    "DOC004", "unused-suppression", "suggestion", "document", "reviewing-drafts",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - text: Raise NPS from 30 to 40\n    owner: Sam\n    ignore: ['KR004: not needed']\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - text: Raise NPS to 40\n    owner: Sam\n    ignore: ['KR004: baseline comes from the Q3 survey']\n",),
+    "DOC004",
+    "unused-suppression",
+    "suggestion",
+    "document",
+    "reviewing-drafts",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS from 30 to 40\n    owner: Sam\n    ignore: ['KR004: not needed']\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS to 40\n    owner: Sam\n"
+        "    ignore: ['KR004: baseline comes from the Q3 survey']\n",
+    ),
     parser_only=True,
 )
 def unused_suppression(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -135,11 +175,19 @@ def unused_suppression(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 @rule(
-    "DOC005", "unknown-level", "warning", "document", "reviewing-drafts",
-    triggers=("level: galaxy\nobjectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - Raise NPS from 30 to 40\n",),
-    passes=("level: team\nobjectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - Raise NPS from 30 to 40\n",),
+    "DOC005",
+    "unknown-level",
+    "warning",
+    "document",
+    "reviewing-drafts",
+    triggers=(
+        "level: galaxy\nobjectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise NPS from 30 to 40\n",
+    ),
+    passes=(
+        "level: team\nobjectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise NPS from 30 to 40\n",
+    ),
     parser_only=True,
 )
 def unknown_level(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -159,4 +207,3 @@ def unknown_level(doc: Document, ctx: Context) -> Iterator[Hit]:
     level: company | department | team | individual
     """
     return iter(())
-

@@ -10,9 +10,10 @@ from coach.rules import Context, rule
 
 _KIND_MESSAGES = {
     "task": "names work to do ({what}), not the result it should produce: measure the outcome and list the "
-            "work as an initiative",
+    "work as an initiative",
     "milestone": "is a milestone ({what}): it is done or not done; measure what finishing it should change",
-    "capability": "describes a capability ({what}), not a result: measure how people use it or what it changes",
+    "capability": "describes a capability ({what}), not a result: measure how people use it or what it "
+    "changes",
     "coverage": "counts coverage of your own work ({what}): measure the effect that coverage should have",
 }
 
@@ -30,12 +31,24 @@ def _what(kr: KeyResult) -> str:
 
 
 @rule(
-    "KR001", "task-like-kr", "warning", "kr", "kr-outcome-not-task",
-    triggers=("Launch the new invoicing page", "Migrate billing to Stripe", "Admins can export audit logs",
-              "Canary deployments for every service", "100% of roles have a written job description",
-              "Pricing page redesign is live"),
-    passes=("Raise checkout completion from 61% to 75%", "Cut p95 API latency below 300 ms",
-            "Publish 4 help-centre articles"),
+    "KR001",
+    "task-like-kr",
+    "warning",
+    "kr",
+    "kr-outcome-not-task",
+    triggers=(
+        "Launch the new invoicing page",
+        "Migrate billing to Stripe",
+        "Admins can export audit logs",
+        "Canary deployments for every service",
+        "100% of roles have a written job description",
+        "Pricing page redesign is live",
+    ),
+    passes=(
+        "Raise checkout completion from 61% to 75%",
+        "Cut p95 API latency below 300 ms",
+        "Publish 4 help-centre articles",
+    ),
 )
 def task_like(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     """Key result names a task, deliverable, milestone or capability instead of an outcome.
@@ -62,9 +75,17 @@ def task_like(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
 
 
 @rule(
-    "KR002", "output-count-kr", "warning", "kr", "kr-output-counts",
-    triggers=("Publish 5 blog posts", "Hire 2 product managers", "Run 3 customer workshops",
-              "Ship 4 new integrations"),
+    "KR002",
+    "output-count-kr",
+    "warning",
+    "kr",
+    "kr-output-counts",
+    triggers=(
+        "Publish 5 blog posts",
+        "Hire 2 product managers",
+        "Run 3 customer workshops",
+        "Ship 4 new integrations",
+    ),
     passes=("Grow organic sign-ups from 900 to 1,500 a month", "Reach 500 paying customers"),
 )
 def output_count(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
@@ -86,8 +107,10 @@ def output_count(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[
     """
     a = kr.analysis
     if a is not None and a.kind == "output_count":
-        yield (f"counts outputs ({_what(kr)}{' ' + a.target_text if a.target_text else ''}): measure what "
-               "those outputs should change, and keep the count as an initiative")
+        yield (
+            f"counts outputs ({_what(kr)}{' ' + a.target_text if a.target_text else ''}): measure what "
+            "those outputs should change, and keep the count as an initiative"
+        )
 
 
 def _is_outcome(kr: KeyResult) -> bool:
@@ -95,10 +118,17 @@ def _is_outcome(kr: KeyResult) -> bool:
 
 
 @rule(
-    "KR003", "no-target", "warning", "kr", "kr-explicit-target",
+    "KR003",
+    "no-target",
+    "warning",
+    "kr",
+    "kr-explicit-target",
     triggers=("Weekly active teams on the mobile app", "Churn for annual plans"),
-    passes=("Weekly active teams on the mobile app reach 2,000", "Improve payout reliability",
-            "Launch the referral programme"),
+    passes=(
+        "Weekly active teams on the mobile app reach 2,000",
+        "Improve payout reliability",
+        "Launch the referral programme",
+    ),
 )
 def no_target(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     """Key result names a measure but no end value.
@@ -123,10 +153,13 @@ def no_target(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
 
 
 @rule(
-    "KR004", "no-baseline", "suggestion", "kr", "kr-baseline-from-to",
+    "KR004",
+    "no-baseline",
+    "suggestion",
+    "kr",
+    "kr-baseline-from-to",
     triggers=("Raise checkout completion to 75%", "Cut p95 API latency below 300 ms"),
-    passes=("Raise checkout completion from 61% to 75%", "Publish 5 blog posts",
-            "NPS up from 31 to 45"),
+    passes=("Raise checkout completion from 61% to 75%", "Publish 5 blog posts", "NPS up from 31 to 45"),
 )
 def no_baseline(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     """Key result states a target but not where it starts.
@@ -150,12 +183,18 @@ def no_baseline(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
         return
     if a.quantifier in {"zero", "none", "no", "never", "eliminate", "eliminates", "eliminated"}:
         return  # "zero P1 incidents" starts wherever it starts; the target alone is the point
-    yield "states a target but no starting value: write it as 'from <baseline> to <target>' (ask the owner " \
-          "for today's value if nobody knows it)"
+    yield (
+        "states a target but no starting value: write it as 'from <baseline> to <target>' (ask the owner "
+        "for today's value if nobody knows it)"
+    )
 
 
 @rule(
-    "KR005", "not-measurable", "warning", "kr", "kr-measurable",
+    "KR005",
+    "not-measurable",
+    "warning",
+    "kr",
+    "kr-measurable",
     triggers=("Customers love the new editor", "Our docs feel delightful"),
     passes=("Editor CSAT from 3.9 to 4.4", "Improve payout reliability"),
 )
@@ -179,12 +218,18 @@ def not_measurable(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
     a = kr.analysis
     if a is None or a.task_like or a.has_target or a.placeholders or a.vague_direction or a.metric:
         return
-    yield "names nothing that can be measured: say which number would show this (a rate, count, time, " \
-          "score) and its target"
+    yield (
+        "names nothing that can be measured: say which number would show this (a rate, count, time, "
+        "score) and its target"
+    )
 
 
 @rule(
-    "KR006", "binary-kr", "suggestion", "kr", "kr-binary",
+    "KR006",
+    "binary-kr",
+    "suggestion",
+    "kr",
+    "kr-binary",
     triggers=("SOC 2 Type II achieved", "Get board approval for the 2027 budget", "Pass the ISO 27001 audit"),
     passes=("Reduce audit findings from 14 to 3", "Raise checkout completion from 61% to 75%"),
 )
@@ -210,9 +255,15 @@ def binary(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
 
 
 @rule(
-    "KR007", "compound-kr", "warning", "kr", "kr-one-measure",
-    triggers=("Reduce p95 latency below 300 ms and error rate below 0.5%",
-              "Grow sign-ups by 20% and cut churn to 3%"),
+    "KR007",
+    "compound-kr",
+    "warning",
+    "kr",
+    "kr-one-measure",
+    triggers=(
+        "Reduce p95 latency below 300 ms and error rate below 0.5%",
+        "Grow sign-ups by 20% and cut churn to 3%",
+    ),
     passes=("Reduce p95 latency from 480 ms to 300 ms", "Grow MRR from $120k to $180k"),
 )
 def compound(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
@@ -237,7 +288,11 @@ def compound(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]
 
 
 @rule(
-    "KR008", "direction-only", "warning", "kr", "kr-direction-only",
+    "KR008",
+    "direction-only",
+    "warning",
+    "kr",
+    "kr-direction-only",
     triggers=("Improve payout reliability", "Increase trial-to-paid conversion", "Optimise onboarding"),
     passes=("Increase trial-to-paid conversion from 8% to 12%", "Weekly active teams"),
 )
@@ -265,7 +320,11 @@ def direction_only(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
 
 
 @rule(
-    "KR009", "placeholder-value", "warning", "kr", "kr-placeholders",
+    "KR009",
+    "placeholder-value",
+    "warning",
+    "kr",
+    "kr-placeholders",
     triggers=("Reduce refund handling time to X days", "Reach N10 weekly active teams", "NPS to [TBD]"),
     passes=("Reduce refund handling time from 6 to 2 days",),
 )
@@ -292,7 +351,8 @@ def placeholder(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
         if isinstance(value, str) and _PLACEHOLDER_FIELD.fullmatch(value.strip()):
             found.append(f"{name}: {value}")
     if found:
-        yield f"has a placeholder ({', '.join(repr(p) for p in found[:3])}): set the number before the cycle starts"
+        listed = ", ".join(repr(p) for p in found[:3])
+        yield f"has a placeholder ({listed}): set the number before the cycle starts"
 
 
 _PLACEHOLDER_FIELD = re.compile(r"(?i)tbd|tbc|tba|x+%?|n|\?+|-|n/a|unknown|\[.*\]|<.*>")
@@ -303,10 +363,16 @@ def resolved_owner(kr: KeyResult, objective: Objective, ctx: Context) -> str | N
 
 
 @rule(
-    "KR010", "kr-without-owner", "suggestion", "kr", "kr-ownership",
+    "KR010",
+    "kr-without-owner",
+    "suggestion",
+    "kr",
+    "kr-ownership",
     triggers=("Raise checkout completion from 61% to 75%",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  owner: Dana\n  key_results:\n"
-            "  - Raise checkout completion from 61% to 75%\n",),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  owner: Dana\n  key_results:\n"
+        "  - Raise checkout completion from 61% to 75%\n",
+    ),
 )
 def without_owner(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     """Key result has no owner (on the KR, its objective or the document).
@@ -329,7 +395,11 @@ def without_owner(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator
 
 
 @rule(
-    "KR012", "kpi-maintenance-kr", "suggestion", "kr", "obj-not-kpi-maintenance",
+    "KR012",
+    "kpi-maintenance-kr",
+    "suggestion",
+    "kr",
+    "obj-not-kpi-maintenance",
     triggers=("Maintain 99.9% uptime", "Keep churn below 2%"),
     passes=("Raise uptime from 99.5% to 99.9%",),
 )
@@ -356,10 +426,16 @@ def kpi_maintenance(kr: KeyResult, objective: Objective, ctx: Context) -> Iterat
 
 
 @rule(
-    "KR013", "kr-too-long", "suggestion", "kr", "kr-measurable",
-    triggers=("Make sure that by the end of the quarter the support team has looked at every ticket that came "
-              "in through any channel and has written back to the customer with an answer or a plan and a date "
-              "for the answer",),
+    "KR013",
+    "kr-too-long",
+    "suggestion",
+    "kr",
+    "kr-measurable",
+    triggers=(
+        "Make sure that by the end of the quarter the support team has looked at every ticket that came "
+        "in through any channel and has written back to the customer with an answer or a plan and a date "
+        "for the answer",
+    ),
     passes=("Median first reply time from 9 h to 2 h",),
 )
 def too_long(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
@@ -381,7 +457,7 @@ def too_long(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]
     words = len(kr.text.split())
     limit = int(ctx.threshold("max-kr-words"))
     if words > limit:
-        yield f"is {words} words long (limit {limit}): keep the measure and its numbers, move the rest to notes"
+        yield f"is {words} words long (limit {limit}): keep the measure and its numbers; notes go elsewhere"
 
 
 _DEADLINE = re.compile(
@@ -393,7 +469,11 @@ _DEADLINE = re.compile(
 
 
 @rule(
-    "KR014", "deadline-not-target", "warning", "kr", "kr-explicit-target",
+    "KR014",
+    "deadline-not-target",
+    "warning",
+    "kr",
+    "kr-explicit-target",
     triggers=("Improve onboarding satisfaction by end of Q3", "Grow partner revenue by March"),
     passes=("Grow partner revenue from $80k to $140k by March",),
 )
@@ -442,11 +522,17 @@ def numbers(kr: KeyResult) -> tuple[float | None, float | None]:
 
 
 _UP = frozenset({"increase", "grow", "raise", "boost", "lift", "double", "triple", "expand", "improve"})
-_DOWN = frozenset({"reduce", "decrease", "lower", "cut", "halve", "shrink", "shorten", "minimise", "minimize"})
+_DOWN = frozenset(
+    {"reduce", "decrease", "lower", "cut", "halve", "shrink", "shorten", "minimise", "minimize"}
+)
 
 
 @rule(
-    "KR015", "target-direction-mismatch", "warning", "kr", "kr-baseline-from-to",
+    "KR015",
+    "target-direction-mismatch",
+    "warning",
+    "kr",
+    "kr-baseline-from-to",
     triggers=("Reduce churn from 3% to 5%", "Increase NPS from 40 to 40"),
     passes=("Reduce churn from 5% to 3%", "Increase NPS from 31 to 45"),
 )
@@ -483,11 +569,19 @@ def direction_mismatch(kr: KeyResult, objective: Objective, ctx: Context) -> Ite
 
 
 @rule(
-    "KR016", "invalid-confidence", "error", "kr", "kr-confidence",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - text: Raise checkout completion from 61% to 75%\n    confidence: 140\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - text: Raise checkout completion from 61% to 75%\n    confidence: 0.6\n",),
+    "KR016",
+    "invalid-confidence",
+    "error",
+    "kr",
+    "kr-confidence",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise checkout completion from 61% to 75%\n    confidence: 140\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise checkout completion from 61% to 75%\n    confidence: 0.6\n",
+    ),
 )
 def invalid_confidence(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     """Key result's confidence is not a number between 0 and 1 (or 0–100%, or 1–10).
@@ -510,11 +604,19 @@ def invalid_confidence(kr: KeyResult, objective: Objective, ctx: Context) -> Ite
 
 
 @rule(
-    "KR017", "already-achieved", "suggestion", "kr", "kr-baseline-from-to",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - text: Raise checkout completion from 61% to 75%\n    current: 78\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - text: Raise checkout completion from 61% to 75%\n    current: 66\n",),
+    "KR017",
+    "already-achieved",
+    "suggestion",
+    "kr",
+    "kr-baseline-from-to",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise checkout completion from 61% to 75%\n    current: 78\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise checkout completion from 61% to 75%\n    current: 66\n",
+    ),
 )
 def already_achieved(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     """Key result's current value already meets its target.
@@ -540,6 +642,6 @@ def already_achieved(kr: KeyResult, objective: Objective, ctx: Context) -> Itera
     direction = kr.analysis.direction if kr.analysis else None
     if baseline is not None and baseline != target:
         direction = "increase" if target > baseline else "decrease"
-    if direction == "decrease" and current <= target or direction != "decrease" and current >= target:
-        if direction in {"increase", "decrease"} or baseline is not None:
-            yield f"current value ({current:g}) already meets the target ({target:g}): raise the ambition"
+    met = (direction == "decrease" and current <= target) or (direction != "decrease" and current >= target)
+    if met and (direction in {"increase", "decrease"} or baseline is not None):
+        yield f"current value ({current:g}) already meets the target ({target:g}): raise the ambition"

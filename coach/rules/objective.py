@@ -11,16 +11,48 @@ from coach.model import Objective
 from coach.rules import Context, rule
 
 _BUZZ = re.compile(
-    r"(?i)(?<![\w-])(" + "|".join(re.escape(b) for b in sorted(lx.BUZZWORDS, key=len, reverse=True)) + r")(?![\w-])"
+    r"(?i)(?<![\w-])("
+    + "|".join(re.escape(b) for b in sorted(lx.BUZZWORDS, key=len, reverse=True))
+    + r")(?![\w-])"
 )
 _WHY_MARKER = re.compile(
     r"(?i)\b(?:so\s+that|so|in\s+order\s+to|because|which|enabling|allowing|helping|thereby|resulting\s+in|"
     r"for(?=\s+(?![qh]\d|fy|\d|the\s+(?:quarter|year)))|where|until|without)\s+\w|[:—–]\s*\w|\s-\s\w"
 )
 _TO_VERB = re.compile(r"(?i)\bto\s+([a-z]+)")
-_PURPOSE_VERBS = frozenset({"make", "help", "let", "give", "enable", "become", "be", "keep", "win", "serve", "reach",
-                            "stop", "free", "protect", "earn", "put", "bring", "turn", "see", "know", "feel",
-                            "find", "get", "pay", "trust", "choose", "spend", "focus", "scale"})
+_PURPOSE_VERBS = frozenset(
+    {
+        "make",
+        "help",
+        "let",
+        "give",
+        "enable",
+        "become",
+        "be",
+        "keep",
+        "win",
+        "serve",
+        "reach",
+        "stop",
+        "free",
+        "protect",
+        "earn",
+        "put",
+        "bring",
+        "turn",
+        "see",
+        "know",
+        "feel",
+        "find",
+        "get",
+        "pay",
+        "trust",
+        "choose",
+        "spend",
+        "focus",
+        "scale",
+    }
+)
 
 
 def _has_why(text: str) -> bool:
@@ -31,6 +63,8 @@ def _has_why(text: str) -> bool:
         if verb in _PURPOSE_VERBS or verb in lx.OUTCOME_VERBS or verb in lx.VAGUE_VERBS:
             return True
     return False
+
+
 _MAINTAIN_LEAD = re.compile(r"(?i)^\s*(?:maintain|keep|sustain|preserve|hold|continue\s+to|stay|remain)\b")
 _PROJECT_LEAD = re.compile(
     r"(?i)^\s*(?:launch|ship|build|release|implement|migrate|deliver|complete|finish|roll\s+out|deploy|"
@@ -44,10 +78,17 @@ def _words(text: str) -> list[str]:
 
 
 @rule(
-    "OBJ001", "objective-has-number", "warning", "objective", "obj-qualitative-inspiring",
+    "OBJ001",
+    "objective-has-number",
+    "warning",
+    "objective",
+    "obj-qualitative-inspiring",
     triggers=("Grow revenue 20%", "Reach $2M ARR in the mid-market", "Cut support tickets by half"),
-    passes=("Make paying us effortless for small businesses", "Win the mid-market in 2027",
-            "Ship a delightful v2 editor"),
+    passes=(
+        "Make paying us effortless for small businesses",
+        "Win the mid-market in 2027",
+        "Ship a delightful v2 editor",
+    ),
 )
 def has_number(objective: Objective, ctx: Context) -> Iterator[str]:
     """Objective contains a number or a metric target.
@@ -72,13 +113,19 @@ def has_number(objective: Objective, ctx: Context) -> Iterator[str]:
     halves = re.search(r"(?i)\b(?:double|triple|halve|by\s+half|in\s+half|\d+x)\b", text)
     if found or halves:
         what = found[0].text if found else halves.group(0) if halves else ""
-        yield f"contains a number ('{what}'): keep the objective qualitative and move the number into a key result"
+        yield f"contains a number ('{what}'): keep the objective qualitative; put the number in a key result"
 
 
 @rule(
-    "OBJ002", "corporate-fog", "warning", "objective", "obj-plain-language",
-    triggers=("Leverage synergies to drive best-in-class payment excellence",
-              "Deliver a seamless, world-class experience"),
+    "OBJ002",
+    "corporate-fog",
+    "warning",
+    "objective",
+    "obj-plain-language",
+    triggers=(
+        "Leverage synergies to drive best-in-class payment excellence",
+        "Deliver a seamless, world-class experience",
+    ),
     passes=("Make paying us effortless for small businesses",),
 )
 def corporate_fog(objective: Objective, ctx: Context) -> Iterator[str]:
@@ -105,7 +152,11 @@ def corporate_fog(objective: Objective, ctx: Context) -> Iterator[str]:
 
 
 @rule(
-    "OBJ003", "kpi-maintenance-objective", "warning", "objective", "obj-not-kpi-maintenance",
+    "OBJ003",
+    "kpi-maintenance-objective",
+    "warning",
+    "objective",
+    "obj-not-kpi-maintenance",
     triggers=("Maintain platform stability", "Keep customers happy"),
     passes=("Make the platform boringly reliable for enterprise customers",),
 )
@@ -127,14 +178,20 @@ def kpi_maintenance(objective: Objective, ctx: Context) -> Iterator[str]:
     for enterprise customers"
     """
     if _MAINTAIN_LEAD.match(objective.text):
-        yield "keeps things as they are: track this as a health metric (KPI) and use the objective for a change"
+        yield "keeps things as they are: track this as a health metric (KPI); use the objective for a change"
 
 
 @rule(
-    "OBJ004", "objective-no-why", "suggestion", "objective", "obj-verb-what-why",
+    "OBJ004",
+    "objective-no-why",
+    "suggestion",
+    "objective",
+    "obj-verb-what-why",
     triggers=("Redesign the billing settings page", "Grow the partner channel"),
-    passes=("Grow the partner channel so agencies can resell us without our help",
-            "Make paying us effortless for small businesses"),
+    passes=(
+        "Grow the partner channel so agencies can resell us without our help",
+        "Make paying us effortless for small businesses",
+    ),
 )
 def no_why(objective: Objective, ctx: Context) -> Iterator[str]:
     """Objective does not say why it matters.
@@ -162,9 +219,15 @@ def no_why(objective: Objective, ctx: Context) -> Iterator[str]:
 
 
 @rule(
-    "OBJ005", "objective-too-long", "suggestion", "objective", "obj-one-goal",
-    triggers=("Build a trusted and widely used payments platform for small and medium-sized businesses across "
-              "Europe and North America that handles every payment method customers ask for",),
+    "OBJ005",
+    "objective-too-long",
+    "suggestion",
+    "objective",
+    "obj-one-goal",
+    triggers=(
+        "Build a trusted and widely used payments platform for small and medium-sized businesses across "
+        "Europe and North America that handles every payment method customers ask for",
+    ),
     passes=("Make paying us effortless for small businesses",),
 )
 def too_long(objective: Objective, ctx: Context) -> Iterator[str]:
@@ -198,7 +261,11 @@ def _starts_with_verb(part: str) -> bool:
 
 
 @rule(
-    "OBJ006", "several-goals", "warning", "objective", "obj-one-goal",
+    "OBJ006",
+    "several-goals",
+    "warning",
+    "objective",
+    "obj-one-goal",
     triggers=("Grow the partner channel and reduce support costs", "Launch in Spain; hire a country lead"),
     passes=("Delight and retain small agencies", "Make paying us effortless for small businesses"),
 )
@@ -221,14 +288,20 @@ def several_goals(objective: Objective, ctx: Context) -> Iterator[str]:
     parts = [p for p in _GOAL_SPLIT.split(objective.text) if p.strip()]
     goals = [p for p in parts if _starts_with_verb(p) and len(_words(p)) >= 3]
     if len(goals) >= 2 and _starts_with_verb(parts[0]):
-        yield f"holds {len(goals)} goals: keep one per objective (split it, or choose the one that matters most)"
+        yield f"holds {len(goals)} goals: keep one per objective (split it, or keep the most important)"
 
 
 @rule(
-    "OBJ007", "objective-without-krs", "error", "objective", "kr-count-per-objective",
+    "OBJ007",
+    "objective-without-krs",
+    "error",
+    "objective",
+    "kr-count-per-objective",
     triggers=("objectives:\n- objective: Make paying us effortless\n  key_results: []\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Raise checkout completion "
-            "from 61% to 75%\n  - Cut failed card payments from 2.8% to 1.5%\n",),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Raise checkout completion "
+        "from 61% to 75%\n  - Cut failed card payments from 2.8% to 1.5%\n",
+    ),
 )
 def without_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     """Objective has no key results.
@@ -250,10 +323,16 @@ def without_krs(objective: Objective, ctx: Context) -> Iterator[str]:
 
 
 @rule(
-    "OBJ008", "objective-is-a-project", "suggestion", "objective", "obj-verb-what-why",
+    "OBJ008",
+    "objective-is-a-project",
+    "suggestion",
+    "objective",
+    "obj-verb-what-why",
     triggers=("Launch the mobile app", "Migrate to Kubernetes"),
-    passes=("Launch the mobile app so field technicians can close jobs on site",
-            "Make paying us effortless for small businesses"),
+    passes=(
+        "Launch the mobile app so field technicians can close jobs on site",
+        "Make paying us effortless for small businesses",
+    ),
 )
 def is_project(objective: Objective, ctx: Context) -> Iterator[str]:
     """Objective names a project rather than the change it should bring.
@@ -278,7 +357,11 @@ def is_project(objective: Objective, ctx: Context) -> Iterator[str]:
 
 
 @rule(
-    "OBJ009", "objective-too-terse", "suggestion", "objective", "obj-one-goal",
+    "OBJ009",
+    "objective-too-terse",
+    "suggestion",
+    "objective",
+    "obj-one-goal",
     triggers=("Performance", "Hiring"),
     passes=("Make the dashboard fast enough to use in meetings",),
 )
@@ -304,11 +387,19 @@ def too_terse(objective: Objective, ctx: Context) -> Iterator[str]:
 
 
 @rule(
-    "KR011", "initiatives-as-key-results", "warning", "objective", "initiatives-vs-krs",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Launch Apple Pay\n"
-              "  - Redesign the checkout page\n  - Migrate invoices to the new ledger\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Launch Apple Pay\n"
-            "  - Raise checkout completion from 61% to 75%\n",),
+    "KR011",
+    "initiatives-as-key-results",
+    "warning",
+    "objective",
+    "initiatives-vs-krs",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Launch Apple Pay\n"
+        "  - Redesign the checkout page\n  - Migrate invoices to the new ledger\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n  - Launch Apple Pay\n"
+        "  - Raise checkout completion from 61% to 75%\n",
+    ),
 )
 def initiatives_as_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     """Every key result of the objective is a task: it lists initiatives, not results.
@@ -329,5 +420,7 @@ def initiatives_as_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     """
     krs = objective.key_results
     if len(krs) >= 2 and all(kr.analysis is not None and kr.analysis.task_like for kr in krs):
-        yield (f"all {len(krs)} key results are tasks: this is a plan of initiatives; add key results that "
-               "measure what the plan should change")
+        yield (
+            f"all {len(krs)} key results are tasks: this is a plan of initiatives; add key results that "
+            "measure what the plan should change"
+        )

@@ -11,7 +11,9 @@ from coach.model import Document, KeyResult, Objective, Span
 from coach.rules import Context, Hit, rule
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_STOP = frozenset({"the", "a", "an", "of", "to", "for", "and", "in", "on", "by", "with", "our", "we", "from", "at"})
+_STOP = frozenset(
+    {"the", "a", "an", "of", "to", "for", "and", "in", "on", "by", "with", "our", "we", "from", "at"}
+)
 
 
 def tokens(text: str) -> frozenset[str]:
@@ -57,13 +59,21 @@ def _team_of(objective: Objective, doc: Document) -> str:
 
 
 @rule(
-    "SET001", "too-many-krs", "warning", "objective", "kr-count-per-objective",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n"
-              "  - Grow Apple Pay share from 0% to 20%\n  - Cut refund time from 6 to 2 days\n"
-              "  - Raise payment NPS from 31 to 45\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n",),
+    "SET001",
+    "too-many-krs",
+    "warning",
+    "objective",
+    "kr-count-per-objective",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n"
+        "  - Grow Apple Pay share from 0% to 20%\n  - Cut refund time from 6 to 2 days\n"
+        "  - Raise payment NPS from 31 to 45\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n",
+    ),
 )
 def too_many_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     """Objective has more key results than the team can focus on.
@@ -84,15 +94,24 @@ def too_many_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     """
     limit = int(ctx.threshold("max-krs-per-objective"))
     if len(objective.key_results) > limit:
-        yield f"has {len(objective.key_results)} key results (at most {limit}): keep the ones that best show success"
+        count = len(objective.key_results)
+        yield f"has {count} key results (at most {limit}): keep the ones that best show success"
 
 
 @rule(
-    "SET002", "too-few-krs", "suggestion", "objective", "kr-count-per-objective",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - Raise checkout completion from 61% to 75%\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n",),
+    "SET002",
+    "too-few-krs",
+    "suggestion",
+    "objective",
+    "kr-count-per-objective",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise checkout completion from 61% to 75%\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n",
+    ),
 )
 def too_few_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     """Objective rests on a single key result.
@@ -117,11 +136,21 @@ def too_few_krs(objective: Objective, ctx: Context) -> Iterator[str]:
 
 
 @rule(
-    "SET003", "too-many-objectives", "warning", "document", "number-of-objectives",
-    triggers=("objectives:\n" + "".join(
-        f"- objective: Goal number {word} for the team\n  key_results: [Raise NPS from 30 to 4{i}]\n"
-        for i, word in enumerate(["one", "two", "three", "four"])),),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results: [Raise NPS from 30 to 40]\n",),
+    "SET003",
+    "too-many-objectives",
+    "warning",
+    "document",
+    "number-of-objectives",
+    triggers=(
+        "objectives:\n"
+        + "".join(
+            f"- objective: Goal number {word} for the team\n  key_results: [Raise NPS from 30 to 4{i}]\n"
+            for i, word in enumerate(["one", "two", "three", "four"])
+        ),
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results: [Raise NPS from 30 to 40]\n",
+    ),
 )
 def too_many_objectives(doc: Document, ctx: Context) -> Iterator[Hit]:
     """Team has more objectives than it can pursue at once.
@@ -148,20 +177,32 @@ def too_many_objectives(doc: Document, ctx: Context) -> Iterator[Hit]:
     for team, objectives in by_team.items():
         if len(objectives) > limit:
             who = f"team {team!r}" if team else "this draft"
-            level = " — more than {hard} is a list of everything".format(hard=hard) if len(objectives) > hard else ""
+            level = f" — more than {hard} is a list of everything" if len(objectives) > hard else ""
             first_extra = objectives[limit]
-            yield Hit(f"{who} has {len(objectives)} objectives (at most {limit}){level}: keep the ones that "
-                      "matter most this cycle", first_extra.span, first_extra.id)
+            yield Hit(
+                f"{who} has {len(objectives)} objectives (at most {limit}){level}: keep the ones that "
+                "matter most this cycle",
+                first_extra.span,
+                first_extra.id,
+            )
 
 
 @rule(
-    "SET004", "duplicate-kr", "warning", "document", "kr-duplicates",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-              "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n"
-              "- objective: Win small agencies\n  key_results:\n  - Raise checkout completion from 61% to 75%.\n"
-              "  - Grow agency revenue from $1.1M to $1.3M\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results:\n"
-            "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n",),
+    "SET004",
+    "duplicate-kr",
+    "warning",
+    "document",
+    "kr-duplicates",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n"
+        "- objective: Win small agencies\n  key_results:\n  - Raise checkout completion from 61% to 75%.\n"
+        "  - Grow agency revenue from $1.1M to $1.3M\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - Raise checkout completion from 61% to 75%\n  - Cut failed payments from 2.8% to 1.5%\n",
+    ),
 )
 def duplicate_krs(doc: Document, ctx: Context) -> Iterator[Hit]:
     """Two key results say the same thing.
@@ -188,11 +229,19 @@ def duplicate_krs(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 @rule(
-    "SET005", "duplicate-objective", "warning", "document", "kr-duplicates",
-    triggers=("objectives:\n- objective: Make paying us effortless\n  key_results: [Raise NPS from 30 to 40]\n"
-              "- objective: Make paying us effortless!\n  key_results: [Cut refunds from 9 to 3]\n",),
-    passes=("objectives:\n- objective: Make paying us effortless\n  key_results: [Raise NPS from 30 to 40]\n"
-            "- objective: Win small agencies\n  key_results: [Cut refunds from 9 to 3]\n",),
+    "SET005",
+    "duplicate-objective",
+    "warning",
+    "document",
+    "kr-duplicates",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results: [Raise NPS from 30 to 40]\n"
+        "- objective: Make paying us effortless!\n  key_results: [Cut refunds from 9 to 3]\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results: [Raise NPS from 30 to 40]\n"
+        "- objective: Win small agencies\n  key_results: [Cut refunds from 9 to 3]\n",
+    ),
 )
 def duplicate_objectives(doc: Document, ctx: Context) -> Iterator[Hit]:
     """Two objectives say the same thing.
@@ -212,15 +261,25 @@ def duplicate_objectives(doc: Document, ctx: Context) -> Iterator[Hit]:
     objectives = doc.objectives
     for i, j, _ in near_duplicates([o.text for o in objectives], ctx.threshold("duplicate-similarity")):
         first, second = objectives[i], objectives[j]
-        yield Hit(f"repeats objective {first.id} (line {first.span.line}): merge them", second.span, second.id)
+        yield Hit(
+            f"repeats objective {first.id} (line {first.span.line}): merge them", second.span, second.id
+        )
 
 
 @rule(
-    "SET006", "duplicate-id", "error", "document", "kr-duplicates",
-    triggers=("objectives:\n- id: pay\n  objective: Make paying us effortless\n  key_results:\n"
-              "  - {id: k1, text: Raise NPS from 30 to 40}\n  - {id: k1, text: Cut refunds from 9 to 3}\n",),
-    passes=("objectives:\n- id: pay\n  objective: Make paying us effortless\n  key_results:\n"
-            "  - {id: k1, text: Raise NPS from 30 to 40}\n  - {id: k2, text: Cut refunds from 9 to 3}\n",),
+    "SET006",
+    "duplicate-id",
+    "error",
+    "document",
+    "kr-duplicates",
+    triggers=(
+        "objectives:\n- id: pay\n  objective: Make paying us effortless\n  key_results:\n"
+        "  - {id: k1, text: Raise NPS from 30 to 40}\n  - {id: k1, text: Cut refunds from 9 to 3}\n",
+    ),
+    passes=(
+        "objectives:\n- id: pay\n  objective: Make paying us effortless\n  key_results:\n"
+        "  - {id: k1, text: Raise NPS from 30 to 40}\n  - {id: k2, text: Cut refunds from 9 to 3}\n",
+    ),
 )
 def duplicate_ids(doc: Document, ctx: Context) -> Iterator[Hit]:
     """Two elements share an id.
@@ -241,7 +300,10 @@ def duplicate_ids(doc: Document, ctx: Context) -> Iterator[Hit]:
     seen: dict[str, Span] = {}
     for element in [*doc.objectives, *doc.key_results()]:
         if element.id in seen:
-            yield Hit(f"id {element.id!r} is already used at line {seen[element.id].line}: make it unique",
-                      element.span, element.id)
+            yield Hit(
+                f"id {element.id!r} is already used at line {seen[element.id].line}: make it unique",
+                element.span,
+                element.id,
+            )
         else:
             seen[element.id] = element.span

@@ -1,0 +1,389 @@
+"""What kind of key result this is: an outcome, or a task, output count, milestone, capability, coverage.
+
+The head clause decides. A verb-led KR is judged by its verb and what follows it; a subject-led one by its
+subject (people, a metric, a deliverable) and its predicate (a finished state, "can ...", a behaviour)."""
+
+from __future__ import annotations
+
+import re
+
+from coach import lexicon as lx
+from coach.analysis.text import _AUX, _PREPOSITIONS, _PURE_DIRECTION, _STOP, _base, _chunk, _has_metric_noun
+
+_words = lx.words
+
+_HIRE_LIKE = _words(
+    "hire recruit interview train staff mentor coach invite contact help onboard hear talk meet visit "
+    "equip email call reach survey visit meet pitch demo publish write host run hold organise "
+    "organize give deliver present record produce create ship launch release build conduct send post "
+    "attend speak complete close fix resolve submit file describe"
+)
+
+
+_NOUN_VERBS = _words(
+    "lead cycle load response run build test issue support release review deploy change set wait "
+    "queue hold time cost page search sign open close click error crash"
+)
+
+
+_METRIC_HEADS = _words(
+    "time times rate rates score scores cost costs coverage resolution ratio count volume "
+    "satisfaction latency duration frequency index nps csat size speed turnaround share revenue"
+)
+
+
+_METRIC_STARTS = (
+    ["number", "of"],
+    ["share", "of"],
+    ["percentage", "of"],
+    ["proportion", "of"],
+    ["percent", "of"],
+    ["rate", "of"],
+    ["ratio", "of"],
+    ["amount", "of"],
+    ["time", "to"],
+    ["time", "from"],
+)
+
+
+_COMPARATIVES = _words(
+    "better faster more less fewer higher lower cheaper easier quicker smarter stronger larger bigger "
+    "smaller closer"
+)
+
+
+_YES_NO = _words("achieved certified passed approved ratified signed secured obtained accepted agreed")
+
+
+_LEAD_QUANT = _words("all every each no zero most none everyone nobody both")
+
+
+def _verb_class(word: str) -> str | None:
+    if word in lx.MAINTAIN_VERBS:
+        return "maintain"
+    if word in lx.REACH_VERBS:
+        return "reach"
+    if word in lx.OUTCOME_VERBS or word in lx.VAGUE_VERBS:
+        return "outcome"
+    if word in lx.TASK_VERBS:
+        return "task"
+    return None
+
+
+def _is_count(word: str) -> bool:
+    return (word[0].isdigit() and not word.endswith("%")) or word in lx.NUMBER_WORDS
+
+
+def _object_words(words: list[str], limit: int = 7) -> list[str]:
+    return [w for w in words[1 : 1 + limit] if w not in _STOP]
+
+
+def _count_noun(words: list[str]) -> str:
+    """For a verb followed by a count ("publish 5 posts"), what is counted: output, people or metric."""
+    count_at = next((i for i, w in enumerate(words[1:4], start=1) if _is_count(w)), None)
+    if count_at is None:
+        return ""
+    after = [
+        w for w in words[count_at + 1 : count_at + 5] if w not in _STOP and w not in {"more", "or", "new"}
+    ]
+    head = _chunk(after)
+    noun = head[-1] if head else (after[0] if after else "")
+    if any(w in lx.PEOPLE_NOUNS for w in after[:3]):
+        return "people"
+    if noun in lx.OUTPUT_NOUNS or any(w in lx.OUTPUT_NOUNS for w in after[:2]):
+        return "output"
+    if any(w in lx.METRIC_NOUNS for w in after[:3]):
+        return "metric"
+    return "thing"
+
+
+def _verb_led(words: list[str], has_target: bool, placeholders: bool = False) -> str | None:
+    verb = words[0]
+    cls = _verb_class(verb)
+    if cls is None or (len(words) > 1 and words[1] == "of"):
+        return None  # "share of docs ...": a noun
+    if verb.endswith("s") and not verb.endswith("ss") and cls != "outcome":
+        return None  # "issues closed within 2 weeks": imperatives take no -s, so this is a plural noun
+    lead_chunk = _chunk(words)
+    if (
+        cls != "outcome"
+        and len(lead_chunk) > 1
+        and lead_chunk[-1] in _METRIC_HEADS
+        and not any(_is_count(w) for w in lead_chunk)
+    ):
+        return None  # "lead time", "offer acceptance rate", "report rate": a metric's name
+    if verb in {"reach", "reaches", "reached"} and len(words) > 1 and words[1] == "out":
+        return "task"
+    obj = _object_words(words)
+    stem = _base(verb)
+    metric = _has_metric_noun(obj)
+    chunk = [
+        w for w in _chunk(words[1:8]) if w not in {"the", "a", "an", "our", "their", "its", "this", "that"}
+    ]
+    deliverable = bool(chunk) and chunk[-1] in lx.DELIVERABLE_NOUNS
+    counted = _count_noun(words) if has_target else ""
+    if cls == "maintain":
+        if counted in {"output", "thing"}:
+            return "output_count"  # "hold 25 clinics"
+        return "outcome" if (metric or has_target) else "task"
+    if verb in {"move", "moves", "moved", "shift", "shifted"} and metric and not deliverable:
+        return "outcome"
+    if verb in {"make", "makes"}:
+        return "task" if deliverable or (obj and obj[0] in {"sure", "certain"}) else "outcome"
+    if verb in {"finish", "finishing", "end", "ending", "exit", "exiting"} and not (
+        obj and (obj[0] in {"quarter", "year", "with", "cycle"} or obj[0][:1] == "q")
+    ):
+        return "task"
+    if cls == "reach":
+        if counted == "output":
+            return "output_count"
+        head_metric = bool(chunk) and (chunk[-1] in lx.METRIC_NOUNS or chunk[-1] in _METRIC_HEADS)
+        if has_target or head_metric or (obj and obj[0] in _COMPARATIVES) or placeholders:
+            return "outcome"
+        if verb in {
+            "deliver",
+            "delivers",
+            "delivered",
+            "finish",
+            "finishing",
+            "collect",
+            "collected",
+            "bring",
+            "close",
+            "closed",
+            "land",
+            "landed",
+            "book",
+            "booked",
+            "have",
+            "has",
+        }:
+            return "task"
+        return "binary"
+    if cls == "outcome":
+        if "number" in obj[:2]:
+            after = obj[obj.index("number") + 1 :]
+            counted_head = _chunk([w for w in after if w != "of"][:4])
+            if (
+                counted_head
+                and counted_head[-1] in lx.OUTPUT_NOUNS
+                and counted_head[-1] not in lx.PEOPLE_NOUNS
+            ):
+                return "output_count"
+        if verb in _PURE_DIRECTION or stem in _PURE_DIRECTION:
+            return "task" if deliverable and not metric else "outcome"
+        return "outcome" if metric or counted in {"people", "metric"} else "task"
+    # a task verb: "publish 5 posts" is an output count; "onboard 40 customers" counts people's behaviour
+    if counted:
+        if counted == "people" and stem not in _HIRE_LIKE and verb not in _HIRE_LIKE:
+            return "outcome"
+        if counted == "metric" and verb not in _HIRE_LIKE and stem not in _HIRE_LIKE:
+            return "outcome"
+        return "output_count"
+    return "task"
+
+
+_PARTICIPLE_IRREGULAR = _words(
+    "built made grown done run written shipped cut set won held sent kept brought given seen got gotten"
+)
+
+
+def _possession(head_lower: str, words: list[str], has_measure: bool) -> str | None:
+    """ "We have a dashboard ..." names an artefact the team owns; "we have reduced ..." is a verb phrase."""
+    m = re.match(
+        r"^(?:by [^,]{1,40},\s*)?(?:we|i|the team|our team|you)\s+(?:now\s+|still\s+|already\s+)?"
+        r"(?:have|has|'ve|ve)\s+(?:got\s+)?(\S+)",
+        head_lower,
+    )
+    if not m:
+        return None
+    nxt = m.group(1).strip(",.")
+    if nxt.endswith("ed") or nxt in _PARTICIPLE_IRREGULAR or (nxt.endswith("en") and nxt not in {"open"}):
+        return None
+    if nxt in {"at", "more", "over", "fewer", "less", "zero", "no"} or nxt[:1].isdigit():
+        # "we have at least 4 articles published" counts outputs; "we have 500 paying customers" counts people
+        rest = words[words.index(nxt) + 1 :] if nxt in words else words
+        if any(w in lx.PEOPLE_NOUNS for w in rest[:5]) or _has_metric_noun(rest[:5]):
+            return "outcome"
+        return "output_count"
+    return "task" if not has_measure else None
+
+
+def _find_verb(words: list[str]) -> int | None:
+    for i, word in enumerate(words):
+        if word in _AUX:
+            return i
+        if i == 0:
+            continue
+        prev = words[i - 1]
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        verbish = (
+            word in lx.OUTCOME_VERBS
+            or word in lx.BEHAVIOUR_WORDS
+            or word in lx.MILESTONE_STATES
+            or word in lx.REACH_VERBS
+        )
+        if verbish and not (word.endswith("ing") and prev not in lx.PEOPLE_NOUNS):
+            return i
+        if (
+            word in lx.TASK_VERBS
+            and (prev in lx.PEOPLE_NOUNS or (prev.endswith("s") and not prev.endswith("ss")))
+            and not word.endswith(("ing", "s"))
+            and prev not in _PREPOSITIONS
+        ):
+            return i  # "vets manage benefits", "people agree ..."
+        if (
+            word.endswith("ed")
+            and len(word) > 4
+            and prev not in _PREPOSITIONS
+            and (
+                not nxt
+                or nxt in _PREPOSITIONS
+                or nxt in {"and", "weekly", "monthly", "daily"}
+                or nxt[0].isdigit()
+                or nxt in _LEAD_QUANT
+            )
+        ):
+            return i  # "MFA enforced for 100% of accounts", "partnerships explored and documented"
+    return None
+
+
+def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, timed: bool) -> str:
+    if words and words[0] in lx.BEHAVIOUR_WORDS and words[0].endswith("ing"):
+        return "outcome"  # "(we're) using the new editor daily"
+    verb_at = _find_verb(words)
+    subject = words if verb_at is None else words[:verb_at]
+    predicate = [] if verb_at is None else words[verb_at:]
+    while subject[:2] in (["at", "least"], ["more", "than"], ["up", "to"]) or subject[:1] in (
+        ["over"],
+        ["only"],
+    ):
+        subject = subject[1:] if subject[:1] in (["over"], ["only"]) else subject[2:]
+    lead_quant = bool(subject) and (subject[0][0].isdigit() or subject[0] in _LEAD_QUANT)
+    if subject[:1] and subject[0] in {"zero", "no", "none", "nobody", "fewer", "more", "less"}:
+        return "outcome"  # "zero P1 incidents", "fewer couriers quit": the level of a state
+    if subject[:2] in _METRIC_STARTS:
+        return "outcome"
+    chunk = _chunk(subject)
+    people = any(w in lx.PEOPLE_NOUNS for w in (chunk or subject[:3]))
+    subject_head = (chunk or subject or [""])[-1]
+    subject_metric = (
+        subject_head in lx.METRIC_NOUNS
+        or subject_head in _METRIC_HEADS
+        or subject_head.endswith(("rate", "time", "score"))
+    )
+    if lead_quant and percent and _has_metric_noun(chunk):
+        return "outcome"  # "99.9% availability for the public API"
+    if timed and not people:
+        return "outcome"  # "payouts processed within 7 days": timeliness is a level of service
+    pred_set = {_base(w) for w in predicate[:6]} | set(predicate[:6])
+    quantified_after = any(w in {"every", "all", "100%", "each"} for w in predicate[:6])
+    # coverage of the owner's own work: "100% of roles have a job description", "all engineers trained",
+    # "MFA enforced for 100% of accounts"
+    if predicate and (
+        (lead_quant and predicate[0] in {"have", "has"} and not people and len(predicate) > 1)
+        or (
+            lead_quant
+            and predicate[0] in {"have", "has"}
+            and any(w in lx.COVERAGE_ARTEFACTS for w in predicate[1:6])
+        )
+        or (lead_quant and not people and any(w in lx.COVERAGE_STATES for w in predicate[:3]))
+        or (
+            (lead_quant or people)
+            and {"complete", "attend", "trained"} & pred_set
+            and any(
+                w in {"training", "trainings", "course", "onboarding", "certification", "bootcamp", "trained"}
+                for w in predicate
+            )
+        )
+        or (
+            quantified_after
+            and not people
+            and (predicate[0].endswith("ed") or predicate[0] in lx.MILESTONE_STATES)
+        )
+    ):
+        return "coverage"
+    if not predicate:
+        # a noun phrase: a count of outputs, a metric, a measured level, or a deliverable
+        if subject and _is_count(subject[0]):
+            rest = _chunk([w for w in subject[1:6] if w not in {"more", "new", "the", "a", "an", "our"}])
+            if any(w in lx.PEOPLE_NOUNS for w in rest):
+                return "outcome"
+            return "outcome" if _has_metric_noun(rest) else "output_count"
+        if any(w in lx.MILESTONE_STATES for w in subject[1:]) or any(
+            head.endswith(p) for p in lx.MILESTONE_PHRASES
+        ):
+            return "binary" if _YES_NO & set(subject) else "milestone"
+        if people:
+            return "outcome"
+        if any(w in {"every", "all", "each"} for w in subject):
+            return "coverage"  # "a bedside report on every unit"
+        if percent or (
+            has_target and subject_head not in lx.DELIVERABLE_NOUNS and subject_head not in lx.OUTPUT_NOUNS
+        ):
+            return "outcome"  # "expansion revenue $600k", "app size under 60 MB"
+        if subject_metric:
+            return "outcome"
+        if subject_head in lx.DELIVERABLE_NOUNS or len(subject) <= 6:
+            return "task"
+        return "outcome" if _has_metric_noun(subject) else "task"
+    first = predicate[0]
+    rest = predicate[1:]
+    if first in {"lets", "allows", "enables", "supports"}:
+        return "capability"
+    if first in {"feel", "feels", "look", "looks", "seem", "seems", "sound", "sounds"}:
+        return "outcome"  # "our docs feel delightful": how people perceive it
+    if first in {"can", "could"} or ("able" in rest[:2] and first in {"is", "are", "be", "been"}):
+        following = next((w for w in rest if w not in {"now", "easily", "quickly", "able", "to", "be"}), "")
+        if people and (following in lx.KNOWLEDGE_VERBS or "without" in rest):
+            return "outcome"
+        return "outcome" if (people and following in lx.BEHAVIOUR_WORDS and has_target) else "capability"
+    if first in {"can't", "cannot", "don't", "doesn't", "won't"}:
+        return "outcome"
+    state = next(
+        (
+            w
+            for w in predicate[:4]
+            if w not in _AUX and w not in {"been", "now", "fully", "all", "successfully", "finally", "not"}
+        ),
+        "",
+    )
+    if people and not lead_quant and state not in {"hired", "onboarded", "trained", "assigned"}:
+        return "outcome"
+    if lead_quant and people:
+        return "outcome"
+    if any(head.find(p) >= 0 for p in lx.MILESTONE_PHRASES) and not subject_metric:
+        return "milestone"
+    if state in lx.CAPABILITY_STATES and not people:
+        return "coverage" if lead_quant else "capability"
+    if state in lx.MILESTONE_STATES or (state.endswith("ed") and first == state):
+        if subject_metric and (has_target or _verb_class(state) == "outcome"):
+            return "outcome"
+        if (
+            lead_quant
+            and subject_head not in lx.DELIVERABLE_NOUNS
+            and state not in lx.COVERAGE_STATES
+            and state in lx.OUTCOME_VERBS
+        ):
+            return "outcome"
+        if _verb_class(state) == "outcome":
+            return "outcome"
+        return "binary" if state in _YES_NO else ("coverage" if lead_quant else "milestone")
+    if (
+        subject_head in lx.DELIVERABLE_NOUNS
+        and not lead_quant
+        and not percent
+        and first in _AUX
+        and not any(_verb_class(w) == "outcome" for w in predicate[:3])
+    ):
+        return "milestone"
+    if lead_quant or percent or subject_metric or _has_metric_noun(subject):
+        return "outcome"
+    if any(_verb_class(w) == "outcome" for w in predicate[:3]):
+        return "outcome"
+    if first in {"has", "have"} and not has_target:
+        return "task"  # "the service has a documented on-call process"
+    return "outcome"
+
+
+_TASK_KINDS = frozenset({"task", "output_count", "milestone", "capability", "coverage", "binary"})

@@ -1,0 +1,357 @@
+"""Numbers in a key result: quantities (not dates, versions or names), placeholders, quantifiers,
+cadences, multiples, and a stated starting value."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coach import lexicon as lx
+
+_words = lx.words
+
+_QTY = re.compile(
+    r"(?P<cmp>(?:<=|>=|≤|≥|<|>|~|≈|\+)\s*)?"
+    r"(?P<cur>[$€£])?\s?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<mag>k|mm|bn|million|billion|thousand|m|b)(?![a-z]))?"
+    r"(?:\s?(?P<unit>%|pp(?![a-z])|percent(?:age points?)?|[x×](?![a-z])|ms(?![a-z])|milliseconds?|"
+    r"s(?![a-z])|secs?(?![a-z])|seconds?|mins?(?![a-z])|minutes?|h(?![a-z])|hrs?(?![a-z])|hours?|"
+    r"(?:business\s+|working\s+)?days?|weeks?|months?|years?|pts(?![a-z])|points?|stars?|/\d+))?",
+    re.IGNORECASE,
+)
+
+
+_MAGNITUDE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+}
+
+
+_UNIT_NAMES = {
+    "%": "%",
+    "percent": "%",
+    "pp": "pp",
+    "percentage point": "pp",
+    "percentage points": "pp",
+    "x": "x",
+    "×": "x",
+    "ms": "ms",
+    "millisecond": "ms",
+    "milliseconds": "ms",
+    "s": "s",
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
+    "min": "min",
+    "mins": "min",
+    "minute": "min",
+    "minutes": "min",
+    "h": "h",
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+    "pts": "pts",
+    "point": "pts",
+    "points": "pts",
+    "star": "stars",
+    "stars": "stars",
+}
+
+
+# Words before a number that make it a name, a version, a step or a scope rather than a quantity.
+_NAME_BEFORE = _words(
+    "version v release python node java ios android http rails django react vue angular php go rust "
+    "windows macos ubuntu level tier phase stage step round wave sprint week day q quarter chapter "
+    "section part point points no number priority sev severity gen generation season cohort batch "
+    "milestone epic issue ticket pr item items objective kr okr o web block room floor building route "
+    "grade year fy h ecmascript es ipv mp s u page appendix figure table rule article clause iso nist "
+    "pci soc wcag tls ssl oauth model gpt llama claude gemini iphone"
+)
+
+
+_SCOPE_BEFORE = _words("top first last next past previous bottom")
+
+
+_RANK_VERBS = _words("rank ranked ranking be in reach into remain stay among is")
+
+
+_NUM_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"a dozen|dozen|a hundred|hundred|a thousand)\s+(?:or\s+more\s+|more\s+|of\s+our\s+)?"
+    r"(?:[a-z][a-z-]+\s+){0,2}?([a-z][a-z-]+s)\b"
+)
+
+
+@dataclass(slots=True)
+class Quantity:
+    value: float
+    unit: str | None
+    text: str
+    start: int
+    end: int
+    comparator: str | None
+
+
+def _is_year(value: float, q: re.Match[str]) -> bool:
+    return 1990 <= value <= 2039 and not (q["cur"] or q["mag"] or q["unit"]) and "," not in q["num"]
+
+
+def quantities(text: str, lowered: str) -> list[Quantity]:
+    """The numbers in `text` that are quantities (not dates, versions, names, list numbers or scopes)."""
+    found: list[Quantity] = []
+    for q in _QTY.finditer(text):
+        start = q.start("num") if not (q["cmp"] or q["cur"]) else q.start()
+        num_start, num_end = q.start("num"), q.end("num")
+        before = text[max(0, num_start - 1) : num_start]
+        # Glued to a word: N10, P95, S3, GPT-4, Web3, v2, #12, HTTP/2, Q3, FY24, COVID-19.
+        if before and (before.isalnum() or before in "#_/\\@"):
+            continue
+        if before == "-" and num_start >= 2 and text[num_start - 2].isalpha():
+            continue
+        if before == "." and num_start >= 2 and text[num_start - 2].isdigit():
+            continue
+        after_end = q.end()
+        after = text[after_end : after_end + 1]
+        unit = q["unit"]
+        glued = not unit and not q["mag"] and after and (after.isalpha() or after in "/:_")
+        if glued and not (after == "/" and q["cur"]):
+            continue  # 1st, 2FA, 3D, 5G, 9am, 1:1, 10:30 — ordinals, names and times
+        if text[num_end : num_end + 1] == "." and text[num_end + 1 : num_end + 2].isdigit():
+            continue  # 1.2.3 — a version
+        if text[num_end : num_end + 2] == "/7" and q["num"] == "24":
+            continue  # 24/7 — always, not a quantity
+        raw = q["num"].replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        if _is_year(value, q):
+            continue
+        prev_words = lowered[max(0, num_start - 24) : num_start].split()
+        prev = prev_words[-1].strip("(#:,.") if prev_words else ""
+        if prev in _NAME_BEFORE and not (q["cur"] or unit == "%"):
+            continue
+        if prev in _SCOPE_BEFORE and not unit and not (len(prev_words) > 1 and prev_words[-2] in _RANK_VERBS):
+            continue
+        if prev in {"the", "our", "its", "their", "from"} and not (unit or q["cur"] or q["mag"]):
+            continue  # "the 5 core services", "from 3 sources": a scope, not an end value
+        if not (unit or q["cur"] or q["mag"]) and num_start > 1:
+            word_before = text[:num_start].rstrip().rsplit(" ", 1)[-1]
+            if (
+                word_before[:1].isupper()
+                and text[:num_start].strip() != word_before
+                and word_before.isalpha()
+                and not word_before.isupper()
+            ):
+                continue  # "Postgres 16", "Kubernetes 1.25": a version of a named thing
+        if not unit and re.match(
+            r"\s+(?:most|least|biggest|largest|highest|lowest|main|core|key|top|best|worst|"
+            r"[a-z]+est)\b",
+            text[after_end : after_end + 16],
+        ):
+            continue  # "the 50 highest-traffic pages"
+        next_words = lowered[after_end : after_end + 16].split()
+        nxt = next_words[0].strip(",.;:)") if next_words else ""
+        if (
+            nxt in lx.MONTHS
+            or prev in lx.MONTHS
+            or (prev == "of" and len(prev_words) > 1 and prev_words[-2] in {"end", "start", "beginning"})
+        ):
+            continue  # 31 March, March 31
+        dashed = not unit and re.match(r"-\d", text[num_end : num_end + 2])
+        if dashed and (value >= 1000 or re.match(r"-\d\d-\d", text[num_end : num_end + 5])):
+            continue  # 2022-2023 or 2026-03-01; a range like 20-30% keeps its upper bound (the next match)
+        if q["mag"]:
+            value *= _MAGNITUDE.get(q["mag"].lower(), 1.0)
+        unit_name = _UNIT_NAMES.get(unit.lower().strip(), unit.lower().strip()) if unit else None
+        if unit_name and unit_name.startswith(("business", "working")):
+            unit_name = "days"
+        if q["cur"]:
+            unit_name = q["cur"]
+        cmp = q["cmp"].strip() if q["cmp"] else None
+        found.append(Quantity(value, unit_name, q.group(0).strip(), start, q.end(), cmp))
+    return found
+
+
+_PLACEHOLDER = re.compile(
+    r"(?<![\w$€£])[Xx]{1,3}\s?%|[$€£]\s?[Xx]{1,3}(?:[kKmM])?\b|\bN\d{1,3}\b|\b(?:TBD|TBC|TBA|tbd|tbc|tba)\b"
+    r"|\?{2,}|\[\s*(?:x|X|n|N|#|\?|\.\.\.|number|value|target|baseline|tbd|TBD|tbc|TBC)?\s*\]"
+    r"|<\s*(?:x|n|number|value|target|tbd)\s*>|\b(?:XX+|NN+|xx+)\b"
+    r"|\b(?:to|by|of|at|from|under|below|above|over|than|reach|hit)\s[XYZN](?=\s|$|[.,;)])"
+    r"|(?<=[<>~]\s)[XN](?=\b)|(?<=[<>~])[XN](?=\b)",
+)
+
+
+_QUANTIFIER = re.compile(
+    r"\b(all|every|each|everyone|everybody|whenever|zero|none|never|eliminat(?:e|es|ed|ing)|no(?=\s+(?!longer|matter|later|sooner|doubt|"
+    r"need|more\s+than|less\s+than|fewer\s+than|code\b|one\s+else)[a-z]))\b"
+)
+
+
+_ALL_NOT_QUANT = re.compile(
+    r"\ball(?:-hands|\s+hands|-in-one|\s+in\s+one|\s+the\s+time|-time)|\b(?:at|above|after|of)\s+all\b"
+)
+
+
+_CADENCE = re.compile(
+    r"\b(?:daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|yearly|hourly|nightly)\b"
+    r"(?!\s+(?:active|recurring|unique|users|visitors|revenue|sales|downloads|sign|spend|budget|burn|"
+    r"business\s+review|report|okr|goals|planning|active))"
+    r"|\bevery\s+(?:day|week|sprint|month|quarter|release|morning|night|\d+\s+(?:days|weeks|months))\b"
+    r"|\b(?:once|twice)\s+(?:a|per|each|every)\s+(?:day|week|month|quarter|sprint|year)\b"
+    r"|\b(?:per|each)\s+(?:day|week|sprint|month)\b"
+)
+
+
+_MULTIPLE = re.compile(
+    r"\b(?:doubl(?:e|ed|es|ing)|tripl(?:e|ed|es|ing)|quadrupl(?:e|ed|es|ing)|halv(?:e|ed|es|ing)|"
+    r"cut\s+(?:\w+\s+){0,3}in\s+half|by\s+half|twice\s+(?:as|the)|\d+-fold|(?:ten|two|three|five)-?fold|"
+    r"order\s+of\s+magnitude)\b"
+)
+
+
+_NUMTOK = (
+    r"[<>~]?\s?[+\-]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|million|thousand)?\s?"
+    r"(?:%|(?:x|ms|s|secs?|seconds|mins?|minutes|h|hrs?|hours|days|weeks|pts|points|stars)(?![a-z])|/\d+)?"
+    r"(?:\s?(?:[a-z]{1,3}/[a-z]{1,3}|/\s?[a-z]+))?"
+)
+
+
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?:about\s+|around\s+|approx(?:imately|\.)?\s+|~\s?|roughly\s+|an?\s+(?:baseline|average)\s+of\s+|"
+    r"(?:the\s+)?current\s+)?(?P<b>"
+    + _NUMTOK
+    + r")(?:\s+[a-z]+){0,3}?\s*(?:to|→|->|=>|➝|towards?|up\s+to|down\s+to)\s+"
+    r"(?:at\s+least\s+|over\s+|above\s+|below\s+|under\s+|less\s+than\s+|more\s+than\s+|~\s?|about\s+)?"
+    r"(?P<t>" + _NUMTOK + r"|[XN]\b|[Xx]{1,2}\s?%|tbd)",
+    re.IGNORECASE,
+)
+
+
+_ARROW = re.compile(
+    r"(?P<b>" + _NUMTOK + r")\s*(?:→|->|=>|⇒|➡|➝|-->)\s*(?P<t>" + _NUMTOK + r")", re.IGNORECASE
+)
+
+
+# "7.5% now", "(Q1: 52)", "from ~6.5k today", "last quarter's 1,150": a starting value stated on its own.
+_BASELINE_ALONE = re.compile(
+    r"(?P<b>" + _NUMTOK + r")\s*(?:now|today|currently|at\s+present|at\s+the\s+moment)\b"
+    r"|\(\s*(?:q[1-4]|h[12]|fy\s?\d+|\d{4}(?:[-/]\d{2,4})?|last\s+\w+|prev\w*|baseline|current|today|now|was|"
+    r"start)\s*[:=]\s*(?P<b2>" + _NUMTOK + r")"
+    r"|\bfrom\s+(?:about\s+|around\s+|~\s?|roughly\s+)?(?P<b3>"
+    + _NUMTOK
+    + r")\s*(?=\)|today|now|currently|$|[,;.](?!\d))"
+    r"|\blast\s+(?:quarter|year|month|cycle|period)'s\s+(?P<b4>" + _NUMTOK + r")",
+    re.IGNORECASE,
+)
+
+
+_BASELINE_STATED = re.compile(
+    r"\b(?:(?:up|down|increas(?:e|ed|ing)|grow(?:n|ing)?|ris(?:e|en|ing)|improv(?:e|ed|ing)|reduc(?:e|ed|ing)|"
+    r"drop(?:ped|ping)?|decreas(?:e|ed|ing)|mov(?:e|ed|ing)|go(?:ing)?|rais(?:e|ed|ing)|lower(?:ed|ing)?|cut"
+    r"|climb(?:ed|ing)?|fall(?:ing|en)?|shrink(?:ing)?)\s+from"
+    r"|currently(?:\s+(?:at|is|are|around|about|sits?\s+at|stands?\s+at))?|today(?:'s)?(?:\s+(?:at|is|value))?"
+    r"|now\s+at|baseline(?:\s+(?:of|is|was|=|at|value))?|starting\s+(?:at|from|point(?:\s+of)?)"
+    r"|\(\s*(?:was|were|now|current|today)|last\s+(?:quarter|year|cycle|month|period)(?:\s+(?:was|were|at))?"
+    r"|(?:vs\.?|versus|compared\s+(?:to|with)|against)(?:\s+(?:a|an|the))?"
+    r"|(?:in|as\s+of)\s+(?:q[1-4]|h[12]|fy\s?\d{2,4}|\d{4})\s*(?:was|were|:)|was|were)"
+    r"\s*[:=]?\s*(?:~\s?|about\s+|around\s+|roughly\s+|approx(?:imately|\.)?\s+|only\s+|just\s+)?(?P<b>"
+    + _NUMTOK
+    + r")",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Numbers:
+    quantities: list[Quantity]
+    placeholders: list[str]
+    quantifier: str | None
+    plan_reference: bool
+    cadence: str | None
+    multiple: str | None
+    number_word: str | None
+
+
+def _numbers(text: str, lowered: str) -> _Numbers:
+    qs = quantities(text, lowered)
+    placeholders = [m.group(0).strip() for m in _PLACEHOLDER.finditer(text)]
+    quantifier: str | None = None
+    plan_reference = False
+    for m in _QUANTIFIER.finditer(lowered):
+        word = m.group(1)
+        if word == "all" and _ALL_NOT_QUANT.search(lowered, max(0, m.start() - 6), m.end() + 10):
+            continue
+        following = lowered[m.end() : m.end() + 40].split()[:4]
+        if word in {"all", "every", "each"} and any(w.strip(",.;") in lx.PLAN_WORDS for w in following):
+            plan_reference = True
+            continue
+        quantifier = word
+        break
+    cadence = _CADENCE.search(lowered)
+    multiple = _MULTIPLE.search(lowered)
+    number_word = _NUM_WORDS.search(lowered)
+    return _Numbers(
+        qs,
+        placeholders,
+        quantifier,
+        plan_reference,
+        cadence.group(0) if cadence else None,
+        multiple.group(0) if multiple else None,
+        number_word.group(0) if number_word else None,
+    )
+
+
+def _baseline(cleaned: str, lowered: str) -> tuple[Quantity | None, Quantity | None, str | None]:
+    """(baseline, target-from-the-same-phrase, baseline_text) where the text states a starting value."""
+    for pattern in (_FROM_TO, _ARROW):
+        m = pattern.search(cleaned)
+        if m:
+            base = quantities(m.group("b"), m.group("b").lower())
+            target = quantities(m.group("t"), m.group("t").lower())
+            if base:
+                return base[0], (target[0] if target else None), m.group(0)
+    m = _BASELINE_STATED.search(cleaned)
+    if m:
+        base = quantities(m.group("b"), m.group("b").lower())
+        if base:
+            return base[0], None, m.group(0)
+    for m in _BASELINE_ALONE.finditer(cleaned):
+        value = next(v for v in (m.group("b"), m.group("b2"), m.group("b3"), m.group("b4")) if v)
+        base = quantities(value, value.lower())
+        if base:
+            return base[0], None, m.group(0).strip()
+    return None, None, None
+
+
+def _pick_target(qs: list[Quantity], baseline: Quantity | None, cleaned: str) -> Quantity | None:
+    for q in qs:
+        if (
+            baseline is not None
+            and q.value == baseline.value
+            and q.unit == baseline.unit
+            and (cleaned.find(q.text) <= cleaned.find(baseline.text))
+        ):
+            continue
+        return q
+    return None
+
+
+_TIME_UNITS = _words("ms s min h days weeks months")

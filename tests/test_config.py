@@ -1,0 +1,58 @@
+"""Configuration files: discovery by walking up, pyproject tables, and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.config import find_config, load_config
+from coach.model import InputError, Severity
+
+
+def test_found_by_walking_up_and_read(tmp_path: Path) -> None:
+    (tmp_path / "okrcoach.toml").write_text(
+        'select = ["KR", "OBJ001"]\nignore = ["KR010"]\nfail-on = "warning"\n'
+        '[severity]\nKR004 = "warning"\n[thresholds]\nmax-krs-per-objective = 5\n',
+        encoding="utf-8",
+    )
+    nested = tmp_path / "teams" / "payments"
+    nested.mkdir(parents=True)
+    draft = nested / "draft.yaml"
+    draft.write_text("objectives: []\n", encoding="utf-8")
+    found = find_config(draft)
+    assert found == tmp_path / "okrcoach.toml"
+    config = load_config(found)
+    assert config.select == ["KR", "OBJ001"] and config.ignore == ["KR010"]
+    assert config.fail_on is Severity.WARNING
+    assert config.severity == {"KR004": Severity.WARNING}
+    assert config.thresholds["max-krs-per-objective"] == 5
+    assert config.enabled("KR001") and not config.enabled("KR010") and not config.enabled("SET001")
+
+
+def test_pyproject_table_is_used_only_when_present(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert find_config(tmp_path) is None
+    (tmp_path / "pyproject.toml").write_text('[tool.okrcoach]\nignore = ["KR004"]\n', encoding="utf-8")
+    assert load_config(find_config(tmp_path)).ignore == ["KR004"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("selec = ['KR']", "unknown config key 'selec'"),
+        ("select = ['ZZ']", "matches no rule code"),
+        ("fail-on = 'loud'", "unknown severity"),
+        ("[severity]\nKR001 = 'shout'", "unknown severity"),
+        ("[severity]\nKR999 = 'error'", "not a rule code"),
+        ("[thresholds]\nmax-krs = 3", "unknown threshold"),
+        ("[thresholds]\nmax-krs-per-objective = 'four'", "non-negative number"),
+        ("select = [", "invalid TOML"),
+    ],
+)
+def test_bad_config_names_file_and_problem(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "okrcoach.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=problem) as info:
+        load_config(path)
+    assert str(path) in str(info.value)
