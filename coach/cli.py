@@ -9,11 +9,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach import __version__
 from coach.model import InputError, Severity
+
+if TYPE_CHECKING:
+    from coach.config import Config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 DRAFT_SUFFIXES = (".yaml", ".yml", ".md", ".markdown", ".mdx", ".csv", ".tsv", ".json")
@@ -153,8 +157,8 @@ def _review(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_OK
 
 
-def _config_fail_on(cache: dict[str | None, object]) -> Severity:
-    levels = [getattr(c, "fail_on", Severity.ERROR) for c in cache.values()]
+def _config_fail_on(cache: Mapping[str | None, Config]) -> Severity:
+    levels = [c.fail_on for c in cache.values()]
     return min(levels, key=lambda s: s.rank) if levels else Severity.ERROR
 
 

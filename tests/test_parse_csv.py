@@ -34,9 +34,15 @@ def test_header_synonyms_and_delimiters(header: str, _label: str) -> None:
     assert outline(parse(text)) == [("Make paying effortless", ["Raise checkout completion from 61% to 75%"])]
 
 
-FIELDS = """Team,Goal Level,Objective,Key result,KR Owner,Start value,Target value,Current value,Units,Confidence level,Aligned to,KR ID,Objective ID,Projects,Quarter,Ignore,Objective owner,Why
-Payments,Team,Make paying effortless,Cut failed payments below 1.5%,Sam,2.8,1.5,"2,4",%,70%,co-2,pay-1.1,pay-1,Retry soft declines; Apple Pay,2026-Q3,KR004: baseline from the survey,Dana,Trials stall at checkout
-"""
+FIELDS = "\n".join(
+    [
+        "Team,Goal Level,Objective,Key result,KR Owner,Start value,Target value,Current value,Units,"
+        "Confidence level,Aligned to,KR ID,Objective ID,Projects,Quarter,Ignore,Objective owner,Why",
+        'Payments,Team,Make paying effortless,Cut failed payments below 1.5%,Sam,2.8,1.5,"2,4",%,'
+        "70%,co-2,pay-1.1,pay-1,Retry soft declines; Apple Pay,2026-Q3,KR004: baseline from the survey,"
+        "Dana,Trials stall at checkout",
+    ]
+)
 
 
 def test_every_field_from_its_column() -> None:
@@ -44,10 +50,24 @@ def test_every_field_from_its_column() -> None:
     objective = doc.objectives[0]
     kr = objective.key_results[0]
     assert (objective.id, objective.owner, objective.team, objective.level, objective.parents) == (
-        "pay-1", "Dana", "Payments", Level.TEAM, ["co-2"])
+        "pay-1",
+        "Dana",
+        "Payments",
+        Level.TEAM,
+        ["co-2"],
+    )
     assert objective.description == "Trials stall at checkout"
-    assert (kr.id, kr.owner, kr.team, kr.level, kr.baseline, kr.target, kr.current, kr.unit, kr.confidence) == (
-        "pay-1.1", "Sam", "Payments", Level.TEAM, 2.8, 1.5, "2,4", "%", 0.7)
+    assert (
+        kr.id,
+        kr.owner,
+        kr.team,
+        kr.level,
+        kr.baseline,
+        kr.target,
+        kr.current,
+        kr.unit,
+        kr.confidence,
+    ) == ("pay-1.1", "Sam", "Payments", Level.TEAM, 2.8, 1.5, "2,4", "%", 0.7)
     assert kr.initiatives == ["Retry soft declines", "Apple Pay"]
     assert [(s.code, s.reason) for s in kr.suppressions] == [("KR004", "baseline from the survey")]
     assert (doc.team, doc.period, doc.level) == ("Payments", "2026-Q3", Level.TEAM)
@@ -65,8 +85,14 @@ def test_grouping_blank_cells_and_objective_only_rows() -> None:
         ",,,\n"
     )
     assert outline(doc) == [
-        ("Make paying effortless", ["Raise checkout completion from 61% to 75%",
-                                    "Cut failed card payments below 1.5%", "Publish 4 help-centre articles"]),
+        (
+            "Make paying effortless",
+            [
+                "Raise checkout completion from 61% to 75%",
+                "Cut failed card payments below 1.5%",
+                "Publish 4 help-centre articles",
+            ],
+        ),
         ("Grow revenue 20%", []),
         ("Make paying effortless", ["Keep fraud below 0.1%"]),
     ]
@@ -82,7 +108,7 @@ def test_spans_follow_physical_lines_and_cells() -> None:
         "objective,key result,owner\n"
         '"Make paying, at last, effortless","Cut failed card payments\n'
         'below 1.5%",Sam\n'
-        ',  Raise checkout completion,Dana\n'
+        ",  Raise checkout completion,Dana\n"
     )
     objective = doc.objectives[0]
     first, second = objective.key_results
@@ -121,12 +147,16 @@ def test_tsv_files_use_tabs_even_with_commas() -> None:
 
 def test_ragged_rows_are_read_with_what_is_there() -> None:
     doc = parse("objective,key result,owner,target\nMake X,Raise A\nMake X,Raise B,Sam,5,extra,cells\n")
-    assert [(kr.text, kr.owner, kr.target) for kr in doc.key_results()] == [("Raise A", None, None),
-                                                                            ("Raise B", "Sam", 5.0)]
+    assert [(kr.text, kr.owner, kr.target) for kr in doc.key_results()] == [
+        ("Raise A", None, None),
+        ("Raise B", "Sam", 5.0),
+    ]
 
 
 def test_row_types_unknown_levels_and_confidence_problems() -> None:
-    doc = parse("objective,key result,type,confidence\nMake X,Raise A,Key Result,high\nMake X,Raise B,tribe-ish,\n")
+    doc = parse(
+        "objective,key result,type,confidence\nMake X,Raise A,Key Result,high\nMake X,Raise B,tribe-ish,\n"
+    )
     assert [(d.code, d.span.line) for d in doc.diagnostics] == [("KR016", 2), ("DOC005", 3)]
 
 
@@ -136,7 +166,11 @@ ERRORS = [
     ("KR,Owner\nRaise A,Sam\n", 1, "missing an objective column; found columns: KR, Owner"),
     ("objective,kr\n", None, "no objectives found"),
     ("objective,kr\n,Raise A\n", 2, "key result has no objective"),
-    ("objective,kr,target\nMake X,,5\n", 2, "key result has no text (the key result cell is empty but 'target'"),
+    (
+        "objective,kr,target\nMake X,,5\n",
+        2,
+        "key result has no text (the key result cell is empty but 'target'",
+    ),
     ('objective,kr\n"Make X,Raise A\n', 2, "invalid CSV"),
     ('objective,kr\n"Make" X,Raise A\n', 2, "invalid CSV"),
     ("objective id,objective,kr\np1,,Raise A\n", 2, "objective has no text"),

@@ -25,9 +25,19 @@ def error_of(call: object, *args: object, **kwargs: object) -> InputError:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("a.yaml", "yaml"), ("a.YML", "yaml"), ("a.md", "markdown"), ("a.markdown", "markdown"),
-     ("objectives.mdx", "markdown"), ("a.csv", "csv"), ("a.tsv", "csv"), ("a.json", "json"),
-     ("a.txt", None), ("README", None), ("dir.d/okrs", None)],
+    [
+        ("a.yaml", "yaml"),
+        ("a.YML", "yaml"),
+        ("a.md", "markdown"),
+        ("a.markdown", "markdown"),
+        ("objectives.mdx", "markdown"),
+        ("a.csv", "csv"),
+        ("a.tsv", "csv"),
+        ("a.json", "json"),
+        ("a.txt", None),
+        ("README", None),
+        ("dir.d/okrs", None),
+    ],
 )
 def test_detect_format(name: str, expected: str | None) -> None:
     assert detect_format(name) == expected
@@ -110,9 +120,14 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", _Stdin(GOOD_YAML))
     doc = load("-", "yaml")
     assert (doc.path, doc.objectives[0].span.file) == ("<stdin>", "<stdin>")
-    assert str(error_of(load, "-")) == "<stdin>: reading standard input needs --input-format yaml|markdown|csv|json"
+    assert (
+        str(error_of(load, "-"))
+        == "<stdin>: reading standard input needs --input-format yaml|markdown|csv|json"
+    )
     monkeypatch.setattr(sys, "stdin", _Stdin(b"x" * 101))
-    assert str(error_of(load, "-", "yaml", max_bytes=100)) == "<stdin>: input is larger than the 100 bytes limit"
+    assert (
+        str(error_of(load, "-", "yaml", max_bytes=100)) == "<stdin>: input is larger than the 100 bytes limit"
+    )
     monkeypatch.setattr(sys, "stdin", _Stdin(b"objectives: [\n"))
     assert str(error_of(load, "-", "yaml")).startswith("<stdin>:2:1: invalid YAML")
 
@@ -121,10 +136,21 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
 MISTAKES = [
     ("bad.yaml", b"objectives:\n  - objective: A\n    key_results: [a\n", "bad.yaml:4:1: invalid YAML"),
     ("bad.json", b'{"objectives": [\n  {"objective": "A",}\n]}', "bad.json:2:21: invalid JSON"),
-    ("shape.yaml", b"objectives:\n  - objective: A\n    key_results: nope\n",
-     "shape.yaml:3:18: key_results must be a list, got a string"),
-    ("shape.json", b'{"objectives": {"A": "nope"}}', "shape.json:1:22: the key results of 'A' must be a list"),
-    ("cols.csv", b"Goal,Owner,Due\nA,B,C\n", "cols.csv:1: missing a key result column; found columns: Goal, Owner, Due"),
+    (
+        "shape.yaml",
+        b"objectives:\n  - objective: A\n    key_results: nope\n",
+        "shape.yaml:3:18: key_results must be a list, got a string",
+    ),
+    (
+        "shape.json",
+        b'{"objectives": {"A": "nope"}}',
+        "shape.json:1:22: the key results of 'A' must be a list",
+    ),
+    (
+        "cols.csv",
+        b"Goal,Owner,Due\nA,B,C\n",
+        "cols.csv:1: missing a key result column; found columns: Goal, Owner, Due",
+    ),
     ("quote.csv", b'objective,kr\nA,"unclosed\n', "quote.csv:2: invalid CSV"),
     ("none.md", b"# Notes\n\nNothing here yet.\n", "none.md: no objectives found"),
     ("none.yaml", b"objectives: []\n", "none.yaml: no objectives found"),

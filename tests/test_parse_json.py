@@ -42,8 +42,10 @@ DRAFT = """{
 def test_schema_values_and_spans() -> None:
     doc = parse(DRAFT)
     assert outline(doc) == [
-        ("Make paying us effortless", ["Raise checkout completion from 61% to 75%",
-                                       "Cut failed card payments below 1.5%"]),
+        (
+            "Make paying us effortless",
+            ["Raise checkout completion from 61% to 75%", "Cut failed card payments below 1.5%"],
+        ),
         ("Keep customers longer", []),
     ]
     assert (doc.team, doc.period, doc.format) == ("Payments", "2026-Q3", "json")
@@ -55,16 +57,28 @@ def test_schema_values_and_spans() -> None:
     assert plain.span == Span("draft.json", 10, 10)
     assert detailed.span == Span("draft.json", 11, 19)
     assert (detailed.owner, detailed.baseline, detailed.target, detailed.current, detailed.confidence) == (
-        "Sam", 2.8, 1.5, "2,4", 0.6)
+        "Sam",
+        2.8,
+        1.5,
+        "2,4",
+        0.6,
+    )
     assert [(s.code, s.reason, s.span.line) for s in detailed.suppressions] == [
-        ("KR004", "baseline from the survey", 13)]
+        ("KR004", "baseline from the survey", 13)
+    ]
     (unknown,) = doc.diagnostics
     assert (unknown.code, unknown.message, unknown.span.line, unknown.span.col) == (
-        "DOC001", "unknown field 'colour' (ignored)", 12, 65)
+        "DOC001",
+        "unknown field 'colour' (ignored)",
+        12,
+        65,
+    )
 
 
 def test_top_level_list_single_objective_and_unicode() -> None:
-    listed = parse('[{"objective": "Faire payer sans effort \\u00e9", "key_results": ["Réduire les échecs"]}]')
+    listed = parse(
+        '[{"objective": "Faire payer sans effort \\u00e9", "key_results": ["Réduire les échecs"]}]'
+    )
     assert outline(listed) == [("Faire payer sans effort é", ["Réduire les échecs"])]
     single = parse('{"objective": "Make refunds painless", "keyResults": ["Cut refund time to 2 days"]}')
     assert outline(single) == [("Make refunds painless", ["Cut refund time to 2 days"])]
@@ -79,8 +93,10 @@ def test_same_document_as_yaml() -> None:
 
 
 def test_numbers_literals_and_duplicates() -> None:
-    doc = parse('{"objectives": [{"objective": "O", "key_results": [{"text": "K", "target": 1e3, '
-                '"baseline": -0.5, "current": NaN, "confidence": 7, "owner": "A", "owner": "B"}]}]}')
+    doc = parse(
+        '{"objectives": [{"objective": "O", "key_results": [{"text": "K", "target": 1e3, '
+        '"baseline": -0.5, "current": NaN, "confidence": 7, "owner": "A", "owner": "B"}]}]}'
+    )
     kr = doc.key_results()[0]
     assert (kr.target, kr.baseline, kr.current, kr.confidence, kr.owner) == (1000.0, -0.5, "NaN", 0.7, "B")
 
@@ -111,7 +127,11 @@ def test_malformed_json_uses_json_positions(text: str, line: int, col: int, mess
 
 
 STRUCTURE = [
-    ('{"objectives": [{"objective": "A",\n "key_results": "oops"}]}', 2, "key_results must be a list, got a string"),
+    (
+        '{"objectives": [{"objective": "A",\n "key_results": "oops"}]}',
+        2,
+        "key_results must be a list, got a string",
+    ),
     ('{"objectives": [{"objective": ""}]}', 1, "objective has no text"),
     ('{"objectives": [{"objective": "A", "key_results": [{"owner": "x"}]}]}', 1, "key result has no text"),
     ('{"objectives": [42.5, null]}', 1, "objective has no text"),

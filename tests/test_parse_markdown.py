@@ -32,8 +32,16 @@ SHAPES = [
         ## Objective 2: Stop answering the same question twice
         - Key result: Deflect 30% of password tickets to the help centre
         """,
-        [("Make getting help feel instant", ["Cut median first reply from 9 hours to 2", "Raise CSAT from 82% to 90%"]),
-         ("Stop answering the same question twice", ["Deflect 30% of password tickets to the help centre"])],
+        [
+            (
+                "Make getting help feel instant",
+                ["Cut median first reply from 9 hours to 2", "Raise CSAT from 82% to 90%"],
+            ),
+            (
+                "Stop answering the same question twice",
+                ["Deflect 30% of password tickets to the help centre"],
+            ),
+        ],
     ),
     (
         "O1 - headings, numbered and checkbox KRs",
@@ -43,9 +51,16 @@ SHAPES = [
         2. [ ] Cut time to first invoice from 3 days to 1
         * [x] **KR 1.3** Get 50% of new accounts to connect a bank
         """,
-        [("Make onboarding effortless", ["Raise activation from 30% to 45%",
-                                         "Cut time to first invoice from 3 days to 1",
-                                         "Get 50% of new accounts to connect a bank"])],
+        [
+            (
+                "Make onboarding effortless",
+                [
+                    "Raise activation from 30% to 45%",
+                    "Cut time to first invoice from 3 days to 1",
+                    "Get 50% of new accounts to connect a bank",
+                ],
+            )
+        ],
     ),
     (
         "emoji headings without hint words",
@@ -56,8 +71,10 @@ SHAPES = [
         ## 🚀 Keep customers longer
         - Lift 90-day retention from 80% to 86%
         """,
-        [("Make onboarding effortless", ["Raise activation from 30% to 45%"]),
-         ("Keep customers longer", ["Lift 90-day retention from 80% to 86%"])],
+        [
+            ("Make onboarding effortless", ["Raise activation from 30% to 45%"]),
+            ("Keep customers longer", ["Lift 90-day retention from 80% to 86%"]),
+        ],
     ),
     (
         "bullets as objectives with nested KRs",
@@ -70,8 +87,13 @@ SHAPES = [
         - Objective: Faster builds
             - Key Result: CI p50 from 14 to 8 minutes
         """,
-        [("Deploys nobody fears", ["Change failure rate from 12% to 5%", "Roll back any deploy in under 5 minutes"]),
-         ("Faster builds", ["CI p50 from 14 to 8 minutes"])],
+        [
+            (
+                "Deploys nobody fears",
+                ["Change failure rate from 12% to 5%", "Roll back any deploy in under 5 minutes"],
+            ),
+            ("Faster builds", ["CI p50 from 14 to 8 minutes"]),
+        ],
     ),
     (
         "nested bullets without hint words",
@@ -82,9 +104,13 @@ SHAPES = [
         * Grow expansion revenue
           * Increase ARPA from $80 to $95
         """,
-        [("Make onboarding effortless", ["Raise activation from 30% to 45%",
-                                         "Cut time to first invoice from 3 days to 1"]),
-         ("Grow expansion revenue", ["Increase ARPA from $80 to $95"])],
+        [
+            (
+                "Make onboarding effortless",
+                ["Raise activation from 30% to 45%", "Cut time to first invoice from 3 days to 1"],
+            ),
+            ("Grow expansion revenue", ["Increase ARPA from $80 to $95"]),
+        ],
     ),
     (
         "bold lines as objectives",
@@ -97,8 +123,13 @@ SHAPES = [
         **Make refunds painless**
         - Refund handling time from 5 days to 2
         """,
-        [("Make invoices impossible to misread", ['Cut "what is this charge" tickets from 300 to 100 a month']),
-         ("Make refunds painless", ["Refund handling time from 5 days to 2"])],
+        [
+            (
+                "Make invoices impossible to misread",
+                ['Cut "what is this charge" tickets from 300 to 100 a month'],
+            ),
+            ("Make refunds painless", ["Refund handling time from 5 days to 2"]),
+        ],
     ),
     (
         "key results labels between objective and KRs",
@@ -118,9 +149,11 @@ SHAPES = [
         **Key results:**
         - Time to first report under 10 minutes
         """,
-        [("Earn the trust of finance teams", ["Reconciliation mismatches from 2% to 0.5%"]),
-         ("Win the mid-market", ["Close 12 deals above $50k"]),
-         ("Be the easiest tool to adopt", ["Time to first report under 10 minutes"])],
+        [
+            ("Earn the trust of finance teams", ["Reconciliation mismatches from 2% to 0.5%"]),
+            ("Win the mid-market", ["Close 12 deals above $50k"]),
+            ("Be the easiest tool to adopt", ["Time to first report under 10 minutes"]),
+        ],
     ),
     (
         "plain 'Objective N:' lines, a bare label and KR lines",
@@ -136,8 +169,10 @@ SHAPES = [
         Fewer surprises on invoices
         KR1: Billing disputes from 40 to 10 a month
         """,
-        [("Reliable payouts", ["Late payouts from 3% to 0.5%", "Payout support tickets halved"]),
-         ("Fewer surprises on invoices", ["Billing disputes from 40 to 10 a month"])],
+        [
+            ("Reliable payouts", ["Late payouts from 3% to 0.5%", "Payout support tickets halved"]),
+            ("Fewer surprises on invoices", ["Billing disputes from 40 to 10 a month"]),
+        ],
     ),
     (
         "ordered objectives followed by their bullets",
@@ -151,9 +186,13 @@ SHAPES = [
         2. Calmer on-call
         - halve pages per week
         """,
-        [("Move reporting to the new query engine", ["make every chart load in under a second",
-                                                     "retire the legacy endpoint"]),
-         ("Calmer on-call", ["halve pages per week"])],
+        [
+            (
+                "Move reporting to the new query engine",
+                ["make every chart load in under a second", "retire the legacy endpoint"],
+            ),
+            ("Calmer on-call", ["halve pages per week"]),
+        ],
     ),
     (
         "objective table, blank cell means same as above",
@@ -164,8 +203,10 @@ SHAPES = [
         |  | Cut setup time to 10 minutes | Lee |
         | **Win enterprise** | KR1: Close 5 deals over $100k | Max |
         """,
-        [("Delight admins", ["Raise admin NPS from 20 to 35", "Cut setup time to 10 minutes"]),
-         ("Win enterprise", ["Close 5 deals over $100k"])],
+        [
+            ("Delight admins", ["Raise admin NPS from 20 to 35", "Cut setup time to 10 minutes"]),
+            ("Win enterprise", ["Close 5 deals over $100k"]),
+        ],
     ),
     (
         "KR table under an objective heading",
@@ -186,7 +227,12 @@ SHAPES = [
         - **Current:** 3,200
         ### Key Result 1.2: Monthly logo churn from 3% to 2%
         """,
-        [("Lower churn among small teams", ["Lift weekly active teams to 5,000", "Monthly logo churn from 3% to 2%"])],
+        [
+            (
+                "Lower churn among small teams",
+                ["Lift weekly active teams to 5,000", "Monthly logo churn from 3% to 2%"],
+            )
+        ],
     ),
     (
         "setext headings and paragraph text stays out",
@@ -238,7 +284,8 @@ def test_shapes(text: str, expected: list[tuple[str, list[str]]]) -> None:
 
 
 def test_mdx_front_matter_jsx_and_inline_fields() -> None:
-    doc = parse("""\
+    doc = parse(
+        """\
         ---
         title: Billing objectives
         team: Billing
@@ -260,9 +307,16 @@ def test_mdx_front_matter_jsx_and_inline_fields() -> None:
         - Cut billing disputes from 40 to 10 a month [owner: Li, confidence: 70%]
         - Get 30% of accounts onto budgets — owner: Sam
         - Keep invoice errors below 0.1% (@ana) confidence: 8/10
-        """, name="objectives.mdx")
+        """,
+        name="objectives.mdx",
+    )
     assert (doc.team, doc.level, doc.owner, doc.period, doc.parents) == (
-        "Billing", Level.DEPARTMENT, "Ana Ruiz", "2026-Q3", ["co-1"])
+        "Billing",
+        Level.DEPARTMENT,
+        "Ana Ruiz",
+        "2026-Q3",
+        ["co-1"],
+    )
     assert [(s.code, s.reason, s.span.line) for s in doc.suppressions] == [("OBJ002", "our house style", 8)]
     objective = doc.objectives[0]
     assert (objective.text, objective.owner) == ("Make bills predictable", "Cory Diaz")
@@ -326,10 +380,15 @@ def test_inline_markup_is_reduced_to_text() -> None:
         - Raise `checkout` completion per the [dashboard][1] from 61% to 75% ~~soon~~ ![chart](c.png)
         - Keep snake_case_names and 2*3*4 as they are (see notes)
         """)
-    assert outline(doc) == [("Make paying effortless", [
-        "Raise checkout completion per the dashboard from 61% to 75% soon",
-        "Keep snake_case_names and 2*3*4 as they are (see notes)",
-    ])]
+    assert outline(doc) == [
+        (
+            "Make paying effortless",
+            [
+                "Raise checkout completion per the dashboard from 61% to 75% soon",
+                "Keep snake_case_names and 2*3*4 as they are (see notes)",
+            ],
+        )
+    ]
 
 
 SUPPRESSION_DOC = """\
@@ -360,9 +419,12 @@ Closing words.
 def test_suppression_comments() -> None:
     doc = parse_text(SUPPRESSION_DOC, "okrs.md", "markdown")
     assert [(s.code, s.reason, s.span.line, s.span.col) for s in doc.suppressions] == [
-        ("OBJ004", "the why lives in the strategy memo", 1, 1)]
+        ("OBJ004", "the why lives in the strategy memo", 1, 1)
+    ]
     objective = doc.objectives[0]
-    assert [(s.code, s.reason) for s in objective.suppressions] == [("OBJ001", "revenue targets are set by the board")]
+    assert [(s.code, s.reason) for s in objective.suppressions] == [
+        ("OBJ001", "revenue targets are set by the board")
+    ]
     sups = [[(s.code, s.reason) for s in kr.suppressions] for kr in objective.key_results]
     assert sups == [
         [("KR004", "baseline comes from the Q3 survey"), ("KR003", "baseline comes from the Q3 survey")],

@@ -16,21 +16,122 @@ from coach.parse import FORMATS, parse_bytes, parse_text
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-SCHEMA_WORDS = ["objectives", "okrs", "objective", "title", "text", "name", "key_results", "krs", "kr",
-                "owner", "team", "level", "period", "parent", "parents", "id", "why", "initiatives", "ignore",
-                "baseline", "target", "current", "unit", "confidence", "code", "reason", "<<"]
-COLUMN_WORDS = ["Objective", "Key Result", "KR", "Team", "Owner", "Target", "Baseline", "Current", "Confidence",
-                "Level", "Type", "Parent", "Objective ID", "KR ID", "Initiatives", "Ignore", "Period", "KR1",
-                "Notes", ""]
+SCHEMA_WORDS = [
+    "objectives",
+    "okrs",
+    "objective",
+    "title",
+    "text",
+    "name",
+    "key_results",
+    "krs",
+    "kr",
+    "owner",
+    "team",
+    "level",
+    "period",
+    "parent",
+    "parents",
+    "id",
+    "why",
+    "initiatives",
+    "ignore",
+    "baseline",
+    "target",
+    "current",
+    "unit",
+    "confidence",
+    "code",
+    "reason",
+    "<<",
+]
+COLUMN_WORDS = [
+    "Objective",
+    "Key Result",
+    "KR",
+    "Team",
+    "Owner",
+    "Target",
+    "Baseline",
+    "Current",
+    "Confidence",
+    "Level",
+    "Type",
+    "Parent",
+    "Objective ID",
+    "KR ID",
+    "Initiatives",
+    "Ignore",
+    "Period",
+    "KR1",
+    "Notes",
+    "",
+]
 MARKDOWN_PIECES = [
-    "# ", "## ", "### Objective 1: ", "#### ", "- ", "  - ", "    - ", "* ", "1. ", "2) ", "- [ ] ", "- [x] ",
-    "**", "__", "*", "_", "KR1: ", "KR 1.2 - ", "Key results:", "Objective: ", "O2 - ", "Initiatives:",
-    "Initiative: ", "Owner: ", "(owner: @dana)", "[owner: Sam, confidence: 70%]", "(@lee)", " — owner: Kim",
-    "confidence: 120%", "<!-- okrcoach: ignore KR004 -- reason -->", "<!-- okrcoach: ignore -->", "<!--", "-->",
-    "{/* okrcoach: ignore OBJ001 */}", "{/*", "*/}", "---", "===", "```", "~~~", "| Objective | Key result |",
-    "|---|---|", "| A | B |", "|", "> ", "import x from 'y'", "<Callout>", "</Callout>", '<TeamMember name="A" />',
-    "[link](http://x)", "![img](x.png)", "`code`", "\t", "🎯 ", "Raise NPS from 30 to 40", "Grow revenue 20%",
-    "e.g.", ":", "\\", "1.Lead", "Why? ", "Target: 5", "team: x", "title: y",
+    "# ",
+    "## ",
+    "### Objective 1: ",
+    "#### ",
+    "- ",
+    "  - ",
+    "    - ",
+    "* ",
+    "1. ",
+    "2) ",
+    "- [ ] ",
+    "- [x] ",
+    "**",
+    "__",
+    "*",
+    "_",
+    "KR1: ",
+    "KR 1.2 - ",
+    "Key results:",
+    "Objective: ",
+    "O2 - ",
+    "Initiatives:",
+    "Initiative: ",
+    "Owner: ",
+    "(owner: @dana)",
+    "[owner: Sam, confidence: 70%]",
+    "(@lee)",
+    " — owner: Kim",
+    "confidence: 120%",
+    "<!-- okrcoach: ignore KR004 -- reason -->",
+    "<!-- okrcoach: ignore -->",
+    "<!--",
+    "-->",
+    "{/* okrcoach: ignore OBJ001 */}",
+    "{/*",
+    "*/}",
+    "---",
+    "===",
+    "```",
+    "~~~",
+    "| Objective | Key result |",
+    "|---|---|",
+    "| A | B |",
+    "|",
+    "> ",
+    "import x from 'y'",
+    "<Callout>",
+    "</Callout>",
+    '<TeamMember name="A" />',
+    "[link](http://x)",
+    "![img](x.png)",
+    "`code`",
+    "\t",
+    "🎯 ",
+    "Raise NPS from 30 to 40",
+    "Grow revenue 20%",
+    "e.g.",
+    ":",
+    "\\",
+    "1.Lead",
+    "Why? ",
+    "Target: 5",
+    "team: x",
+    "title: y",
 ]
 
 
@@ -73,8 +174,12 @@ def test_random_text(text: str, fmt: str) -> None:
 
 
 _scalars = (
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=20) | st.sampled_from(["60%", "7/10", "1,200", "TBD", "KR004: x", "team", "galaxy"])
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20)
+    | st.sampled_from(["60%", "7/10", "1,200", "TBD", "KR004: x", "team", "galaxy"])
 )
 _keys = st.sampled_from(SCHEMA_WORDS) | st.text(max_size=8)
 _trees = st.recursive(
@@ -102,8 +207,10 @@ def test_random_json_structures(tree: object, indent: int | None) -> None:
 @SETTINGS
 @given(
     header=st.lists(st.sampled_from(COLUMN_WORDS) | st.text(max_size=10), min_size=1, max_size=8),
-    rows=st.lists(st.lists(st.text(max_size=15) | st.sampled_from(["", "0.6", "KR004: x", "team"]), max_size=9),
-                  max_size=10),
+    rows=st.lists(
+        st.lists(st.text(max_size=15) | st.sampled_from(["", "0.6", "KR004: x", "team"]), max_size=9),
+        max_size=10,
+    ),
     delimiter=st.sampled_from([",", ";", "\t"]),
 )
 def test_random_csv_tables(header: list[str], rows: list[list[str]], delimiter: str) -> None:
@@ -118,7 +225,9 @@ def test_random_csv_tables(header: list[str], rows: list[list[str]], delimiter: 
 @SETTINGS
 @given(
     lines=st.lists(
-        st.lists(st.sampled_from(MARKDOWN_PIECES) | st.text(max_size=12), min_size=0, max_size=5).map("".join),
+        st.lists(st.sampled_from(MARKDOWN_PIECES) | st.text(max_size=12), min_size=0, max_size=5).map(
+            "".join
+        ),
         max_size=40,
     )
 )

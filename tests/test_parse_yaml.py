@@ -28,8 +28,12 @@ SHAPES = [
               - Raise checkout completion from 61% to 75%
               - text: Cut failed card payments below 1.5%
         """,
-        [("Make paying us effortless", ["Raise checkout completion from 61% to 75%",
-                                        "Cut failed card payments below 1.5%"])],
+        [
+            (
+                "Make paying us effortless",
+                ["Raise checkout completion from 61% to 75%", "Cut failed card payments below 1.5%"],
+            )
+        ],
     ),
     (
         "top-level list",
@@ -77,8 +81,10 @@ SHAPES = [
             - Raise checkout completion from 61% to 75%
           Keep customers longer: []
         """,
-        [("Make paying us effortless", ["Raise checkout completion from 61% to 75%"]),
-         ("Keep customers longer", [])],
+        [
+            ("Make paying us effortless", ["Raise checkout completion from 61% to 75%"]),
+            ("Keep customers longer", []),
+        ],
     ),
     (
         "string objectives and folded text",
@@ -132,7 +138,12 @@ def test_document_fields_ids_and_spans() -> None:
               - Lift 90-day retention from 80% to 86%
         """)
     assert (doc.team, doc.level, doc.owner, doc.period, doc.parents) == (
-        "Payments", Level.TEAM, "Dana Reyes", "2026-Q3", ["co-2", "co-3"])
+        "Payments",
+        Level.TEAM,
+        "Dana Reyes",
+        "2026-Q3",
+        ["co-2", "co-3"],
+    )
     first, second = doc.objectives
     assert [first.id, second.id] == ["pay-1", "O2"]
     assert [kr.id for kr in first.key_results] == ["pay-1.KR1", "pay-1.2"]
@@ -182,7 +193,9 @@ CONFIDENCES = [
 
 
 @pytest.mark.parametrize(("written", "expected", "problem"), CONFIDENCES)
-def test_confidence_is_normalised_or_reported(written: str, expected: float | None, problem: str | None) -> None:
+def test_confidence_is_normalised_or_reported(
+    written: str, expected: float | None, problem: str | None
+) -> None:
     doc = parse(f"objectives:\n- objective: O\n  key_results:\n  - text: K\n    confidence: {written}\n")
     assert doc.key_results()[0].confidence == expected
     if problem is None:
@@ -240,8 +253,10 @@ SUPPRESSIONS = [
     ("[{code: kr004, reason: the survey}]", [("KR004", "the survey")]),
     ("[{codes: [KR003, KR004], because: survey}]", [("KR003", "survey"), ("KR004", "survey")]),
     ("[KR004]", [("KR004", "")]),
-    ('"KR004 KR003 -- two codes, one reason"', [("KR004", "two codes, one reason"),
-                                                 ("KR003", "two codes, one reason")]),
+    (
+        '"KR004 KR003 -- two codes, one reason"',
+        [("KR004", "two codes, one reason"), ("KR003", "two codes, one reason")],
+    ),
     ('"ALL: legacy objective kept for reference"', [("ALL", "legacy objective kept for reference")]),
 ]
 
@@ -304,15 +319,22 @@ STRUCTURE_ERRORS = [
     ("objectives:\n  - objective: A\n    krs: {a: 1}\n", 3, "krs must be a list, got a mapping"),
     ("objectives: hello\n", 1, "objectives must be a list, got a string"),
     ("objectives:\n  - [a, b]\n", 2, "each objective must be a mapping or a string, got a list"),
-    ("objectives:\n  - objective: A\n    key_results: [[a]]\n", 3, "each key result must be a mapping or a string"),
+    (
+        "objectives:\n  - objective: A\n    key_results: [[a]]\n",
+        3,
+        "each key result must be a mapping or a string",
+    ),
     ("objectives:\n  - key_results: [a]\n", 2, "objective has no text"),
     ("objectives:\n  - objective: '  '\n", 2, "objective has no text"),
     ("objectives:\n  - objective: A\n    key_results: [{owner: Sam}]\n", 3, "key result has no text"),
     ("objectives:\n  - objective: A\n    key_results: [~]\n", 3, "key result has no text"),
     ("objectives:\n  - objective: [a]\n", 2, "objective text must be a string, got a list"),
     ("objectives:\n  - objective: A\n    owner: {a: 1}\n", 3, "owner must be text, got a mapping"),
-    ("objectives:\n  - objective: A\n    key_results:\n      - text: K\n        target: [1]\n", 5,
-     "target must be a number or text, got a list"),
+    (
+        "objectives:\n  - objective: A\n    key_results:\n      - text: K\n        target: [1]\n",
+        5,
+        "target must be a number or text, got a list",
+    ),
     ("objectives:\n  - objective: A\n    parents: {a: b}\n", 3, "parents must be a list, got a mapping"),
     ("objectives: []\n", None, "no objectives found"),
     ("team: Payments\n", 1, "no objectives found"),

@@ -82,10 +82,9 @@ def load_passages(extra_dirs: tuple[str, ...] = ()) -> dict[str, Passage]:
     out: dict[str, Passage] = {}
     sources: list[tuple[Traversable | Path, str]] = [(data_dir("knowledge"), "shipped")]
     for extra in extra_dirs:
-        folder = Path(extra)
-        if not folder.is_dir():
+        if not Path(extra).is_dir():
             raise InputError(extra, "knowledge folder does not exist")
-        sources.append((folder, "extra"))
+        sources.append((Path(extra), "extra"))
     for folder, origin in sources:
         for passage in _read_folder(folder, origin):
             if passage.id in out:

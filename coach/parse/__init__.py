@@ -141,7 +141,8 @@ def _parse(text: str, name: str, fmt: str) -> Document:
 def _format_name(input_format: str, name: str) -> str:
     fmt = _FORMAT_NAMES.get(input_format.strip().lower().lstrip("."))
     if fmt is None:
-        raise InputError(name, f"unknown input format '{input_format}' (use {_CHOICES})")
+        shown = " ".join(input_format.split())
+        raise InputError(name, f"unknown input format '{shown}' (use {_CHOICES})")
     return fmt
 
 

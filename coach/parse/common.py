@@ -193,9 +193,8 @@ def suppressions_from_parts(
     """A suppression given as separate code and reason fields (code may list several)."""
     found = [code.upper() for code in _CODE.findall(codes)]
     if not found:
-        diagnostics.append(
-            diagnostic(INVALID_SUPPRESSION, f"'{codes}' is not a rule code (e.g. KR004)", span)
-        )
+        message = f"'{clean_text(codes)}' is not a rule code (e.g. KR004)"
+        diagnostics.append(diagnostic(INVALID_SUPPRESSION, message, span))
     return [Suppression(code=code, reason=clean_text(reason), span=span) for code in found]
 
 

@@ -233,6 +233,8 @@ class _Builder:
         if self.pending is not None and self.objective is not None:
             number, col, raw = lines[0]
             first = mdtext.read(raw)
+            if not first.text:
+                self.close()
             self.objective.text, self.objective.span = first.text, Span(self.name, number, col + first.offset)
             self.anchors[number] = self.objective
             self.pending = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from coach.parse.markdown_text import clean_inline, hint_of, strip_prefixes
+from coach.parse.markdown_text import annotation, clean_inline, hint_of, strip_prefixes
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
@@ -20,6 +20,7 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _TAG_LINE = re.compile(r"\s*</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
 _MDX_LINE = re.compile(r"(?:import|export)\s")
+_SUMMARY = re.compile(r"\s*<summary>(.*?)</summary>\s*$", re.IGNORECASE)  # <details> blocks titled by it
 _BOLD_LINE = re.compile(r"\s*(\*\*|__)(.+?)\1\s*(:?)\s*$")
 _DIRECTIVE = re.compile(
     r"\s*okrcoach\s*:?\s*(?:ignore|disable|suppress)\b[\s:]*(.*)", re.IGNORECASE | re.DOTALL
@@ -45,8 +46,8 @@ _IGNORE_WORDS = re.compile(
 _INITIATIVE_LABEL = re.compile(r"(?:key |planned )?(?:initiatives|projects|epics)", re.IGNORECASE)
 _IGNORE_LABEL = re.compile(
     r"anti-?goals|non-?goals|notes|risks|dependencies|context|background|why|motivation|open questions|links|"
-    r"resources|previous (?:quarters?|okrs)|not (?:this|next) (?:quarter|cycle|half|year)|not doing|out of scope|"
-    r"parking lot|backlog|ideas|later|done|completed",
+    r"resources|previous (?:quarters?|okrs)|not (?:this|next) (?:quarter|cycle|half|year)|not doing|"
+    r"out of scope|parking lot|backlog|ideas|later|done|completed",
     re.IGNORECASE,
 )
 
@@ -208,6 +209,11 @@ def blocks(lines: list[str]) -> list[Block]:
             table.rows.append((number, _cells(line, offset)))
             continue
         table = None
+        summary = _SUMMARY.match(line)
+        if summary is not None and summary.group(1).strip():
+            para, run = None, None
+            out.append(Heading(7, summary.group(1).strip(), number, offset + summary.start(1) + 1))
+            continue
         heading = _ATX.match(line)
         if heading is not None:
             para, run = None, None
@@ -302,7 +308,7 @@ def _implied(found: list[Block]) -> list[Block]:
             out.append(Heading(8, raw, number, col, label=label))
             continue
         bold = _BOLD_LINE.fullmatch(raw)
-        if bold is not None and hint_of(raw) is None:
+        if bold is not None and hint_of(raw) is None and annotation(clean_inline(raw)) is None:
             colon = bool(bold.group(3)) or bold.group(2).rstrip().endswith(":")
             out.append(Heading(8 if colon else 7, raw, number, col, label=label_kind(raw) if colon else None))
             lines = lines[1:]

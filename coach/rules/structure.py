@@ -298,7 +298,8 @@ def duplicate_ids(doc: Document, ctx: Context) -> Iterator[Hit]:
     Give every objective and key result its own id (or leave ids out and let okrcoach number them).
     """
     seen: dict[str, Span] = {}
-    for element in [*doc.objectives, *doc.key_results()]:
+    elements: list[Objective | KeyResult] = [*doc.objectives, *doc.key_results()]
+    for element in elements:
         if element.id in seen:
             yield Hit(
                 f"id {element.id!r} is already used at line {seen[element.id].line}: make it unique",
