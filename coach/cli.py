@@ -107,7 +107,7 @@ def _codes(value: str | None) -> list[str]:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from coach.config import Config, config_from_mapping, find_config, load_config
+    from coach.config import config_from_mapping, find_config, load_config
     from coach.engine import review
     from coach.report import render
 
