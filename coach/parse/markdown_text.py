@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _SEP = r"(?:\s*[:.)|–—-]+\s*)"
 # "Objective 1:", "Team objective -", "O2 ", "OCTO Objective 1." (the words are hints, never required)
@@ -29,13 +30,16 @@ _JSX_NAME = re.compile(r"<[A-Z][\w.]*\b[^<>]*?\bname=[\"']([^\"']*)[\"'][^<>]*>"
 _TRAILING_JSX_OWNER = re.compile(r"\s+[–—-]+\s*<[A-Z][\w.]*\b[^<>]*?\bname=[\"']([^\"']+)[\"'][^<>]*/>\s*$")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
-_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])(.+?)(?<=[^\s_])_(?![\w_])")
-_STRIKE = re.compile(r"~~(.+?)~~")
+# Each span is bounded (no '[' inside a link text, at most 300 characters of emphasis) so that a line full of
+# '*', '_' or '[' costs linear time, not quadratic.
+_IMAGE = re.compile(r"!\[([^\[\]]{0,300})\]\([^()]{0,2000}\)")
+_LINK = re.compile(r"\[([^\[\]]{1,300})\](?:\([^()]{0,2000}\)|\[[^\[\]]{0,300}\])")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)([^*_]{1,300}?)(?<=\S)\1")
+_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*]{1,300}?)(?<=[^\s*])\*(?![\w*])")
+_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])([^_]{1,300}?)(?<=[^\s_])_(?![\w_])")
+_STRIKE = re.compile(r"~~([^~]{1,300}?)~~")
 _CODE = re.compile(r"`+([^`]*)`+")
+_MARKUP = re.compile(r"[<\[*_~`\\!]")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 
 # Inline fields: "(owner: @dana)", "[owner: Dana, confidence: 70%]", "(@dana)", "— owner: Dana", "- Owner @x"
@@ -104,6 +108,7 @@ class Text:
     fields: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=2048)  # the structure pass and the build pass read the same lines
 def strip_prefixes(raw: str, checkbox: bool = False, numbering: bool = False) -> tuple[str, int, str | None]:
     """Drop a checkbox, emoji, an "Objective 1:"/"KR 1.2 -" label and (headings) numbering from the front."""
     rest = raw
@@ -150,8 +155,11 @@ def read(raw: str, checkbox: bool = False, numbering: bool = False, with_fields:
     return Text(text=text, offset=offset, hint=hint, fields=fields)
 
 
+@lru_cache(maxsize=2048)
 def clean_inline(raw: str) -> str:
     """Markdown inline markup reduced to its text: links keep their words, emphasis and tags go."""
+    if _MARKUP.search(raw) is None:  # most lines have no markup at all
+        return " ".join(raw.split())
     text = _JSX_NAME.sub(r"\1", raw)
     text = _AUTOLINK.sub(r"\1", text)
     text = _TAG.sub("", text)
@@ -204,8 +212,9 @@ def _inline_fields(text: str, fields: dict[str, str]) -> str:
         return ""
 
     text = _GROUP.sub(group, text)
-    while True:
-        match = _TRAILING_FIELD.search(text)
+    for _ in range(8):  # a handful of trailing fields at most: "— owner: Sam, confidence: 70%"
+        start = max(0, len(text) - 200)  # trailing fields are short: searching the tail keeps this linear
+        match = _TRAILING_FIELD.search(text, start)
         if match is None or match.start() == 0:
             break
         name, value = next((match.group(i), match.group(i + 1)) for i in (1, 3, 5) if match.group(i))

@@ -7,7 +7,7 @@ Rows naming the same objective (and team) anywhere in the table join one Objecti
 from __future__ import annotations
 
 from coach.model import Finding, InputError, Level, Objective, Span, Suppression
-from coach.parse.columns import ROW_TYPES, Columns, cell
+from coach.parse.columns import ROW_TYPES, Columns
 from coach.parse.common import (
     INVALID_CONFIDENCE,
     clean_text,
@@ -36,9 +36,10 @@ class _Row:
         self.line = line
         self.cols = cols
         self.columns = columns
+        self.values = {name: cells[at].strip() for name, at in columns.index.items() if at < len(cells)}
 
     def get(self, field: str) -> str:
-        return cell(self.cells, self.columns, field)
+        return self.values.get(field, "")
 
     def at(self, position: int) -> str:
         return self.cells[position].strip() if position < len(self.cells) else ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from coach.engine import Review
 from coach.knowledge import Passage, passages
 
@@ -13,15 +15,23 @@ def citations() -> dict[str, Passage]:
     return passages()
 
 
-def render(review: Review, fmt: str, *, color: bool = False, explain: bool = False) -> str:
+def render(
+    review: Review,
+    fmt: str,
+    *,
+    color: bool = False,
+    explain: bool = False,
+    related: Mapping[int, Sequence[Passage]] | None = None,
+) -> str:
+    """`related`: for --explain, the closest other passages per finding (by index in review.findings)."""
     if fmt == "text":
         from coach.report.text import render_text
 
-        return render_text(review, color=color, explain=explain)
+        return render_text(review, color=color, explain=explain, related=related or {})
     if fmt == "json":
         from coach.report.json import render_json
 
-        return render_json(review)
+        return render_json(review, related=related or {})
     if fmt == "sarif":
         from coach.report.sarif import render_sarif
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from coach import __version__
 from coach.engine import Review
+from coach.knowledge import Passage
 from coach.model import Document, Finding, KeyResult, Objective
 from coach.report import citations
 
@@ -61,9 +63,11 @@ def document_dict(doc: Document) -> dict[str, Any]:
     }
 
 
-def finding_dict(finding: Finding) -> dict[str, Any]:
+def finding_dict(finding: Finding, related: Sequence[Passage] = ()) -> dict[str, Any]:
     passage = citations().get(finding.passage or "")
+    extra = {"related": [{**p.citation(), "score": p.score} for p in related]} if related else {}
     return {
+        **extra,
         "code": finding.code,
         "name": finding.name,
         "severity": finding.severity.value,
@@ -74,12 +78,13 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def review_dict(review: Review) -> dict[str, Any]:
+def review_dict(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> dict[str, Any]:
+    related = related or {}
     counts = review.counts()
     return {
         "tool": {"name": "okrcoach", "version": __version__},
         "documents": [document_dict(doc) for doc in review.documents],
-        "findings": [finding_dict(f) for f in review.findings],
+        "findings": [finding_dict(f, related.get(i, ())) for i, f in enumerate(review.findings)],
         "errors": [
             {"file": e.file, "line": e.line, "col": e.col, "message": e.message} for e in review.errors
         ],
@@ -93,5 +98,5 @@ def review_dict(review: Review) -> dict[str, Any]:
     }
 
 
-def render_json(review: Review) -> str:
-    return json.dumps(review_dict(review), indent=2, ensure_ascii=False) + "\n"
+def render_json(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> str:
+    return json.dumps(review_dict(review, related), indent=2, ensure_ascii=False) + "\n"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping, Sequence
 
 from coach.engine import Review
+from coach.knowledge import Passage
 from coach.model import Severity
 from coach.report import citations
 
@@ -26,10 +28,16 @@ def summary_line(review: Review) -> str:
     return line
 
 
-def render_text(review: Review, *, color: bool = False, explain: bool = False) -> str:
+def render_text(
+    review: Review,
+    *,
+    color: bool = False,
+    explain: bool = False,
+    related: Mapping[int, Sequence[Passage]] | None = None,
+) -> str:
     lines: list[str] = []
     cited = citations() if explain else {}
-    for finding in review.findings:
+    for index, finding in enumerate(review.findings):
         severity = finding.severity.value
         code = finding.code
         if color:
@@ -41,13 +49,12 @@ def render_text(review: Review, *, color: bool = False, explain: bool = False) -
         lines.append(f"{finding.span}: {severity} {code} {finding.message}{cite}")
         if explain and finding.passage in cited:
             passage = cited[finding.passage]
-            body = textwrap.fill(
-                " ".join(passage.text.split())[:600],
-                width=100,
-                initial_indent="    ",
-                subsequent_indent="    ",
-            )
-            lines.append(f"    {passage.title} — {passage.source}")
-            lines.append(body)
+            lines.append(f"    {passage.title} [{passage.id}] — {passage.source}")
+            excerpt = " ".join(passage.text.split())
+            excerpt = excerpt if len(excerpt) <= 480 else excerpt[:480].rsplit(" ", 1)[0] + " …"
+            lines.append(textwrap.fill(excerpt, width=100, initial_indent="    ", subsequent_indent="    "))
+        if explain and related and related.get(index):
+            closest = "; ".join(f"{p.title} [{p.id}]" for p in related[index])
+            lines.append(f"    see also: {closest}")
     lines.append(summary_line(review))
     return "\n".join(lines) + "\n"

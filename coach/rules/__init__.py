@@ -12,8 +12,8 @@ Scopes:
 
 from __future__ import annotations
 
-import inspect
 import re
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -77,12 +77,17 @@ RULES: dict[str, Rule] = {}
 _SECTION = re.compile(r"^(What it does|Why it matters|Example|Use instead)\s*$", re.MULTILINE)
 
 
+def _cleandoc(text: str) -> str:
+    """inspect.cleandoc without importing inspect (it costs milliseconds at every start)."""
+    first, _, rest = text.strip("\n").partition("\n")
+    return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
+
+
 def _docs(func: Callable[..., Any]) -> dict[str, str]:
-    text = inspect.cleandoc(func.__doc__ or "")
-    parts = _SECTION.split(text)
+    parts = _SECTION.split(_cleandoc(func.__doc__ or ""))
     out = {"summary": parts[0].strip()}
     for title, body in zip(parts[1::2], parts[2::2], strict=True):
-        out[title] = inspect.cleandoc(body).strip()
+        out[title] = textwrap.dedent(body).strip()
     return out
 
 

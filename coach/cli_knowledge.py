@@ -1,0 +1,186 @@
+"""`okrcoach knowledge build|search` and `okrcoach doctor`: argument handling and printing only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach import __version__
+from coach.model import Finding, InputError
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--cache-dir", metavar="DIR", help="where the local store lives (default: XDG cache)")
+    parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server (http://host:port) instead")
+    parser.add_argument(
+        "--embedding", choices=("auto", "onnx", "hashing"), help="embedding to use (default auto)"
+    )
+    parser.add_argument(
+        "--extra",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a folder of the team's own passages to index too (repeatable)",
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="config file (default: found from the current folder)"
+    )
+
+
+def add_parsers(sub: Any) -> None:
+    knowledge = sub.add_parser("knowledge", help="build or search the practice-guidance store")
+    ksub = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
+    build = ksub.add_parser("build", help="index knowledge/ (and --extra folders) into the vector store")
+    build.add_argument("--rebuild", action="store_true", help="rebuild even if the index is current")
+    add_store_options(build)
+    search = ksub.add_parser("search", help="the passages closest to a question or finding")
+    search.add_argument("query", help="a question or a finding's text")
+    search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    search.add_argument("--tag", action="append", default=[], help="only passages with this tag (repeatable)")
+    search.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    add_store_options(search)
+    doctor = sub.add_parser("doctor", help="what is installed, configured and built")
+    doctor.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    add_store_options(doctor)
+
+
+def store_settings(args: argparse.Namespace) -> Any:
+    from coach.config import find_config, load_config
+    from coach.knowledge.store import StoreSettings
+
+    path = Path(args.config) if getattr(args, "config", None) else find_config(Path.cwd())
+    if path is not None and not path.is_file():
+        raise InputError(str(path), "config file does not exist")
+    config = load_config(path)
+    extra = list(
+        config.knowledge.get("extra", [])
+        if not isinstance(config.knowledge.get("extra"), str)
+        else [config.knowledge["extra"]]
+    )
+    extra += list(getattr(args, "extra", []) or [])
+    try:
+        return StoreSettings.from_config(
+            config.knowledge,
+            cache_dir=Path(args.cache_dir).expanduser() if getattr(args, "cache_dir", None) else None,
+            chroma_url=getattr(args, "chroma_url", None),
+            embedding=getattr(args, "embedding", None),
+            extra_dirs=tuple(extra),
+        )
+    except TypeError as exc:
+        raise InputError(str(path), f"[knowledge]: {exc}") from None
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from coach.knowledge.embed import EmbeddingUnavailable
+    from coach.knowledge.store import KnowledgeStore
+
+    settings = store_settings(args)
+    try:
+        return KnowledgeStore(settings)
+    except (EmbeddingUnavailable, ValueError) as exc:
+        raise InputError("--embedding", str(exc)) from None
+
+
+def run_knowledge(args: argparse.Namespace) -> int:
+    from coach.knowledge.store import KnowledgeError
+
+    store = _store(args)
+    try:
+        if args.knowledge_command == "build":
+            report = store.build(rebuild=args.rebuild)
+            state = "built" if report.built else "already current"
+            print(
+                f"{report.collection}: {state} — {report.passages} passages, {report.chunks} chunks, "
+                f"{report.embedder} embedding, {report.seconds:.2f} s, at {report.location}"
+            )
+            print(f"embedding: {store.selection.reason}")
+            return 0
+        if args.k < 1:
+            raise InputError("-k", "must be at least 1")
+        found = store.retrieve(args.query, args.k, tags=args.tag or None)
+    except KnowledgeError as exc:
+        raise InputError("knowledge", str(exc)) from None
+    if args.format == "json":
+        rows = [{**p.citation(), "score": p.score, "tags": list(p.tags), "origin": p.origin} for p in found]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not found:
+        print("no passages found")
+    for passage in found:
+        print(f"{passage.score:6.3f}  {passage.id}  {passage.title}")
+        print(f"        source: {passage.source}")
+    return 0
+
+
+def related_passages(
+    findings: list[Finding], args: argparse.Namespace
+) -> tuple[dict[int, list[Any]], str | None]:
+    """For --explain: each finding's closest passages besides the one it cites (or why there are none)."""
+    from coach.knowledge.embed import EmbeddingUnavailable
+    from coach.knowledge.store import KnowledgeError, store_for
+
+    try:
+        store = store_for(store_settings(args))
+        related: dict[int, list[Any]] = {}
+        cache: dict[tuple[str, str], list[Any]] = {}
+        for index, finding in enumerate(findings):
+            key = (finding.code, finding.message)
+            if key not in cache:
+                cache[key] = store.retrieve(finding.message, 2, exclude={finding.passage or ""})
+            related[index] = cache[key]
+        return related, None
+    except (KnowledgeError, EmbeddingUnavailable, ImportError) as exc:
+        return {}, f"closest passages unavailable: {exc}"
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from coach.config import find_config
+
+    info: dict[str, Any] = {"okrcoach": __version__, "python": platform.python_version()}
+    config_path = Path(args.config) if args.config else find_config(Path.cwd())
+    info["config"] = str(config_path) if config_path else "none (defaults)"
+    problems: list[str] = []
+    try:
+        import chromadb
+
+        info["chromadb"] = chromadb.__version__
+    except ImportError:
+        info["chromadb"] = "not installed"
+        problems.append("chromadb is not installed: the knowledge store cannot be built")
+    try:
+        store = _store(args)
+        info["embedding"] = {
+            "active": store.embedder.id,
+            "requested": store.selection.requested,
+            "why": store.selection.reason,
+        }
+        if info["chromadb"] != "not installed":
+            info["store"] = store.status()
+            if not info["store"]["built"]:
+                problems.append(
+                    "the knowledge store is not built for the current passages "
+                    "(run 'okrcoach knowledge build'; review --explain builds it on first use)"
+                )
+    except Exception as exc:  # doctor reports every failure instead of stopping at the first
+        problems.append(f"knowledge store: {exc}")
+    from coach.rules import catalogue
+
+    info["rules"] = len(catalogue())
+    info["model"] = "none configured: rules only (the LLM path comes with 'okrcoach rewrite')"
+    info["problems"] = problems
+    if args.format == "json":
+        print(json.dumps(info, indent=2, ensure_ascii=False, default=str))
+    else:
+        for key, value in info.items():
+            if key == "problems":
+                continue
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}: {v}" for k, v in value.items())
+            print(f"{key:10} {value}")
+        for problem in problems:
+            print(f"problem    {problem}", file=sys.stderr)
+    return 1 if problems else 0
