@@ -61,7 +61,9 @@ def evaluate(store: KnowledgeStore, queries: list[dict[str, object]], k: int = 5
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--embedding", choices=("onnx", "hashing", "both"), default="both")
     parser.add_argument("--misses", action="store_true", help="list the queries missed at k=3")
     args = parser.parse_args(argv)
@@ -74,10 +76,14 @@ def main(argv: list[str] | None = None) -> int:
             store.retrieve("warm up", 3)
             result = evaluate(store, queries)
         recall = result["recall"]
-        print(f"{kind} ({store.embedder.id}): {report.passages} passages, {report.chunks} chunks, "
-              f"index built in {report.seconds:.2f} s")
-        print(f"  recall@1 {recall[1]:.3f}  recall@3 {recall[3]:.3f}  recall@5 {recall[5]:.3f}  "  # type: ignore[index]
-              f"MRR {result['mrr']:.3f}  on {len(queries)} queries")
+        print(
+            f"{kind} ({store.embedder.id}): {report.passages} passages, {report.chunks} chunks, "
+            f"index built in {report.seconds:.2f} s"
+        )
+        print(
+            f"  recall@1 {recall[1]:.3f}  recall@3 {recall[3]:.3f}  recall@5 {recall[5]:.3f}  "  # type: ignore[index]
+            f"MRR {result['mrr']:.3f}  on {len(queries)} queries"
+        )
         kinds_line = ", ".join(f"{k} {v:.2f}" for k, v in result["recall@3_by_kind"].items())  # type: ignore[attr-defined]
         print(f"  recall@3 by kind: {kinds_line}")
         print(f"  query latency after load: p50 {result['p50_ms']:.2f} ms, p95 {result['p95_ms']:.2f} ms")

@@ -81,11 +81,3 @@ def map_header(cells: list[str]) -> Columns:
         else:
             columns.index[canonical] = position
     return columns
-
-
-def cell(row: list[str], columns: Columns, name: str) -> str:
-    """A row's value for a field, stripped; "" when the column is absent or the row is short."""
-    position = columns.index.get(name)
-    if position is None or position >= len(row):
-        return ""
-    return row[position].strip()

@@ -13,21 +13,14 @@ from __future__ import annotations
 
 import re
 
-from coach.model import Document, InputError, KeyResult, Objective, Span
+from coach.model import Document, KeyResult, Objective, Span
 from coach.parse import markdown_text as mdtext
 from coach.parse import structured
 from coach.parse.columns import map_header
 from coach.parse.common import (
-    INVALID_CONFIDENCE,
     INVALID_SUPPRESSION,
     diagnostic,
     finish,
-    new_key_result,
-    new_objective,
-    parse_confidence,
-    parse_level,
-    parse_number,
-    split_references,
     suppressions_from_text,
 )
 from coach.parse.markdown_blocks import (
@@ -36,28 +29,26 @@ from coach.parse.markdown_blocks import (
     Heading,
     Item,
     ListRun,
-    Para,
     Table,
     blocks,
     exact_label,
     hide,
 )
-from coach.parse.rows import RowReader
+from coach.parse.markdown_build import Builder
+from coach.parse.tree import Node
 
 NO_OBJECTIVES = (
     "no objectives found (expected headings or bullets for objectives with nested bullets for key results)"
+)
+# "team: Payments" -- a plain key and a plain one-line value, nothing YAML would read differently
+_SIMPLE_PAIR = re.compile(
+    r"([A-Za-z_][\w-]*):(?:[ \t]+([^\s'\"\[\]{}&*!|>%@`#,?:-](?:[^#:]*[^\s#:])?))?[ \t]*"
 )
 _CONTAINER_WORDS = re.compile(
     r"\b(?:okrs?|objectives|goals|q[1-4]|h[12]|(?:19|20)\d\d|fy ?\d{2,4}|quarters?|"
     r"roadmap|plans?)\b",
     re.IGNORECASE,
 )
-_WHY_LABEL = re.compile(
-    r"(?:why(?: this matters| it matters)?|motivation|rationale|context|description|"
-    r"background)\s*[:?–—-]\s*",
-    re.IGNORECASE,
-)
-_SEPARATOR_CELL = re.compile(r":?-+:?")
 
 
 def parse(text: str, name: str) -> Document:
@@ -68,7 +59,7 @@ def parse(text: str, name: str) -> Document:
     hide(lines, directives)
     found = blocks(lines)
     _decide(found)
-    builder = _Builder(doc)
+    builder = Builder(doc)
     for block in found:
         builder.block(block)
     builder.close()
@@ -82,13 +73,35 @@ def _front_matter(lines: list[str], doc: Document) -> None:
     end = next((index for index in range(1, len(lines)) if lines[index].strip() in ("---", "...")), None)
     if end is None:
         return
-    from coach.parse.yaml import compose  # only pages with front matter pay for loading PyYAML
+    node = _simple_front_matter(lines[1:end])
+    if node is None:
+        from coach.parse.yaml import compose  # only front matter beyond "key: value" lines loads PyYAML
 
-    node = compose("\n" + "\n".join(lines[1:end]), doc.path)  # the leading newline keeps line numbers true
+        node = compose("\n" + "\n".join(lines[1:end]), doc.path)  # the newline keeps line numbers true
     for index in range(end + 1):
         lines[index] = ""
     if node is not None:
         structured.read_front_matter(node, doc)
+
+
+def _simple_front_matter(lines: list[str]) -> Node | None:
+    """Front matter made only of "key: plain value" lines, read without YAML; None for anything else."""
+    node = Node("map", 2, 1)
+    for number, line in enumerate(lines, start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _SIMPLE_PAIR.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.group(1), match.group(2) or ""
+        text = None if value in ("", "~", "null", "Null", "NULL") else value
+        node.pairs.append(
+            (
+                Node.scalar(key, key, number, 1),
+                Node.scalar(text, value, number, (match.start(2) if value else len(line)) + 1),
+            )
+        )
+    return node
 
 
 # -- deciding what each heading and list is ---------------------------------------------------------------
@@ -167,270 +180,6 @@ def _mode(run: ListRun, governing: Heading | None) -> str:
 
 def _kr_children(item: Item) -> list[Item]:
     return [child for child in item.children if mdtext.annotation(mdtext.read(child.raw, True).text) is None]
-
-
-# -- building the document --------------------------------------------------------------------------------
-
-
-class _Builder:
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self.name = doc.path
-        self.objective: Objective | None = None  # the objective that key results go to
-        self.level = 0  # its heading level (9 for a bullet objective: any heading ends it)
-        self.in_objective = False  # the nearest heading above is that objective
-        self.key_result: KeyResult | None = None  # a key result written as a heading ("### KR1: ...")
-        self.label: str | None = None
-        self.describing = False  # paragraphs now describe the objective
-        self.pending: Heading | None = None  # "### Objective 1" with its text in the next paragraph
-        self.anchors: dict[int, Objective | KeyResult] = {}
-
-    def block(self, block: Block) -> None:
-        if self.pending is not None and not isinstance(block, Para):
-            self.close()
-        if isinstance(block, Heading):
-            self.heading(block)
-        elif isinstance(block, Para):
-            self.paragraph(block)
-        elif isinstance(block, ListRun):
-            self.list_run(block)
-        else:
-            self.table(block)
-
-    def close(self) -> None:
-        if self.pending is not None:
-            raise InputError(self.name, "objective has no text", self.pending.line, self.pending.col)
-
-    def heading(self, heading: Heading) -> None:
-        self.describing = False
-        if heading.label is not None:
-            self.label = heading.label
-            if heading.label != "initiative":
-                self.key_result = None
-            return
-        self.label, self.key_result = None, None
-        if heading.role == "objective":
-            text = mdtext.read(heading.raw, numbering=True)
-            objective = self.new_objective(text, heading.line, heading.col)
-            self.objective, self.level, self.in_objective, self.describing = (
-                objective,
-                heading.level,
-                True,
-                True,
-            )
-            if not text.text:
-                self.pending = heading
-        elif heading.role == "kr":
-            if self.objective is not None:
-                self.key_result = self.new_key_result(self.objective, heading.raw, heading.line, heading.col)
-        else:
-            self.in_objective = False
-            if self.objective is not None and heading.level <= self.level:
-                self.objective = None
-
-    def paragraph(self, para: Para) -> None:
-        lines = para.lines
-        if self.pending is not None and self.objective is not None:
-            number, col, raw = lines[0]
-            first = mdtext.read(raw)
-            if not first.text:
-                self.close()
-            self.objective.text, self.objective.span = first.text, Span(self.name, number, col + first.offset)
-            self.anchors[number] = self.objective
-            self.pending = None
-            lines = lines[1:]
-        if not self.describing or self.objective is None:
-            return
-        described: list[str] = []
-        for _, _, raw in lines:
-            line_text = mdtext.clean_inline(raw)
-            found = mdtext.annotation(line_text)
-            if found is not None and found[0] not in ("why", "notes"):
-                self.objective_field(self.objective, found[0], found[1], [])
-            else:
-                described.append(line_text)
-        if described:
-            paragraph = (
-                _WHY_LABEL.sub("", " ".join(described), count=1)
-                if not self.objective.description
-                else " ".join(described)
-            )
-            parts = [self.objective.description, paragraph] if self.objective.description else [paragraph]
-            self.objective.description = "\n\n".join(parts)
-
-    def list_run(self, run: ListRun) -> None:
-        self.describing = False
-        if self.label == "ignore":
-            return
-        if self.label == "initiative":
-            owner = self.key_result or self.objective
-            if owner is not None:
-                owner.initiatives.extend(_texts(run.items))
-            return
-        if self.label == "kr":
-            if self.objective is not None:
-                for item in run.items:
-                    self.kr_item(self.objective, item)
-            return
-        if run.mode != "flat":
-            self.objective_items(run)
-        elif self.key_result is not None:
-            for item in run.items:
-                self.kr_annotation(self.key_result, item)
-        elif self.objective is not None and self.in_objective:
-            for item in run.items:
-                self.kr_item(self.objective, item)
-
-    def objective_items(self, run: ListRun) -> None:
-        current: Objective | None = None
-        for item in run.items:
-            text = mdtext.read(item.raw, checkbox=True)
-            starts = (
-                run.mode == "nested"
-                or (run.mode == "split" and text.hint == "objective")
-                or (run.mode == "alternate" and item.ordered)
-            )
-            if starts:
-                current = self.new_objective(text, item.line, item.col)
-                if not text.text:
-                    raise InputError(self.name, "objective has no text", item.line, item.col)
-                for child in item.children:
-                    self.kr_item(current, child)
-                self.objective, self.level, self.in_objective = current, 9, False
-            elif current is not None:
-                self.kr_item(current, item)
-
-    def kr_item(self, objective: Objective, item: Item) -> None:
-        text = mdtext.read(item.raw, checkbox=True)
-        found = mdtext.annotation(text.text)
-        if found is not None:
-            self.objective_field(objective, found[0], found[1], item.children)
-            return
-        if not text.text:
-            if text.hint == "kr" or item.raw.strip():
-                raise InputError(self.name, "key result has no text", item.line, item.col)
-            return  # an empty bullet
-        kr = self.new_key_result(objective, item.raw, item.line, item.col, text)
-        for child in item.children:
-            self.kr_annotation(kr, child)
-
-    def kr_annotation(self, kr: KeyResult, item: Item) -> None:
-        note = mdtext.read(item.raw, checkbox=True).text
-        found = mdtext.annotation(note)
-        if found is None:
-            kr.extra.setdefault("notes", []).append(note)
-            for child in item.children:
-                self.kr_annotation(kr, child)
-            return
-        field, value = found
-        if field == "initiative":
-            kr.initiatives.extend(([value] if value else []) + _texts(item.children))
-        elif field in ("why", "notes"):
-            kr.extra.setdefault("notes", []).append(value)
-        else:
-            self.kr_fields(kr, {field: value}, Span(self.name, item.line, item.col))
-
-    def objective_field(self, objective: Objective, field: str, value: str, children: list[Item]) -> None:
-        if field == "initiative":
-            objective.initiatives.extend(([value] if value else []) + _texts(children))
-        elif field == "why":
-            objective.description = "\n\n".join(filter(None, [objective.description, value])) or None
-        elif field == "owner" and value:
-            objective.owner = mdtext.owner_name(value)
-        elif field == "parent":
-            objective.parents.extend(split_references(value))
-        elif field == "level":
-            span = Span(self.name, objective.span.line, objective.span.col)
-            objective.level = parse_level(value, span, self.doc.diagnostics)
-        elif field == "team" and value:
-            objective.team = value
-        elif field == "id" and value:
-            objective.id = value
-        elif value:
-            objective.extra.setdefault(field, value)
-
-    def new_objective(self, text: mdtext.Text, line: int, col: int) -> Objective:
-        objective = new_objective(text.text, Span(self.name, line, col + text.offset))
-        if "owner" in text.fields:
-            objective.owner = text.fields["owner"] or None
-        if "id" in text.fields:
-            objective.id = text.fields["id"]
-        self.doc.objectives.append(objective)
-        self.anchors[line] = objective
-        return objective
-
-    def new_key_result(
-        self, objective: Objective, raw: str, line: int, col: int, text: mdtext.Text | None = None
-    ) -> KeyResult:
-        text = text or mdtext.read(raw, checkbox=True, numbering=True)
-        if not text.text:
-            raise InputError(self.name, "key result has no text", line, col)
-        kr = new_key_result(text.text, Span(self.name, line, col + text.offset))
-        self.kr_fields(kr, text.fields, kr.span)
-        objective.key_results.append(kr)
-        self.anchors[line] = kr
-        return kr
-
-    def kr_fields(self, kr: KeyResult, fields: dict[str, str], span: Span) -> None:
-        for field, value in fields.items():
-            if field == "owner":
-                kr.owner = mdtext.owner_name(value) or None
-            elif field in ("target", "baseline", "current"):
-                setattr(kr, field, parse_number(value))
-            elif field == "confidence":
-                kr.confidence, problem = parse_confidence(value)
-                if problem:
-                    self.doc.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, span))
-            elif field == "unit":
-                kr.unit = value or None
-            elif field == "parent":
-                kr.parents.extend(split_references(value))
-            elif field == "id":
-                kr.id = value
-            elif field == "level":
-                kr.level = parse_level(value, span, self.doc.diagnostics)
-            elif field == "team":
-                kr.team = value or None
-
-    def table(self, table: Table) -> None:
-        self.describing = False
-        if self.label in ("ignore", "initiative") or len(table.rows) < 2:
-            return
-        header = [mdtext.clean_inline(cell) for _, cell in table.rows[0][1]]
-        columns = map_header(header)
-        has_objectives = "objective" in columns.index or "objective_id" in columns.index
-        under = self.objective if (self.in_objective or self.label == "kr") else None
-        if not has_objectives and not (columns.has_key_results and under is not None):
-            return
-        reader = RowReader(self.name, columns, self.doc.diagnostics)
-        texts = {columns.index.get("objective"), columns.index.get("key_result"), *columns.numbered_krs}
-        for line, cells in table.rows[1:]:
-            if all(_SEPARATOR_CELL.fullmatch(cell) for _, cell in cells):
-                continue
-            values, cols = [], []
-            for position, (col, raw) in enumerate(cells):
-                text = mdtext.read(raw, with_fields=False) if position in texts else None
-                values.append(text.text if text else mdtext.clean_inline(raw))
-                cols.append(col + (text.offset if text else 0))
-            reader.add(values, line, cols, under=under)
-        for objective in reader.objectives:
-            self.doc.objectives.append(objective)
-            self.anchors.setdefault(objective.span.line, objective)
-        for objective in reader.objectives or ([under] if under else []):
-            for kr in objective.key_results:
-                self.anchors.setdefault(kr.span.line, kr)
-
-
-def _texts(items: list[Item]) -> list[str]:
-    out: list[str] = []
-    for item in items:
-        text = mdtext.read(item.raw, checkbox=True).text
-        found = mdtext.annotation(text)
-        text = found[1] if found is not None and found[0] == "initiative" else text
-        if text:
-            out.append(text)
-        out.extend(_texts(item.children))
-    return out
 
 
 def _attach(directives: list[Directive], anchors: dict[int, Objective | KeyResult], doc: Document) -> None:

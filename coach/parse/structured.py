@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from coach.model import Document, Finding, InputError, KeyResult, Objective, Span, Suppression
+from coach.model import Document, Finding, InputError, KeyResult, Level, Objective, Span, Suppression
 from coach.parse.common import (
     INVALID_CONFIDENCE,
     INVALID_SUPPRESSION,
@@ -80,34 +80,10 @@ _DOC_FIELDS = {
     **{alias: "objectives" for alias in ("objectives", "okrs")},
 }
 # Fields people keep beside their OKRs; stored in `extra` without a warning.
-_TOLERATED = frozenset(
-    {
-        "notes",
-        "note",
-        "comment",
-        "comments",
-        "status",
-        "progress",
-        "score",
-        "tags",
-        "due",
-        "deadline",
-        "link",
-        "links",
-        "url",
-        "metric",
-        "source",
-        "datasource",
-        "period",
-        "title",
-        "name",
-        "description",
-        "version",
-        "schema",
-        "updated",
-        "lastupdated",
-    }
-)
+_NOTES = ("notes", "note", "comment", "comments", "status", "progress", "score", "tags", "due", "deadline")
+_LINKS = ("link", "links", "url", "metric", "source", "datasource")
+_META = ("period", "title", "name", "description", "version", "schema", "updated", "lastupdated")
+_TOLERATED = frozenset().union(_NOTES, _LINKS, _META)
 _PREFERENCE = {alias: rank for order in (OBJECTIVE_TEXT, KR_TEXT) for rank, alias in enumerate(order)}
 
 
@@ -183,10 +159,7 @@ class _Reader:
         doc.period = self.string(fields, "period")
         doc.parents = self.strings(fields, "parents", split_references)
         doc.suppressions = self.suppressions(fields)
-        if "level" in fields:
-            doc.level = parse_level(
-                self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics
-            )
+        doc.level = self.level(fields)
         if "objectives" in fields:
             key, value = fields["objectives"]
             self.objectives(value, _label(key, "objectives"))
@@ -245,10 +218,7 @@ class _Reader:
         objective.initiatives = self.strings(fields, "initiatives", split_list)
         objective.suppressions = self.suppressions(fields)
         objective.extra = fields.extra
-        if "level" in fields:
-            objective.level = parse_level(
-                self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics
-            )
+        objective.level = self.level(fields)
         if single and "period" in fields:
             self.doc.period = self.string(fields, "period")
         if "key_results" in fields:
@@ -288,10 +258,7 @@ class _Reader:
         kr.initiatives = self.strings(fields, "initiatives", split_list)
         kr.suppressions = self.suppressions(fields)
         kr.extra = fields.extra
-        if "level" in fields:
-            kr.level = parse_level(
-                self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics
-            )
+        kr.level = self.level(fields)
         if "confidence" in fields:
             value = fields["confidence"][1]
             raw = value.value if value.kind == "scalar" else [value.kind]
@@ -325,6 +292,11 @@ class _Reader:
                 out.extra[held] = out.known[canonical][1].text()
             out.known[canonical] = (key, value)
         return out
+
+    def level(self, fields: _Fields) -> Level | None:
+        if "level" not in fields:
+            return None
+        return parse_level(self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics)
 
     def span(self, node: Node) -> Span:
         return Span(self.name, node.line, node.text_col)
