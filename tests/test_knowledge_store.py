@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from coach.knowledge import load_passages
 from coach.knowledge.embed import HASHING_ID, MODEL_ID, HashingEmbedder, OnnxMiniLM, select_embedder
 from coach.knowledge.store import KnowledgeError, KnowledgeStore, StoreSettings, chunk_passage
-from coach.knowledge import load_passages
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -96,7 +96,7 @@ def test_a_store_refuses_another_embedding(tmp_path: Path) -> None:
     collection = client.get_collection(name)
     collection.modify(metadata={"embedder": MODEL_ID})
     fresh = KnowledgeStore(StoreSettings(cache_dir=tmp_path, embedding="hashing"))
-    with pytest.raises(KnowledgeError, match="built with the .* embedding"):
+    with pytest.raises(KnowledgeError, match=r"built with the .* embedding"):
         fresh.retrieve("check-ins", 3)
 
 
