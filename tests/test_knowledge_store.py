@@ -63,7 +63,8 @@ def test_build_once_then_reuse_and_rebuild_on_change(tmp_path: Path, hashing_sto
     extra.mkdir()
     (extra / "our-demo-days.md").write_text(
         "---\nid: our-demo-days\ntitle: Demo days close every cycle\nsource: Payments team playbook\n"
-        "tags: [rituals]\nrules: []\n---\nAt the end of every cycle each team demos what moved its key results "
+        "tags: [rituals]\nrules: []\n---\nAt the end of every cycle each team demos what moved its "
+        "key results "
         "to the whole company, with the numbers on one slide.\n",
         encoding="utf-8",
     )
