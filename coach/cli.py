@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from coach import __version__
 from coach.cli_knowledge import add_parsers as add_knowledge_parsers
-from coach.cli_knowledge import related_passages, run_doctor, run_knowledge
+from coach.cli_knowledge import related_passages, related_to_rule, run_doctor, run_knowledge
 from coach.model import InputError, Severity
 
 if TYPE_CHECKING:
@@ -185,10 +185,16 @@ def _use_color(mode: str, output: str | None) -> bool:
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from coach.report.rules import render_rule, render_rules
+    from coach.report.rules import find_rule, render_rule, render_rules
 
     if args.code:
-        sys.stdout.write(render_rule(args.code, args.format))
+        rule = find_rule(args.code)
+        related: list[Any] = []
+        if args.format != "json":
+            related, problem = related_to_rule(rule, args)
+            if problem:
+                print(f"okrcoach: {problem}", file=sys.stderr)
+        sys.stdout.write(render_rule(args.code, args.format, related))
     else:
         sys.stdout.write(render_rules(args.format))
     return EXIT_OK

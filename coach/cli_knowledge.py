@@ -137,6 +137,18 @@ def related_passages(
         return {}, f"closest passages unavailable: {exc}"
 
 
+def related_to_rule(rule: Any, args: argparse.Namespace) -> tuple[list[Any], str | None]:
+    """For `okrcoach rules CODE`: the passages closest to what the rule is about, besides the one it cites."""
+    from coach.knowledge.embed import EmbeddingUnavailable
+    from coach.knowledge.store import KnowledgeError, store_for
+
+    try:
+        query = f"{rule.summary} {rule.docs.get('Why it matters', '')}"
+        return store_for(store_settings(args)).retrieve(query, 3, exclude={rule.passage}), None
+    except (KnowledgeError, EmbeddingUnavailable, ImportError) as exc:
+        return [], f"related passages unavailable: {exc}"
+
+
 def run_doctor(args: argparse.Namespace) -> int:
     from coach.config import find_config
 

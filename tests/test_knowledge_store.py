@@ -209,3 +209,37 @@ def test_cli_build_search_doctor_and_explain(tmp_path: Path) -> None:
 def test_the_network_guard_refuses_non_loopback() -> None:
     with socket.socket() as sock, pytest.raises(OSError, match="may not reach the network"):
         sock.connect(("192.0.2.1", 80))  # TEST-NET-1: never routed
+
+
+def test_a_corrupt_store_is_a_clear_error_and_rebuild_recovers(tmp_path: Path) -> None:
+    store = KnowledgeStore(StoreSettings(cache_dir=tmp_path, embedding="hashing"))
+    store.build()
+    database = next((tmp_path / "chroma").glob("*.sqlite3"))
+    database.write_bytes(b"this is not a database" * 100)
+    broken = KnowledgeStore(StoreSettings(cache_dir=tmp_path, embedding="hashing"))
+    with pytest.raises(KnowledgeError, match="cannot be used") as info:
+        broken.retrieve("check-ins", 3)
+    assert str(tmp_path) in str(info.value) and "--rebuild" in str(info.value)
+    report = KnowledgeStore(StoreSettings(cache_dir=tmp_path, embedding="hashing")).build(rebuild=True)
+    assert report.built
+    assert list(tmp_path.glob("chroma.broken-*"))  # the broken store is kept aside, not deleted
+
+
+def test_a_store_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "chroma").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="cannot"):
+        KnowledgeStore(StoreSettings(cache_dir=tmp_path, embedding="hashing")).retrieve("check-ins", 3)
+
+
+def test_explain_degrades_when_the_store_is_broken(tmp_path: Path) -> None:
+    (tmp_path / "chroma").write_text("not a folder", encoding="utf-8")
+    draft = tmp_path / "d.yaml"
+    draft.write_text("objectives:\n- objective: Grow revenue 20%\n  key_results: [Launch Apple Pay]\n",
+                     encoding="utf-8")
+    (tmp_path / "okrcoach.toml").write_text('[knowledge]\nembedding = "hashing"\n', encoding="utf-8")
+    result = _cli(["review", str(draft), "--explain"], tmp_path)
+    assert result.returncode == 0
+    assert "KR001" in result.stdout and "[kr-outcome-not-task]" in result.stdout  # cited from the files
+    assert "closest passages unavailable" in result.stderr and "Traceback" not in result.stderr
+    search = _cli(["knowledge", "search", "check-ins"], tmp_path)
+    assert search.returncode == 2 and len(search.stderr.strip().splitlines()) == 1

@@ -555,3 +555,10 @@ def test_deeply_nested_bullets_are_read_without_recursion_trouble() -> None:
     text = "".join(" " * depth + "- level\n" for depth in range(3000))
     doc = parse_text(text, "deep.md", "markdown")
     assert doc.objectives[0].text == "level"
+
+
+def test_plain_front_matter_keeps_positions() -> None:
+    doc = parse("---\nteam: Payments\nlevel: galaxy\nperiod:\n---\n## Objective 1: Grow\n- Raise A to 5\n")
+    assert (doc.team, doc.level, doc.period) == ("Payments", None, None)
+    (finding,) = doc.diagnostics
+    assert (finding.code, finding.span.line, finding.span.col) == ("DOC005", 3, 8)

@@ -8,13 +8,15 @@ results are de-duplicated per passage.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from coach.knowledge.embed import (
     HASHING_ID,
@@ -34,6 +36,32 @@ COLLECTION_PREFIX = "okrcoach"
 
 class KnowledgeError(Exception):
     """The store cannot be used as asked (server unreachable, embedder mismatch...). One clear line."""
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _translated(method: _F) -> _F:
+    """Turn whatever Chroma or the filesystem raises into one KnowledgeError naming the store."""
+
+    @functools.wraps(method)
+    def wrapper(self: KnowledgeStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (KnowledgeError, InputError):
+            raise
+        except Exception as exc:  # chromadb raises many types (sqlite, rust bindings, HTTP)
+            detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+            hint = (
+                ""
+                if self.settings.chroma_url
+                else " (run 'okrcoach knowledge build --rebuild' to recreate it)"
+            )
+            raise KnowledgeError(
+                f"knowledge store at {self.location} cannot be used: {detail}{hint}"
+            ) from None
+
+    return cast(_F, wrapper)
 
 
 def default_cache_dir() -> Path:
@@ -169,6 +197,7 @@ class KnowledgeStore:
         return self.settings.chroma_url or str(self.settings.cache_dir / "chroma")
 
     # -- chroma ----------------------------------------------------------------------------------------
+    @_translated
     def client(self) -> Any:
         if self._client is not None:
             return self._client
@@ -214,7 +243,27 @@ class KnowledgeStore:
         return self.embedder.id != HASHING_ID
 
     def build(self, rebuild: bool = False) -> BuildReport:
-        """Index the passages unless the current collection already holds this exact content."""
+        """Index the passages unless the current collection already holds this exact content.
+
+        With `rebuild`, a local store that cannot be opened (corrupt, or written by another Chroma version)
+        is moved aside and created anew.
+        """
+        try:
+            return self._build(rebuild)
+        except KnowledgeError:
+            if not rebuild or self.settings.chroma_url:
+                raise
+            folder = self.settings.cache_dir / "chroma"
+            if folder.exists():
+                folder.rename(folder.with_name(f"chroma.broken-{int(time.time())}"))
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()  # Chroma keeps one open system per path
+            self._client = self._collection = self._matrix = None
+            return self._build(rebuild)
+
+    @_translated
+    def _build(self, rebuild: bool) -> BuildReport:
         start = time.perf_counter()
         name = self.collection_name
         client = self.client()
@@ -277,6 +326,7 @@ class KnowledgeStore:
             self.location,
         )
 
+    @_translated
     def collection(self) -> Any:
         if self._collection is None:
             self._collection = self._existing(self.collection_name)
@@ -294,6 +344,7 @@ class KnowledgeStore:
             else None
         )
 
+    @_translated
     def status(self) -> dict[str, Any]:
         """Is the current knowledge indexed? For `okrcoach doctor`."""
         name = self.collection_name
@@ -331,6 +382,7 @@ class KnowledgeStore:
             )
         return self._matrix
 
+    @_translated
     def retrieve(
         self, query: str, k: int = 3, tags: list[str] | None = None, exclude: set[str] | None = None
     ) -> list[Passage]:

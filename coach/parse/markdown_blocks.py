@@ -19,7 +19,7 @@ _ITEM = re.compile(r"([ \t]*)([-*+•]|\d{1,9}[.)])(?:[ \t]+|$|(?<=\.)(?=[A-Za-z
 _QUOTE = re.compile(r"(?: {0,3}>[ ]?)+")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SEPARATOR_CHARS = frozenset("|:- \t")
-_SPACE_RUN = re.compile(r"(?<=\S)[ \t]{17,}")
+_SPACE_RUN = re.compile(r"(?<=\S)\s{17,}")
 MAX_LIST_DEPTH = 16  # deeper bullets join the deepest level: real pages never nest this far
 _TAG_LINE = re.compile(r"\s*</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
 _MDX_LINE = re.compile(r"(?:import|export)\s")

@@ -69,13 +69,9 @@ class Builder:
         self.label, self.key_result = None, None
         if heading.role == "objective":
             text = mdtext.read(heading.raw, numbering=True)
-            objective = self.new_objective(text, heading.line, heading.col)
-            self.objective, self.level, self.in_objective, self.describing = (
-                objective,
-                heading.level,
-                True,
-                True,
-            )
+            self.objective = self.new_objective(text, heading.line, heading.col)
+            self.level = heading.level
+            self.in_objective = self.describing = True
             if not text.text:
                 self.pending = heading
         elif heading.role == "kr":
@@ -94,6 +90,7 @@ class Builder:
             if not first.text:
                 self.close()
             self.objective.text, self.objective.span = first.text, Span(self.name, number, col + first.offset)
+            self.objective.owner = first.fields.get("owner") or self.objective.owner
             self.anchors[number] = self.objective
             self.pending = None
             lines = lines[1:]

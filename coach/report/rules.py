@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Sequence
 
-from coach.knowledge import passages
+from coach.knowledge import Passage, passages
 from coach.model import InputError
 from coach.rules import Rule, catalogue
 
@@ -51,7 +52,8 @@ def render_rules(fmt: str = "text") -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_rule(key: str, fmt: str = "text") -> str:
+def render_rule(key: str, fmt: str = "text", related: Sequence[Passage] = ()) -> str:
+    """One rule's documentation, its cited passage, and (when given) the closest other passages."""
     rule = find_rule(key)
     if fmt == "json":
         return json.dumps(rule_dict(rule), indent=2, ensure_ascii=False) + "\n"
@@ -79,4 +81,7 @@ def render_rule(key: str, fmt: str = "text") -> str:
                 )
             )
             lines.append("")
+    if related:
+        lines.append(f"{'### ' if fmt == 'markdown' else ''}Related guidance")
+        lines += [f"  {p.title} [{p.id}] — {p.source}" for p in related]
     return "\n".join(lines).rstrip() + "\n"

@@ -56,5 +56,18 @@ def render_text(
         if explain and related and related.get(index):
             closest = "; ".join(f"{p.title} [{p.id}]" for p in related[index])
             lines.append(f"    see also: {closest}")
+    if not explain:
+        lines += _sources(review)
     lines.append(summary_line(review))
     return "\n".join(lines) + "\n"
+
+
+def _sources(review: Review) -> list[str]:
+    """The passages the findings cite, with title and source, once each."""
+    cited = citations()
+    used = [
+        cited[pid] for pid in dict.fromkeys(f.passage for f in review.findings if f.passage) if pid in cited
+    ]
+    if not used:
+        return []
+    return ["sources cited:"] + [f"  [{p.id}] {p.title} — {p.source}" for p in used]
