@@ -234,8 +234,9 @@ def test_a_store_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_explain_degrades_when_the_store_is_broken(tmp_path: Path) -> None:
     (tmp_path / "chroma").write_text("not a folder", encoding="utf-8")
     draft = tmp_path / "d.yaml"
-    draft.write_text("objectives:\n- objective: Grow revenue 20%\n  key_results: [Launch Apple Pay]\n",
-                     encoding="utf-8")
+    draft.write_text(
+        "objectives:\n- objective: Grow revenue 20%\n  key_results: [Launch Apple Pay]\n", encoding="utf-8"
+    )
     (tmp_path / "okrcoach.toml").write_text('[knowledge]\nembedding = "hashing"\n', encoding="utf-8")
     result = _cli(["review", str(draft), "--explain"], tmp_path)
     assert result.returncode == 0
