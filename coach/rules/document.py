@@ -207,3 +207,38 @@ def unknown_level(doc: Document, ctx: Context) -> Iterator[Hit]:
     level: company | department | team | individual
     """
     return iter(())
+
+
+@rule(
+    "DOC006",
+    "invalid-suppression",
+    "warning",
+    "document",
+    "reviewing-drafts",
+    triggers=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS from 30 to 40\n    ignore: [': no code given']\n",
+    ),
+    passes=(
+        "objectives:\n- objective: Make paying us effortless\n  key_results:\n"
+        "  - text: Raise NPS to 40\n    ignore: ['KR004: baseline comes from the Q3 survey']\n",
+    ),
+    parser_only=True,
+)
+def invalid_suppression(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """An inline suppression cannot be read: it names no rule code, or sits next to nothing.
+
+    What it does
+    Reported while reading: an `ignore` entry without a code, or a Markdown ignore comment that is not on
+    or just above an objective or key result (nor at the top of the file).
+
+    Why it matters
+    A suppression that applies to nothing silences nothing, and its author believes a finding is handled.
+
+    Example
+    ignore: [": the baseline comes later"]
+
+    Use instead
+    ignore: ["KR004: the baseline comes from the Q3 survey"]
+    """
+    return iter(())
