@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from coach import __version__
 from coach.cli_knowledge import add_parsers as add_knowledge_parsers
 from coach.cli_knowledge import related_passages, related_to_rule, run_doctor, run_knowledge
+from coach.cli_rewrite import add_parser as add_rewrite_parser
+from coach.cli_rewrite import run as run_rewrite
 from coach.model import InputError, Severity
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("code", nargs="?", help="a rule code (KR001) or name (task-like-kr)")
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     add_knowledge_parsers(sub)
+    add_rewrite_parser(sub)
     return parser
 
 
@@ -81,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_knowledge(args)
         if args.command == "doctor":
             return run_doctor(args)
+        if args.command == "rewrite":
+            return run_rewrite(args)
         parser.print_help()
         return EXIT_INPUT
     except InputError as exc:

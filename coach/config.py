@@ -22,7 +22,8 @@ from coach.model import InputError, Severity
 from coach.rules import DEFAULT_THRESHOLDS, catalogue
 
 CONFIG_NAMES = ("okrcoach.toml", ".okrcoach.toml", "pyproject.toml")
-_KEYS = {"select", "ignore", "extend-select", "fail-on", "severity", "thresholds", "knowledge"}
+_KEYS = {"select", "ignore", "extend-select", "fail-on", "severity", "thresholds", "knowledge", "model"}
+_MODEL_KEYS = {"name", "base-url", "timeout", "max-retries", "api-key-env"}
 
 
 @dataclass(slots=True)
@@ -33,6 +34,7 @@ class Config:
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     fail_on: Severity = Severity.ERROR
     knowledge: dict[str, Any] = field(default_factory=dict)
+    model: dict[str, Any] = field(default_factory=dict)
     source: str | None = None
 
     def enabled(self, code: str) -> bool:
@@ -133,4 +135,15 @@ def config_from_mapping(data: dict[str, Any], name: str) -> Config:
     if not isinstance(knowledge, dict):
         raise InputError(name, "[knowledge] must be a table")
     config.knowledge = dict(knowledge)
+    model = data.get("model", {})
+    if not isinstance(model, dict):
+        raise InputError(name, "[model] must be a table (name, base-url, timeout, max-retries, api-key-env)")
+    unknown_model = sorted(set(model) - _MODEL_KEYS)
+    if unknown_model:
+        raise InputError(
+            name, f"[model]: unknown key {unknown_model[0]!r} (known: {', '.join(sorted(_MODEL_KEYS))})"
+        )
+    if "api-key" in model or any("key" in str(k) and k != "api-key-env" for k in model):
+        raise InputError(name, "[model]: put the API key in the environment, not in a file")
+    config.model = dict(model)
     return config

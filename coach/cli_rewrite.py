@@ -1,0 +1,214 @@
+"""`okrcoach rewrite`: argument handling, printing and writing back. The job itself is coach.rewrite."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from coach.model import InputError
+
+
+def add_parser(sub: Any) -> None:
+    rw = sub.add_parser("rewrite", help="propose rewrites (LLM when configured, rules otherwise)")
+    rw.add_argument("path", help="one draft file; '-' reads stdin (needs --input-format)")
+    rw.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"))
+    rw.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
+    rw.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
+    rw.add_argument("--timeout", type=float, help="seconds per model call (default 30)")
+    rw.add_argument("--max-retries", type=int, help="retries per call (default 2)")
+    rw.add_argument("--max-calls", type=int, help="a budget: at most this many model calls")
+    rw.add_argument("--concurrency", type=int, default=8, help="model calls in flight at once (default 8)")
+    rw.add_argument("--no-cache", action="store_true", help="ask the model even when the answer is cached")
+    rw.add_argument("--write", action="store_true", help="apply the rewrites in place (atomic, .bak kept)")
+    rw.add_argument("--interactive", action="store_true", help="ask per rewrite: y(es) / n(o) / e(dit)")
+    rw.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    rw.add_argument("--config", metavar="FILE")
+    rw.add_argument("--no-config", action="store_true")
+    rw.add_argument("--cache-dir", metavar="DIR", help="where the knowledge store and the answer cache live")
+    rw.add_argument("--embedding", choices=("auto", "onnx", "hashing"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from coach.config import find_config, load_config
+    from coach.llm import ModelConfigError, resolve_model
+    from coach.parse import load
+    from coach.rewrite import rewrite_document
+
+    doc = load(args.path, args.input_format)
+    if args.no_config:
+        config = load_config(None)
+    else:
+        found = (
+            Path(args.config)
+            if args.config
+            else find_config(Path.cwd() if args.path == "-" else Path(args.path))
+        )
+        if found is not None and not found.is_file():
+            raise InputError(str(found), "config file does not exist")
+        config = load_config(found)
+    if (args.max_calls is not None and args.max_calls < 0) or args.concurrency < 1:
+        raise InputError("--max-calls", "--max-calls must be >= 0 and --concurrency >= 1")
+    spec, problem = None, None
+    try:
+        spec = resolve_model(
+            config.model,
+            model=args.model,
+            base_url=args.base_url,
+            timeout=args.timeout,
+            max_retries=args.max_retries,
+        )
+    except ModelConfigError as exc:
+        problem = str(exc)
+    store, cache_dir = None, None
+    if spec is not None:
+        store, cache_dir = _store(args, config)
+    report = rewrite_document(
+        doc,
+        config,
+        spec=spec,
+        spec_problem=problem,
+        store=store,
+        cache_dir=cache_dir,
+        max_calls=args.max_calls,
+        concurrency=args.concurrency,
+        use_cache=not args.no_cache,
+    )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_text(report))
+    if args.write or args.interactive:
+        return _write(report, args)
+    return 0
+
+
+def _store(args: argparse.Namespace, config: Any) -> tuple[Any, Path]:
+    from coach.knowledge.store import KnowledgeStore, StoreSettings, default_cache_dir
+
+    cache_dir = Path(args.cache_dir).expanduser() if args.cache_dir else None
+    settings = StoreSettings.from_config(config.knowledge, cache_dir=cache_dir, embedding=args.embedding)
+    try:
+        return KnowledgeStore(settings), settings.cache_dir
+    except Exception as exc:  # grounding falls back to the passages the findings cite
+        print(
+            f"okrcoach: knowledge store unavailable ({exc}); prompts use the cited passages only",
+            file=sys.stderr,
+        )
+        return None, cache_dir or default_cache_dir()
+
+
+def proposal_dict(p: Any) -> dict[str, Any]:
+    return {
+        "target": p.target,
+        "kind": p.kind,
+        "template": p.template,
+        "span": p.span.to_dict(),
+        "draft": p.draft,
+        "rewrite": p.text,
+        "answered_by": p.answered_by,
+        "rationale": p.rationale,
+        "questions": p.questions,
+        "initiative": p.initiative or None,
+        "extra_key_results": p.extra_key_results,
+        "findings_before": p.before,
+        "findings_after": p.after,
+        "resolved": p.resolved,
+        "model_not_used_because": p.reason,
+        "dropped": p.dropped,
+        "citations": [c.citation() for c in p.citations],
+    }
+
+
+def report_dict(report: Any) -> dict[str, Any]:
+    usage = report.usage
+    return {
+        "file": report.document.path,
+        "model": report.model,
+        "note": report.note,
+        "proposals": [proposal_dict(p) for p in report.proposals],
+        "usage": None
+        if usage is None
+        else {
+            "calls": usage.calls,
+            "cache_hits": usage.cache_hits,
+            "failures": usage.failures,
+            "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens,
+            "failure_reasons": usage.reasons,
+        },
+    }
+
+
+def render_text(report: Any) -> str:
+    lines: list[str] = []
+    for p in report.proposals:
+        lines.append(f"{p.span}: {p.target} ({p.kind.replace('_', ' ')}) — answered by {p.answered_by}")
+        lines.append(f"  draft:      {p.draft}")
+        lines.append(f"  rewrite:    {p.text if p.text else '(none: answer the questions below)'}")
+        if p.initiative:
+            lines.append(f"  initiative: {p.initiative}")
+        for extra in p.extra_key_results:
+            lines.append(f"  also a KR:  {extra}")
+        if p.resolved:
+            lines.append(f"  resolves:   {', '.join(p.resolved)}")
+        if p.rationale:
+            lines.append(f"  why:        {p.rationale}")
+        for question in p.questions:
+            lines.append(f"  ask:        {question}")
+        for passage in p.citations:
+            lines.append(f"  cites:      [{passage.id}] {passage.title} — {passage.source}")
+        if p.reason:
+            lines.append(f"  note:       model answer not used: {p.reason}")
+        lines.append("")
+    usage = report.usage
+    summary = f"{len(report.proposals)} proposals; {report.note}"
+    if usage is not None:
+        summary += (
+            f"; {usage.calls} model calls, {usage.cache_hits} from cache, {usage.failures} failed; "
+            f"tokens {usage.prompt_tokens} in / {usage.completion_tokens} out"
+        )
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
+
+
+def _write(report: Any, args: argparse.Namespace) -> int:
+    from coach.parse import detect_format
+    from coach.writeback import Edit, write_edits
+
+    if args.path == "-":
+        raise InputError("<stdin>", "--write needs a file, not stdin")
+    edits = []
+    for p in report.proposals:
+        text = p.text
+        if args.interactive:
+            text = _ask(p)
+        elif text and "?" in text:
+            continue  # never write an unknown into the draft; answer the questions first
+        if text and text != p.draft:
+            edits.append(Edit(p.target, p.span, p.draft, text))
+    if not edits:
+        print("nothing written: no rewrite without open questions (use --interactive to edit them)")
+        return 0
+    fmt = args.input_format or detect_format(args.path) or "yaml"
+    backup = write_edits(args.path, fmt, edits)
+    print(f"wrote {len(edits)} rewrite(s) to {args.path} (previous version in {backup})")
+    return 0
+
+
+def _ask(p: Any) -> str | None:
+    prompt = f"{p.target}: {p.draft!r} -> {p.text!r} [y/n/e] "
+    while True:
+        try:
+            choice = input(prompt).strip().lower()
+        except EOFError:
+            return None
+        if choice in {"y", "yes"}:
+            return str(p.text) if p.text else None
+        if choice in {"n", "no", ""}:
+            return None
+        if choice in {"e", "edit"}:
+            edited = input("new text: ").strip()
+            return edited or None

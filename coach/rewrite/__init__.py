@@ -1,0 +1,289 @@
+"""The rewrite job: for every objective and key result with findings, a proposal — from the model when
+one is configured and its answer survives the checks, from the rules otherwise. Never worse than the draft.
+
+    rewrite_document(doc, config, spec=..., ...) -> RewriteReport
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.config import Config
+from coach.engine import review_document
+from coach.knowledge import Passage, passages
+from coach.llm import ModelSpec
+from coach.model import Document, Finding, KeyResult, Objective, Span
+from coach.rewrite import deterministic
+
+SPLIT = frozenset({"KR001", "KR002", "KR006"})
+BASELINE = frozenset({"KR004"})
+REWRITE_KR = frozenset({"KR003", "KR005", "KR007", "KR008", "KR009", "KR012", "KR014"})
+REWRITE_OBJ = frozenset({"OBJ001", "OBJ002", "OBJ003", "OBJ004", "OBJ005", "OBJ006", "OBJ008", "OBJ009"})
+RULES = "rules"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@dataclass(slots=True)
+class Proposal:
+    target: str
+    kind: str  # objective | key_result
+    template: str
+    span: Span
+    draft: str
+    text: str | None
+    rationale: str
+    answered_by: str  # the model's label, or "rules"
+    citations: list[Passage] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    initiative: str = ""
+    extra_key_results: list[str] = field(default_factory=list)
+    reason: str | None = None  # why the model's answer was not used
+    dropped: bool = False  # a model rewrite was dropped after the re-check
+    before: list[str] = field(default_factory=list)  # finding codes on the draft
+    after: list[str] = field(default_factory=list)  # finding codes on the rewrite
+
+    @property
+    def resolved(self) -> list[str]:
+        if not self.text:
+            return []
+        return [code for code in self.before if code not in self.after]
+
+
+@dataclass(slots=True)
+class RewriteReport:
+    document: Document
+    proposals: list[Proposal]
+    model: str | None
+    note: str  # who answered overall, in a sentence
+    usage: Any = None  # coach.llm.client.Usage when a model was asked
+
+
+@dataclass(slots=True)
+class _Item:
+    element: Objective | KeyResult
+    objective: Objective
+    kind: str
+    template: str
+    findings: list[Finding]
+
+
+def _items(doc: Document, findings: list[Finding]) -> list[_Item]:
+    by_target: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_target.setdefault(finding.target or "", []).append(finding)
+    items: list[_Item] = []
+    for obj in doc.objectives:
+        mine = [f for f in by_target.get(obj.id, []) if f.code in REWRITE_OBJ]
+        if mine:
+            items.append(_Item(obj, obj, "objective", "rewrite_objective", mine))
+        for kr in obj.key_results:
+            found = [f for f in by_target.get(kr.id, []) if f.code in SPLIT | BASELINE | REWRITE_KR]
+            codes = {f.code for f in found}
+            if not found:
+                continue
+            template = (
+                "split_task_kr" if codes & SPLIT else "ask_baseline" if codes <= BASELINE else "rewrite_kr"
+            )
+            items.append(_Item(kr, obj, "key_result", template, found))
+    return items
+
+
+def _owner(item: _Item, doc: Document) -> str | None:
+    element = item.element
+    return (element.owner if isinstance(element, KeyResult) else None) or item.objective.owner or doc.owner
+
+
+def _rules_draft(item: _Item, doc: Document) -> deterministic.Draft:
+    if isinstance(item.element, KeyResult):
+        return deterministic.key_result(item.element, item.objective, item.findings, _owner(item, doc))
+    return deterministic.objective(item.element, item.findings)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip("0").rstrip(".") or "0" for n in _NUMBER.findall(text)}
+
+
+def _allowed_numbers(item: _Item, data: str) -> set[str]:
+    texts = [item.objective.text, *(kr.text for kr in item.objective.key_results), data]
+    for kr in item.objective.key_results:
+        texts += [str(v) for v in (kr.baseline, kr.target, kr.current) if v is not None]
+    return _numbers(" ".join(texts))
+
+
+def _findings_after(doc: Document, item: _Item, new_text: str, config: Config) -> list[Finding]:
+    """The rules' findings on the element once its text is replaced (on a copy of the document)."""
+    clone = copy.deepcopy(doc)
+    for obj in clone.objectives:
+        if obj.id == item.objective.id:
+            if item.kind == "objective":
+                obj.text = new_text
+            for kr in obj.key_results:
+                if kr.id == item.element.id and item.kind == "key_result":
+                    kr.text, kr.analysis = new_text, None
+    return [f for f in review_document(clone, config) if f.target == item.element.id]
+
+
+def _not_better(before: list[Finding], after: list[Finding], open_question: bool = False) -> str | None:
+    """Why a model rewrite is not offered: more or worse findings, a new problem, or nothing resolved.
+
+    A rewrite that leaves "?" for an unknown number (and asks for it) need not resolve a finding yet.
+    """
+    worst = max((f.severity.rank for f in before), default=0)
+    if len(after) > len(before) or max((f.severity.rank for f in after), default=0) > worst:
+        return "it has more or worse findings than the draft"
+    new = sorted({f.code for f in after} - {f.code for f in before})
+    if new:
+        return f"it brings new findings ({', '.join(new)})"
+    if not open_question and {f.code for f in before} <= {f.code for f in after}:
+        return "it resolves none of the draft's findings"
+    return None
+
+
+def _context(item: _Item, grounding: list[Passage], data: str, owner: str | None) -> dict[str, Any]:
+    obj = item.objective
+    return {
+        "objective": obj.text,
+        "description": obj.description or "",
+        "key_result": item.element.text,
+        "key_results": [kr.text for kr in obj.key_results],
+        "findings": item.findings,
+        "passages": grounding,
+        "data": data,
+        "owner": owner or "",
+    }
+
+
+def _grounding(item: _Item, store: Any) -> list[Passage]:
+    """The passages the findings cite, plus the closest ones from the store (when it can be reached)."""
+    shipped = passages()
+    out = {f.passage: shipped[f.passage] for f in item.findings if f.passage in shipped}
+    if store is not None:
+        query = " ".join(f.message for f in item.findings)
+        try:
+            for passage in store.retrieve(query, 3, exclude=set(out)):
+                out[passage.id] = passage
+        except Exception:  # retrieval only enriches the prompt; the cited passages suffice
+            pass
+    return list(out.values())
+
+
+def rewrite_document(
+    doc: Document,
+    config: Config | None = None,
+    *,
+    spec: ModelSpec | None = None,
+    spec_problem: str | None = None,
+    store: Any = None,
+    cache_dir: Path | None = None,
+    max_calls: int | None = None,
+    concurrency: int = 8,
+    use_cache: bool = True,
+    data: dict[str, str] | None = None,
+) -> RewriteReport:
+    """Propose rewrites for every element with findings. `data`: the team's own facts per element id."""
+    config = config or Config()
+    findings = review_document(doc, config)
+    items = _items(doc, findings)
+    shipped = passages()
+    proposals: list[Proposal] = []
+    for item in items:
+        floor = _rules_draft(item, doc)
+        cited = list({f.passage: shipped[f.passage] for f in item.findings if f.passage in shipped}.values())
+        proposals.append(
+            Proposal(
+                target=item.element.id,
+                kind=item.kind,
+                template=item.template,
+                span=item.element.span,
+                draft=item.element.text,
+                text=floor.text,
+                rationale=floor.rationale,
+                answered_by=RULES,
+                citations=cited,
+                questions=floor.questions,
+                initiative=floor.initiative,
+                extra_key_results=floor.extra_key_results,
+                reason=spec_problem,
+                before=[f.code for f in item.findings],
+            )
+        )
+    usage = None
+    if spec is not None and items:
+        from coach.llm.client import ModelClient
+
+        client = ModelClient(
+            spec, cache_dir, max_calls=max_calls, concurrency=concurrency, use_cache=use_cache
+        )
+        asyncio.run(_ask_all(client, doc, items, proposals, store, config, data or {}))
+        usage = client.usage
+    for item, proposal in zip(items, proposals, strict=True):
+        if proposal.text and proposal.answered_by == RULES:
+            proposal.after = [
+                f.code
+                for f in _findings_after(doc, item, proposal.text, config)
+                if f.code in set(proposal.before) | REWRITE_OBJ | SPLIT | REWRITE_KR | BASELINE
+            ]
+    if spec is None:
+        note = (
+            f"no model configured ({spec_problem}): the rules answered"
+            if spec_problem
+            else "no model configured: the rules answered (set OKRCOACH_MODEL or --model to use one)"
+        )
+    else:
+        by_model = sum(1 for p in proposals if p.answered_by != RULES)
+        note = f"{spec.label} answered {by_model} of {len(proposals)}; the rules answered the rest"
+    return RewriteReport(doc, proposals, spec.label if spec else None, note, usage)
+
+
+async def _ask_all(
+    client: Any,
+    doc: Document,
+    items: list[_Item],
+    proposals: list[Proposal],
+    store: Any,
+    config: Config,
+    data: dict[str, str],
+) -> None:
+    from coach.prompts import render
+
+    async def one(item: _Item, proposal: Proposal) -> None:
+        grounding = _grounding(item, store)
+        element_data = data.get(item.element.id, "")
+        prompt = render(item.template, **_context(item, grounding, element_data, _owner(item, doc)))
+        answer = await client.ask(prompt)
+        if answer.fields is None:
+            proposal.reason = answer.reason
+            return
+        text = " ".join(str(answer.fields["text"]).split())
+        invented = _numbers(text) - _allowed_numbers(item, element_data)
+        if invented:
+            proposal.reason = (
+                f"the model invented numbers not in the draft or your data: {', '.join(sorted(invented))}"
+            )
+            return
+        after = _findings_after(doc, item, text, config)
+        problem = _not_better(item.findings, after, open_question="?" in text)
+        if problem:
+            proposal.dropped = True
+            codes = ", ".join(f.code for f in after) or "none"
+            proposal.reason = f"dropped after the re-check: {problem} (rewrite: {codes})"
+            return
+        known = {p.id: p for p in grounding}
+        proposal.text = text
+        proposal.rationale = str(answer.fields.get("rationale") or "")
+        proposal.questions = [str(q) for q in answer.fields.get("questions") or []]
+        proposal.initiative = str(answer.fields.get("initiative") or "") or proposal.initiative
+        proposal.extra_key_results = []
+        proposal.citations = [
+            known[i] for i in answer.fields.get("cited_passages") or [] if i in known
+        ] or proposal.citations
+        proposal.answered_by = client.spec.label
+        proposal.reason = None
+        proposal.after = [f.code for f in after]
+
+    await asyncio.gather(*(one(item, proposal) for item, proposal in zip(items, proposals, strict=True)))

@@ -1,0 +1,166 @@
+"""The rule path's rewrites: restructure the draft, keep the team's words, ask where a number is unknown.
+
+Never an invented number: unknown values are written "?" and come with the question that finds them.
+When no honest text can be produced (corporate fog, a KPI kept steady), the proposal has no text, only
+the questions and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.analysis import clean, quantities
+from coach.model import Finding, KeyResult, Objective
+
+_PLACEHOLDER_TOKEN = re.compile(
+    r"(?<![\w$€£])[Xx]{1,3}(?=\s?%)|(?<=[$€£])\s?[Xx]{1,3}\b|\bN\d{1,3}\b|\b(?:TBD|TBC|TBA|tbd)\b|\?{2,}|"
+    r"\[\s*(?:x|X|n|N|#|\?|\.\.\.|number|value|target|baseline|tbd|TBD)?\s*\]|\b(?:XX+|NN+)\b"
+)
+_LETTER_PLACEHOLDER = re.compile(r"\b(to|by|of|at|from)\s[XYZN](?=\s|$|[.,;)])")
+
+
+@dataclass(slots=True)
+class Draft:
+    """What the rule path proposes for one element."""
+
+    text: str | None
+    rationale: str
+    questions: list[str] = field(default_factory=list)
+    initiative: str = ""
+    extra_key_results: list[str] = field(default_factory=list)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _owner_hint(owner: str | None) -> str:
+    return f" Ask {owner}." if owner else " Ask the key result's owner."
+
+
+def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], owner: str | None) -> Draft:
+    codes = {f.code for f in findings}
+    a = kr.analysis
+    text = clean(kr.text).rstrip(".")
+    metric = a.metric if a and a.metric else None
+    if codes & {"KR001", "KR002", "KR006"}:
+        measure = f"[the number that shows '{_lower_first(text)}' worked]"
+        return Draft(
+            text=f"{measure} from ? to ?",
+            rationale="The draft names work to do: keep it as the initiative, measure what it should change.",
+            questions=[
+                f"When '{_lower_first(text)}' is done, what will be different for the people it serves? "
+                "Name one number that would show it (a rate, a count, a time).",
+                "What is that number today, and where is it recorded?" + _owner_hint(owner),
+                "What should it be at the end of the cycle?",
+            ],
+            initiative=text,
+        )
+    if "KR009" in codes:
+        filled = _LETTER_PLACEHOLDER.sub(r"\1 ?", _PLACEHOLDER_TOKEN.sub("?", text))
+        if a is not None and not a.has_baseline and " from " not in f" {filled} ":
+            filled = _insert_from(filled, a.target_text)
+        return Draft(
+            filled,
+            "The placeholder stands where the target should be; it is marked ? to be set.",
+            [f"Which number should replace the placeholder in '{text}'?" + _owner_hint(owner)],
+        )
+    if "KR007" in codes:
+        parts = [
+            p.strip() for p in re.split(r"\s+(?:and|&|as well as|plus|while)\s+|;\s*", text) if p.strip()
+        ]
+        if len(parts) >= 2:
+            return Draft(
+                parts[0],
+                "One key result, one measure: the second measure becomes its own key result.",
+                [f"Should '{parts[1]}' be its own key result, with its own owner?"],
+                extra_key_results=parts[1:],
+            )
+    if "KR012" in codes:
+        return Draft(
+            None,
+            "Keeping a number steady is a health metric: watch it beside the OKRs, and use "
+            "the key result for something that must change.",
+            [f"What must change this cycle, beyond keeping '{text}'?"],
+        )
+    if codes & {"KR003", "KR005", "KR008", "KR014"}:
+        what = metric or _lower_first(text)
+        base = text if (metric or "KR005" not in codes) else f"[a number that shows: {_lower_first(text)}]"
+        return Draft(
+            _insert_from(base, None, both=True),
+            "A key result needs a start and an end value; both are marked ? to be filled in.",
+            [
+                f"How is {what} measured (which number)?",
+                f"What is {what} today?" + _owner_hint(owner),
+                f"Where should {what} be at the end of the cycle?",
+            ],
+        )
+    if "KR004" in codes and a is not None:
+        return Draft(
+            _insert_from(text, a.target_text),
+            "The target needs its starting value to show the ambition.",
+            [f"What is {metric or 'this number'} today, and where is it recorded?" + _owner_hint(owner)],
+        )
+    return Draft(None, "No rewrite from the rules for these findings; see the cited guidance.", [])
+
+
+_DEADLINE_TAIL = re.compile(r"\s+(?:by|before|until|in)\s+(?:the\s+)?(?:end\s+of\s+)?\S+(?:\s+\d{4})?$", re.I)
+
+
+def _insert_from(text: str, target_text: str | None, both: bool = False) -> str:
+    """Add the missing start: "Raise X to 75%" -> "Raise X from ? to 75%"; "Improve X" -> "... from ? to ?"""
+    if both:
+        tail = _DEADLINE_TAIL.search(text)
+        head, end = (text[: tail.start()], text[tail.start() :]) if tail else (text, "")
+        return f"{head} from ? to ?{end}"
+    open_target = re.search(r"\bto\s+\?", text)
+    if target_text is None and open_target:
+        return f"{text[: open_target.start()]}from ? {text[open_target.start() :]}"
+    if target_text:
+        at = text.find(target_text)
+        before = text[:at] if at >= 0 else ""
+        m = re.search(r"\b(to|at|of)\s*$", before)
+        if m:
+            return f"{text[: m.start()]}from ? {text[m.start() :]}"
+    return f"{text} (from ?)"
+
+
+def objective(obj: Objective, findings: list[Finding]) -> Draft:
+    codes = {f.code for f in findings}
+    text = clean(obj.text).rstrip(".")
+    questions: list[str] = []
+    new: str | None = text
+    reasons: list[str] = []
+    if "OBJ002" in codes or "OBJ009" in codes or "OBJ005" in codes or "OBJ003" in codes:
+        fog = next((f.message for f in findings if f.code == "OBJ002"), "")
+        what = "without the buzzwords" if fog else "in one short sentence"
+        return Draft(
+            None,
+            "The rules cannot write this objective for you; answer the questions and rewrite it.",
+            [
+                f"What will be different at the end of the cycle, and for whom? (Say it {what}.)",
+                "Why does it matter now?",
+            ],
+        )
+    if "OBJ006" in codes:
+        parts = [
+            p.strip() for p in re.split(r"\s+(?:and|&|as well as|while also|plus)\s+|;\s*", text) if p.strip()
+        ]
+        if len(parts) >= 2:
+            new = parts[0]
+            questions.append(f"Is '{parts[1]}' a separate objective, or a key result of this one?")
+            reasons.append("one goal per objective")
+    if "OBJ001" in codes and new:
+        stripped = new
+        for q in sorted(quantities(new, new.lower()), key=lambda q: -q.start):
+            stripped = stripped[: q.start] + stripped[q.end :]
+        stripped = re.sub(r"\b(?:by|of|to)\s*$", "", " ".join(stripped.split())).strip(" ,-")
+        questions.append(f"Which key result should carry the number from '{text}'?")
+        reasons.append("numbers belong in key results")
+        new = stripped or None
+    if ("OBJ004" in codes or "OBJ008" in codes) and new:
+        new = f"{new} so that ?"
+        questions.append("Why does this matter this cycle, and for whom?")
+        reasons.append("say why it matters")
+    return Draft(new, "; ".join(reasons).capitalize() + "." if reasons else "", questions)

@@ -1,0 +1,487 @@
+"""Write rewrites back into an OKR draft, changing only the edited texts.
+
+`apply_edits` finds each edited element's text in the file -- the scalar's source extent in YAML, the
+string literal in JSON, the text after the bullet or heading prefixes in Markdown, the row's cell in CSV --
+replaces just that, and re-parses the result to check that exactly the edited elements changed. Comments,
+blank lines, quoting of other values, indentation and line endings (`\\r\\n` or `\\n`) stay as they were.
+
+An edit whose old text is not where its span says (the file changed since it was parsed) is refused with an
+InputError, and so is a rewrite that would not read back as intended: no half-edited text is ever returned.
+
+CSV files and Markdown tables repeat an objective on each of its rows (one row per key result): editing the
+objective rewrites every row of that objective whose objective cell carries its text (same team, same
+objective id), so the rows still form one objective. Rows with a blank objective cell stay blank.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from json.decoder import scanstring  # type: ignore[attr-defined]
+from pathlib import Path
+
+import yaml
+
+from coach.io import write_atomic
+from coach.model import Document, InputError, KeyResult, Objective, Span
+from coach.parse import decode, parse_text
+from coach.parse.columns import Columns, map_header
+from coach.parse.common import clean_text
+from coach.parse.csv import sniff_delimiter
+from coach.parse.markdown_text import clean_inline, read
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A leading indicator, ": " or " #" inside, a trailing colon, tabs, surrounding spaces: quote the value.
+_YAML_NOT_PLAIN = re.compile(r"\A(?:[-?:,\[\]{}#&*!|>'\"%@`\s]|\Z)|: | #|\t|:\Z|\s\Z")
+_YAML_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")
+_YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_MD_OPENERS = "*_~`[<\\!"
+_MD_CLOSERS = "*_~`])>"
+_MD_PIPE = re.compile(r"(?<!\\)\|")
+
+Where = tuple[int, int | None]  # (objective index, key result index or None for the objective itself)
+Replacement = tuple[int, int, str, int]  # [start, end) in the file's text, the new source text, its line
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace one objective's or key result's text."""
+
+    target: str  # the element id (objective or KR id), for messages
+    span: Span  # the element's span as the parser produced it
+    old: str  # the element's text as parsed (Objective.text / KeyResult.text)
+    new: str  # the replacement text; line breaks and runs of spaces become single spaces
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    edit: Edit
+    where: Where
+    old: str
+    new: str
+
+    @property
+    def is_objective(self) -> bool:
+        return self.where[1] is None
+
+
+def apply_edits(text: str, fmt: str, edits: Sequence[Edit], name: str = "<draft>") -> str:
+    """The draft `text` (format yaml | markdown | csv | json) with the edits applied; nothing else changes."""
+    if not edits:
+        return text
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    lines = _Lines(text[len(bom) :])
+    doc = parse_text(lines.text, name, fmt)  # also refuses an unknown format
+    fmt = doc.format
+    targets = _resolve(doc, edits, name)
+    locate = {"yaml": _yaml, "json": _json, "markdown": _markdown, "csv": _csv}[fmt]
+    result = bom + _splice(lines.text, locate(lines, targets, name), name)
+    _verify(result, name, fmt, doc, targets)
+    return result
+
+
+def write_edits(path: str, fmt: str, edits: Sequence[Edit]) -> Path:
+    """Apply the edits to the file at `path` atomically, keeping the previous content as `<path>.bak`.
+
+    Returns the backup's path. The file is left untouched when any edit cannot be applied safely."""
+    target = Path(path)
+    try:
+        data = target.read_bytes()
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot read: {error.strerror or error}") from None
+    decode(data, str(path))  # a clear error for a file that is not UTF-8 text
+    result = apply_edits(data.decode("utf-8"), fmt, edits, str(path))  # keeps a BOM and the line ends
+    write_atomic(target, result, backup=True)
+    return target.with_name(target.name + ".bak")
+
+
+# -- finding the edited elements and checking the result --------------------------------------------------
+
+
+def _elements(doc: Document) -> Iterator[tuple[Where, Objective | KeyResult]]:
+    for oi, objective in enumerate(doc.objectives):
+        yield (oi, None), objective
+        for ki, kr in enumerate(objective.key_results):
+            yield (oi, ki), kr
+
+
+def _resolve(doc: Document, edits: Sequence[Edit], name: str) -> list[_Target]:
+    """Each edit's element in the draft as it is now; an edit whose text is not at its span is stale."""
+    at: dict[tuple[int, int], list[tuple[Where, str]]] = {}
+    for where, element in _elements(doc):
+        at.setdefault((element.span.line, element.span.col), []).append((where, element.text))
+    targets: list[_Target] = []
+    for edit in edits:
+        old, new, line = clean_text(edit.old), clean_text(edit.new), edit.span.line
+        if not new:
+            raise InputError(name, f"{edit.target}: the new text is empty", line=line)
+        found = [where for where, text in at.get((line, edit.span.col), []) if text == old]
+        if not found:
+            message = f"{edit.target}: '{_short(old)}' is no longer at line {line}, column {edit.span.col}"
+            raise InputError(name, message + "; the file changed since it was read", line=line)
+        if any(target.where == found[0] for target in targets):
+            raise InputError(name, f"{edit.target}: edited twice", line=line)
+        targets.append(_Target(edit, found[0], old, new))
+    return targets
+
+
+def _splice(text: str, replacements: list[Replacement], name: str) -> str:
+    out, position = [], 0
+    for start, end, source, line in sorted(replacements):
+        if start < position:
+            raise InputError(name, "two edits overlap", line=line)
+        out += [text[position:start], source]
+        position = end
+    return "".join([*out, text[position:]])
+
+
+def _verify(result: str, name: str, fmt: str, before: Document, targets: list[_Target]) -> None:
+    """Re-read the rewritten draft: same objectives and key results, only the edited texts changed."""
+    try:
+        after = parse_text(result, name, fmt)
+    except InputError as error:
+        raise InputError(name, f"the rewritten draft would not read back ({error}); not changed") from None
+    if [len(o.key_results) for o in after.objectives] != [len(o.key_results) for o in before.objectives]:
+        message = "the rewrite would change the number of objectives or key results; not changed"
+        raise InputError(name, message)
+    wanted = {target.where: target for target in targets}
+    for (where, old), (_, new) in zip(_elements(before), _elements(after), strict=True):
+        target = wanted.get(where)
+        expected = target.new if target is not None else old.text
+        if new.text != expected and target is None:  # a YAML alias of an edited text, say
+            message = f"the rewrite would also change {old.id} ('{_short(old.text)}'); not changed"
+            raise InputError(name, message, line=old.span.line)
+        if new.text != expected:
+            message = f"the rewrite would read back as '{_short(new.text)}', not '{_short(expected)}'"
+            raise InputError(name, f"{old.id}: {message}; not changed", line=old.span.line)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _stale(name: str, target: _Target, detail: str = "") -> InputError:
+    span = target.edit.span
+    message = f"{target.edit.target}: cannot find '{_short(target.old)}' at line {span.line}"
+    return InputError(name, message + (f" ({detail})" if detail else ""), line=span.line)
+
+
+class _Lines:
+    """The draft's text with its line ends as written, addressed like the parser's (1-based line, column)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm = text.replace("\r\n", "\n").replace("\r", "\n")  # what the parsers read
+        self.starts, self.ends = [0], []
+        for match in _LINE_BREAK.finditer(text):
+            self.ends.append(match.start())
+            self.starts.append(match.end())
+        self.ends.append(len(text))
+        self.norm_starts = [0] + [match.end() for match in re.finditer("\n", self.norm)]
+
+    def offset(self, line: int, col: int) -> int:
+        if line > len(self.starts):
+            return len(self.text)
+        return min(self.starts[line - 1] + max(col, 1) - 1, self.ends[line - 1])
+
+    def line(self, number: int) -> tuple[int, str]:
+        """Where line `number` starts, and its text without the line end ("" past the end)."""
+        if not 1 <= number <= len(self.starts):
+            return len(self.text), ""
+        return self.starts[number - 1], self.text[self.starts[number - 1] : self.ends[number - 1]]
+
+    def where(self, norm_index: int) -> tuple[int, int]:
+        """The (line, column) of an index into the normalised text."""
+        line = bisect.bisect_right(self.norm_starts, norm_index)
+        return line, norm_index - self.norm_starts[line - 1] + 1
+
+
+# -- YAML and JSON ----------------------------------------------------------------------------------------
+
+
+def _yaml(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
+    """Each text's scalar, found by where its text starts (as the parser computes it), else on its line."""
+    scalars: dict[tuple[int, int], tuple[int, int, str, str, bool]] = {}  # start, end, style, value, in flow
+    flow: list[bool] = []
+    for event in yaml.parse(lines.norm, Loader=_LOADER):
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            flow.append(bool(event.flow_style))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            flow.pop()
+        elif isinstance(event, yaml.ScalarEvent) and event.start_mark and event.end_mark:
+            first, last, style = event.start_mark, event.end_mark, event.style or ""
+            line, col = first.line + 1, first.column + (2 if style in ("'", '"') else 1)
+            if style in ("|", ">"):  # the parser points at the first line of a block scalar's text
+                line = next(
+                    (n for n in range(line + 1, len(lines.starts) + 1) if lines.line(n)[1].strip()), line
+                )
+                col = 1 + len(lines.line(line)[1]) - len(lines.line(line)[1].lstrip())
+            start, end = (
+                lines.offset(first.line + 1, first.column + 1),
+                lines.offset(last.line + 1, last.column + 1),
+            )
+            scalars.setdefault((line, col), (start, end, style, event.value, any(flow)))
+    out: list[Replacement] = []
+    for target in targets:
+        span = target.edit.span
+        hit = scalars.get((span.line, span.col))
+        if hit is None or clean_text(hit[3]) != target.old:
+            near = [v for (n, _), v in scalars.items() if n == span.line and clean_text(v[3]) == target.old]
+            if len(near) != 1:
+                raise _stale(name, target)
+            hit = near[0]
+        start, end, style, _, in_flow = hit
+        start = _YAML_PROPERTIES.match(lines.text, start).end()  # type: ignore[union-attr]  # keep &anchor !tag
+        if style in ("|", ">"):  # a double-quoted line in its place; a comment after the indicator stays
+            while end > start and lines.text[end - 1] in " \t\r\n":
+                end -= 1
+            eol = _LINE_BREAK.search(lines.text, start)
+            comment = re.search(r"[ \t]+#.*", lines.text[start : eol.start() if eol else end])
+            source = _yaml_double(target.new) + (comment.group(0) if comment else "")
+        elif style == "'" and not _YAML_UNPRINTABLE.search(target.new):
+            source = "'" + target.new.replace("'", "''") + "'"
+        elif style in ("'", '"') or not _yaml_plain_ok(target.new, in_flow):
+            source = _yaml_double(target.new)
+        else:
+            source = target.new
+        out.append((start, end, source, span.line))
+    return out
+
+
+def _yaml_plain_ok(value: str, in_flow: bool) -> bool:
+    """Whether `value` reads back as the same string when written as a plain scalar."""
+    if _YAML_NOT_PLAIN.search(value) or (in_flow and any(char in value for char in ",[]{}")):
+        return False
+    if _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != "tag:yaml.org,2002:str":
+        return False  # it would read as a number, a boolean, a date or null
+    try:
+        return bool(yaml.load(f"- {value}\n", Loader=_LOADER) == [value])
+    except yaml.YAMLError:
+        return False
+
+
+def _yaml_double(value: str) -> str:
+    """A double-quoted YAML scalar: JSON's escapes, plus those YAML needs for characters JSON leaves raw."""
+    dumped = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", dumped)
+
+
+def _json(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
+    out: list[Replacement] = []
+    for target in targets:
+        span = target.edit.span
+        start = lines.offset(span.line, span.col - 1)  # the span points past the opening quote
+        if span.col < 2 or lines.text[start : start + 1] != '"':
+            raise _stale(name, target, "no string starts there")
+        try:
+            value, end = scanstring(lines.text, start + 1)
+        except ValueError:
+            raise _stale(name, target, "no string starts there") from None
+        if clean_text(value) != target.old:
+            raise _stale(name, target)
+        out.append((start, end, json.dumps(target.new, ensure_ascii=False), span.line))
+    return out
+
+
+# -- Markdown ---------------------------------------------------------------------------------------------
+
+Cell = tuple[int, int, str]  # a table cell: [start, end) of its text, and its value as the parser reads it
+Table = tuple[Columns, list[tuple[int, list[Cell]]]]  # the header's columns; each row's line and cells
+
+
+def _markdown(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
+    """Replace the element's text on its line, from where it starts (the span: past any bullet, number,
+    "KR1:" or checkbox) to where it ends, keeping inline fields and comments after it; in tables, the cell."""
+    out: list[Replacement] = []
+    for target in targets:
+        span, p = target.edit.span, target.edit.span.col - 1
+        start, line = lines.line(span.line)
+        table = _md_table(lines, span.line)
+        cells = dict(table[1]).get(span.line, []) if table else []
+        region = next((_md_region(line, lo, hi, p, target.old) for lo, hi, _ in cells if lo <= p <= hi), None)
+        region = region or _md_region(line, 0, len(line), p, target.old)
+        if region is None:
+            raise _stale(name, target, "text that runs on to the next line cannot be rewritten")
+        source = target.new.replace("|", "\\|") if table else target.new  # markup is refused by _verify
+        out.append((start + region[0], start + region[1], source, span.line))
+        at = table[0].index.get("objective") if table and target.is_objective else None
+        if table is None or at is None:
+            continue
+        for number, row in _same_objective(table[0], table[1], span.line, at, target.old):
+            row_start, text = lines.line(number)
+            region = _md_region(text, row[at][0], row[at][1], row[at][0], row[at][2])
+            if region is None:
+                raise InputError(name, f"{target.edit.target}: cannot find the objective's text", line=number)
+            if number != span.line:
+                out.append((row_start + region[0], row_start + region[1], source, number))
+    return out
+
+
+def _md_region(line: str, lo: int, hi: int, p: int, old: str) -> tuple[int, int] | None:
+    """The shortest [s, b) within [lo, hi), starting nearest to `p`, whose text reads as `old`."""
+    back = p
+    while back > lo and line[back - 1] in "*_[`~":
+        back -= 1
+    order = [p, back, *(q for d in range(1, hi - lo + 1) for q in (p - d, p + d))]
+    tried: set[int] = set()
+    for s in order:
+        if s in tried or not lo <= s < hi or (line[s] != old[0] and line[s] not in _MD_OPENERS):
+            continue
+        tried.add(s)
+        for b in range(s + len(old), hi + 1):  # markup only ever makes the source longer than the text
+            if (line[b - 1] == old[-1] or line[b - 1] in _MD_CLOSERS) and clean_inline(line[s:b]) == old:
+                return s, b
+    return None
+
+
+def _md_cells(line: str, objective: int | None = None) -> list[Cell]:
+    """Each table cell's text on the line (split at unescaped pipes, like the parser) and its value."""
+    size = len(line.rstrip())
+    edges = [-1, *(match.start() for match in _MD_PIPE.finditer(line, 0, size)), size]
+    parts = [(edges[i] + 1, edges[i + 1]) for i in range(len(edges) - 1)]
+    if parts and not line[slice(*parts[0])].strip() and line.lstrip().startswith("|"):
+        parts = parts[1:]
+    if parts and not line[slice(*parts[-1])].strip():
+        parts = parts[:-1]
+    out: list[Cell] = []
+    for position, (lo, hi) in enumerate(parts):
+        raw = line[lo:hi].strip().replace("\\|", "|")
+        value = read(raw, with_fields=False).text if position == objective else clean_inline(raw)
+        lo += len(line[lo:hi]) - len(line[lo:hi].lstrip())
+        out.append((lo, hi - (len(line[lo:hi]) - len(line[lo:hi].rstrip())), value))
+    return out
+
+
+def _md_is_separator(line: str) -> bool:
+    stripped = line.strip()
+    return "-" in stripped and "|" in stripped and set(stripped) <= set("|:- \t")
+
+
+def _md_table(lines: _Lines, number: int) -> Table | None:
+    """The table holding line `number` as a row (None when it is not in one): lines with pipes, from the
+    header row above a separator row down to the first line without a pipe."""
+
+    def piped(n: int) -> bool:
+        return 1 <= n <= len(lines.starts) and "|" in lines.line(n)[1] and bool(lines.line(n)[1].strip())
+
+    first, last = number, number
+    while piped(first - 1):
+        first -= 1
+    while piped(last + 1):
+        last += 1
+    separators = [n for n in range(first + 1, number) if _md_is_separator(lines.line(n)[1])]
+    if not piped(number) or not separators:
+        return None
+    columns = map_header([value for _, _, value in _md_cells(lines.line(separators[-1] - 1)[1])])
+    at = columns.index.get("objective")
+    rows = range(separators[-1] + 1, last + 1)
+    return columns, [
+        (n, _md_cells(lines.line(n)[1], at)) for n in rows if not _md_is_separator(lines.line(n)[1])
+    ]
+
+
+def _same_objective(
+    columns: Columns, rows: list[tuple[int, list[Cell]]], line: int, at: int, old: str
+) -> list[tuple[int, list[Cell]]]:
+    """The rows of a table that repeat the objective first named on `line` (the parser groups rows by team
+    and objective id or text), and whose objective cell carries its text."""
+    key = _row_key(columns, dict(rows).get(line, []))
+    return [
+        (number, row)
+        for number, row in rows
+        if at < len(row)
+        and _row_key(columns, row) == key
+        and clean_text(row[at][2]).casefold() == old.casefold()
+    ]
+
+
+def _row_key(columns: Columns, row: list[Cell]) -> tuple[str, str]:
+    get = {field: row[at][2].strip() for field, at in columns.index.items() if at < len(row)}.get
+    return clean_text(get("team", "")).casefold(), (
+        get("objective_id") or clean_text(get("objective", ""))
+    ).casefold()
+
+
+# -- CSV --------------------------------------------------------------------------------------------------
+
+
+def _csv(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
+    """Rewrite only the edited cells; every other cell and line keeps its bytes (quoting, line ends)."""
+    delimiter = "\t" if name.lower().endswith(".tsv") else sniff_delimiter(lines.norm)
+    rows = [row for row in _csv_records(lines.norm, delimiter) if any(v.strip() for _, _, v in row[1])]
+    headers = [map_header([v for _, _, v in cells]) for _, cells in rows[:10]]  # as the parser finds it
+    found = (
+        i for i, c in enumerate(headers) if c.has_key_results and {"objective", "objective_id"} & set(c.index)
+    )
+    header_at = next(found, 0)
+    columns, rows = headers[header_at], rows[header_at + 1 :]
+    by_line = dict(rows)
+    out: list[Replacement] = []
+    for target in targets:
+        span = target.edit.span
+        cells = by_line.get(span.line, [])
+        fields = ["objective"] if target.is_objective else ["key_result"]
+        places = [columns.index[f] for f in fields if f in columns.index]
+        places += [] if target.is_objective else columns.numbered_krs
+        hits = [at for at in places if at < len(cells) and clean_text(cells[at][2]) == target.old]
+        if not hits:
+            raise _stale(name, target)
+        at = next((at for at in hits if _csv_text_at(lines, cells[at]) == (span.line, span.col)), hits[0])
+        edited = [(span.line, cells)]
+        if target.is_objective:  # every row that repeats this objective's text
+            edited = _same_objective(columns, rows, span.line, at, target.old)
+        for line, row in edited:
+            start, end, source = _csv_cell(lines.norm, row[at], target.new, delimiter)
+            out.append((lines.offset(*lines.where(start)), lines.offset(*lines.where(end)), source, line))
+    return out
+
+
+def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
+    """Each record's first line and its cells, as the csv module reads them (a quoted cell may hold line
+    breaks; a quote inside an unquoted cell is text)."""
+    records: list[tuple[int, list[Cell]]] = []
+    index, line, size = 0, 1, len(text)
+    while index < size:
+        first, cells = line, []
+        while True:
+            start, value = index, None
+            if text.startswith('"', index):
+                index += 1
+                while True:
+                    close = text.find('"', index)
+                    index = size if close < 0 else close + (2 if text.startswith('""', close) else 1)
+                    if close < 0 or index == close + 1:
+                        break
+                value = text[start + 1 : index - 1].replace('""', '"')
+            stops = [at for at in (text.find(delimiter, index), text.find("\n", index)) if at >= 0]
+            stop = min(stops) if stops else size
+            cells.append((start, stop, text[start:stop] if value is None else value + text[index:stop]))
+            line += text.count("\n", start, stop)
+            index = stop
+            if not text.startswith(delimiter, index):
+                break
+            index += len(delimiter)
+        records.append((first, cells))
+        index, line = index + 1, line + 1
+    return records
+
+
+def _csv_text_at(lines: _Lines, cell: Cell) -> tuple[int, int]:
+    return lines.where(cell[0] + 1 if lines.norm.startswith('"', cell[0]) else cell[0])
+
+
+def _csv_cell(text: str, cell: Cell, value: str, delimiter: str) -> tuple[int, int, str]:
+    """What to replace in a cell, and with what: a quoted cell stays quoted (and a value that needs quotes
+    gets them); an unquoted one keeps the spaces around its text."""
+    start, end, _ = cell
+    if text.startswith('"', start) or any(char in value for char in (delimiter, '"', "\n", "\r")):
+        return start, end, '"' + value.replace('"', '""') + '"'
+    raw = text[start:end]
+    return start + len(raw) - len(raw.lstrip()), end - (len(raw) - len(raw.rstrip())), value
