@@ -19,9 +19,10 @@ import bisect
 import json
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from pathlib import Path
+from textwrap import shorten
 
 import yaml
 
@@ -38,14 +39,13 @@ _RESOLVER = yaml.resolver.Resolver()
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A leading indicator, ": " or " #" inside, a trailing colon, tabs, surrounding spaces: quote the value.
 _YAML_NOT_PLAIN = re.compile(r"\A(?:[-?:,\[\]{}#&*!|>'\"%@`\s]|\Z)|: | #|\t|:\Z|\s\Z")
-_YAML_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")
+_YAML_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")  # an anchor or a tag before a scalar
 _YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_MD_OPENERS = "*_~`[<\\!"
-_MD_CLOSERS = "*_~`])>"
 _MD_PIPE = re.compile(r"(?<!\\)\|")
 
 Where = tuple[int, int | None]  # (objective index, key result index or None for the objective itself)
 Replacement = tuple[int, int, str, int]  # [start, end) in the file's text, the new source text, its line
+Cell = tuple[int, int, str]  # a table cell: [start, end) of its text, and its value as the parser reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +77,10 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit], name: str = "<draft>
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = _Lines(text[len(bom) :])
     doc = parse_text(lines.text, name, fmt)  # also refuses an unknown format
-    fmt = doc.format
     targets = _resolve(doc, edits, name)
-    locate = {"yaml": _yaml, "json": _json, "markdown": _markdown, "csv": _csv}[fmt]
+    locate = {"yaml": _yaml, "json": _json, "markdown": _markdown, "csv": _csv}[doc.format]
     result = bom + _splice(lines.text, locate(lines, targets, name), name)
-    _verify(result, name, fmt, doc, targets)
+    _verify(result, name, doc, targets)
     return result
 
 
@@ -142,29 +141,30 @@ def _splice(text: str, replacements: list[Replacement], name: str) -> str:
     return "".join([*out, text[position:]])
 
 
-def _verify(result: str, name: str, fmt: str, before: Document, targets: list[_Target]) -> None:
+def _verify(result: str, name: str, before: Document, targets: list[_Target]) -> None:
     """Re-read the rewritten draft: same objectives and key results, only the edited texts changed."""
     try:
-        after = parse_text(result, name, fmt)
+        after = parse_text(result, name, before.format)
     except InputError as error:
         raise InputError(name, f"the rewritten draft would not read back ({error}); not changed") from None
     if [len(o.key_results) for o in after.objectives] != [len(o.key_results) for o in before.objectives]:
-        message = "the rewrite would change the number of objectives or key results; not changed"
-        raise InputError(name, message)
-    wanted = {target.where: target for target in targets}
+        raise InputError(
+            name, "the rewrite would change the number of objectives or key results; not changed"
+        )
+    wanted = {target.where: target.new for target in targets}
     for (where, old), (_, new) in zip(_elements(before), _elements(after), strict=True):
-        target = wanted.get(where)
-        expected = target.new if target is not None else old.text
-        if new.text != expected and target is None:  # a YAML alias of an edited text, say
-            message = f"the rewrite would also change {old.id} ('{_short(old.text)}'); not changed"
-            raise InputError(name, message, line=old.span.line)
-        if new.text != expected:
-            message = f"the rewrite would read back as '{_short(new.text)}', not '{_short(expected)}'"
-            raise InputError(name, f"{old.id}: {message}; not changed", line=old.span.line)
+        if new.text == wanted.get(where, old.text):
+            continue
+        if where not in wanted:  # a YAML alias of an edited text, say
+            message = f"the rewrite would also change {old.id} ('{_short(old.text)}')"
+        else:
+            message = f"{old.id}: the rewrite would read back as '{_short(new.text)}'"
+            message += f", not '{_short(wanted[where])}'"
+        raise InputError(name, message + "; not changed", line=old.span.line)
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shorten(text, 60, placeholder="...")
 
 
 def _stale(name: str, target: _Target, detail: str = "") -> InputError:
@@ -278,9 +278,9 @@ def _json(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]
     for target in targets:
         span = target.edit.span
         start = lines.offset(span.line, span.col - 1)  # the span points past the opening quote
-        if span.col < 2 or lines.text[start : start + 1] != '"':
-            raise _stale(name, target, "no string starts there")
         try:
+            if span.col < 2 or not lines.text.startswith('"', start):
+                raise ValueError
             value, end = scanstring(lines.text, start + 1)
         except ValueError:
             raise _stale(name, target, "no string starts there") from None
@@ -292,29 +292,30 @@ def _json(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]
 
 # -- Markdown ---------------------------------------------------------------------------------------------
 
-Cell = tuple[int, int, str]  # a table cell: [start, end) of its text, and its value as the parser reads it
-Table = tuple[Columns, list[tuple[int, list[Cell]]]]  # the header's columns; each row's line and cells
-
 
 def _markdown(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
     """Replace the element's text on its line, from where it starts (the span: past any bullet, number,
     "KR1:" or checkbox) to where it ends, keeping inline fields and comments after it; in tables, the cell."""
     out: list[Replacement] = []
+    tables: dict[int, _Table | None] = {}
     for target in targets:
         span, p = target.edit.span, target.edit.span.col - 1
         start, line = lines.line(span.line)
-        table = _md_table(lines, span.line)
-        cells = dict(table[1]).get(span.line, []) if table else []
+        if span.line not in tables:  # each table is read once
+            table = _md_table(lines, span.line)
+            tables.update(dict.fromkeys([*(table.rows if table else ()), span.line], table))
+        table = tables[span.line]
+        cells = table.rows.get(span.line, []) if table else []
         region = next((_md_region(line, lo, hi, p, target.old) for lo, hi, _ in cells if lo <= p <= hi), None)
         region = region or _md_region(line, 0, len(line), p, target.old)
         if region is None:
-            raise _stale(name, target, "text that runs on to the next line cannot be rewritten")
-        source = target.new.replace("|", "\\|") if table else target.new  # markup is refused by _verify
+            raise _stale(name, target, "not on that line: text running on to the next line is not rewritten")
+        source = target.new.replace("|", "\\|") if table else target.new  # other markup: refused by _verify
         out.append((start + region[0], start + region[1], source, span.line))
-        at = table[0].index.get("objective") if table and target.is_objective else None
+        at = table.columns.index.get("objective") if table and target.is_objective else None
         if table is None or at is None:
             continue
-        for number, row in _same_objective(table[0], table[1], span.line, at, target.old):
+        for number, row in table.same_objective(span.line, at, target.old):  # the rows repeating it
             row_start, text = lines.line(number)
             region = _md_region(text, row[at][0], row[at][1], row[at][0], row[at][2])
             if region is None:
@@ -327,16 +328,15 @@ def _markdown(lines: _Lines, targets: list[_Target], name: str) -> list[Replacem
 def _md_region(line: str, lo: int, hi: int, p: int, old: str) -> tuple[int, int] | None:
     """The shortest [s, b) within [lo, hi), starting nearest to `p`, whose text reads as `old`."""
     back = p
-    while back > lo and line[back - 1] in "*_[`~":
+    while back > lo and line[back - 1] in "*_[`~":  # emphasis or a link that the text starts inside
         back -= 1
-    order = [p, back, *(q for d in range(1, hi - lo + 1) for q in (p - d, p + d))]
     tried: set[int] = set()
-    for s in order:
-        if s in tried or not lo <= s < hi or (line[s] != old[0] and line[s] not in _MD_OPENERS):
+    for s in [p, back, *(q for d in range(1, hi - lo + 1) for q in (p - d, p + d))]:
+        if s in tried or not lo <= s < hi or (line[s] != old[0] and line[s] not in "*_~`[<\\!"):
             continue
         tried.add(s)
         for b in range(s + len(old), hi + 1):  # markup only ever makes the source longer than the text
-            if (line[b - 1] == old[-1] or line[b - 1] in _MD_CLOSERS) and clean_inline(line[s:b]) == old:
+            if (line[b - 1] == old[-1] or line[b - 1] in "*_~`])>") and clean_inline(line[s:b]) == old:
                 return s, b
     return None
 
@@ -359,54 +359,57 @@ def _md_cells(line: str, objective: int | None = None) -> list[Cell]:
     return out
 
 
-def _md_is_separator(line: str) -> bool:
-    stripped = line.strip()
-    return "-" in stripped and "|" in stripped and set(stripped) <= set("|:- \t")
-
-
-def _md_table(lines: _Lines, number: int) -> Table | None:
+def _md_table(lines: _Lines, number: int) -> _Table | None:
     """The table holding line `number` as a row (None when it is not in one): lines with pipes, from the
     header row above a separator row down to the first line without a pipe."""
 
     def piped(n: int) -> bool:
         return 1 <= n <= len(lines.starts) and "|" in lines.line(n)[1] and bool(lines.line(n)[1].strip())
 
+    def separator(n: int) -> bool:
+        stripped = lines.line(n)[1].strip()
+        return "-" in stripped and "|" in stripped and set(stripped) <= set("|:- \t")
+
     first, last = number, number
     while piped(first - 1):
         first -= 1
     while piped(last + 1):
         last += 1
-    separators = [n for n in range(first + 1, number) if _md_is_separator(lines.line(n)[1])]
+    separators = [n for n in range(first + 1, number) if separator(n)]
     if not piped(number) or not separators:
         return None
     columns = map_header([value for _, _, value in _md_cells(lines.line(separators[-1] - 1)[1])])
     at = columns.index.get("objective")
     rows = range(separators[-1] + 1, last + 1)
-    return columns, [
-        (n, _md_cells(lines.line(n)[1], at)) for n in rows if not _md_is_separator(lines.line(n)[1])
-    ]
+    return _Table(columns, {n: _md_cells(lines.line(n)[1], at) for n in rows if not separator(n)})
 
 
-def _same_objective(
-    columns: Columns, rows: list[tuple[int, list[Cell]]], line: int, at: int, old: str
-) -> list[tuple[int, list[Cell]]]:
-    """The rows of a table that repeat the objective first named on `line` (the parser groups rows by team
-    and objective id or text), and whose objective cell carries its text."""
-    key = _row_key(columns, dict(rows).get(line, []))
-    return [
-        (number, row)
-        for number, row in rows
-        if at < len(row)
-        and _row_key(columns, row) == key
-        and clean_text(row[at][2]).casefold() == old.casefold()
-    ]
+@dataclass(slots=True)
+class _Table:
+    """A table's header and its rows' cells by line number: a CSV file's records, or a Markdown table."""
 
+    columns: Columns
+    rows: dict[int, list[Cell]]
+    groups: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
-def _row_key(columns: Columns, row: list[Cell]) -> tuple[str, str]:
-    get = {field: row[at][2].strip() for field, at in columns.index.items() if at < len(row)}.get
-    return clean_text(get("team", "")).casefold(), (
-        get("objective_id") or clean_text(get("objective", ""))
-    ).casefold()
+    def key(self, row: list[Cell]) -> tuple[str, str]:
+        """How the parser groups rows into one objective: by team, and by objective id or else text."""
+        get = {name: row[at][2].strip() for name, at in self.columns.index.items() if at < len(row)}.get
+        return clean_text(get("team", "")).casefold(), (
+            get("objective_id") or clean_text(get("objective", ""))
+        ).casefold()
+
+    def same_objective(self, line: int, at: int, old: str) -> list[tuple[int, list[Cell]]]:
+        """The rows of the objective first named on `line` whose objective cell carries its text."""
+        if not self.groups:
+            for number, row in self.rows.items():
+                self.groups.setdefault(self.key(row), []).append(number)
+        rows = [(n, self.rows[n]) for n in self.groups.get(self.key(self.rows.get(line, [])), [])]
+        return [
+            (n, row)
+            for n, row in rows
+            if at < len(row) and clean_text(row[at][2]).casefold() == old.casefold()
+        ]
 
 
 # -- CSV --------------------------------------------------------------------------------------------------
@@ -421,23 +424,32 @@ def _csv(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
         i for i, c in enumerate(headers) if c.has_key_results and {"objective", "objective_id"} & set(c.index)
     )
     header_at = next(found, 0)
-    columns, rows = headers[header_at], rows[header_at + 1 :]
-    by_line = dict(rows)
+    table = _Table(headers[header_at], dict(rows[header_at + 1 :]))
+    index = table.columns.index
     out: list[Replacement] = []
     for target in targets:
         span = target.edit.span
-        cells = by_line.get(span.line, [])
-        fields = ["objective"] if target.is_objective else ["key_result"]
-        places = [columns.index[f] for f in fields if f in columns.index]
-        places += [] if target.is_objective else columns.numbered_krs
-        hits = [at for at in places if at < len(cells) and clean_text(cells[at][2]) == target.old]
+        cells = table.rows.get(span.line, [])
+        places = (
+            [index.get("objective")]
+            if target.is_objective
+            else [index.get("key_result"), *table.columns.numbered_krs]
+        )
+        hits = [
+            at
+            for at in places
+            if at is not None and at < len(cells) and clean_text(cells[at][2]) == target.old
+        ]
         if not hits:
             raise _stale(name, target)
-        at = next((at for at in hits if _csv_text_at(lines, cells[at]) == (span.line, span.col)), hits[0])
-        edited = [(span.line, cells)]
-        if target.is_objective:  # every row that repeats this objective's text
-            edited = _same_objective(columns, rows, span.line, at, target.old)
-        for line, row in edited:
+        quoted = [lines.where(cells[at][0] + lines.norm.startswith('"', cells[at][0])) for at in hits]
+        at = next(
+            (at for at, where in zip(hits, quoted, strict=True) if where == (span.line, span.col)), hits[0]
+        )
+        edited = (
+            table.same_objective(span.line, at, target.old) if target.is_objective else [(span.line, cells)]
+        )
+        for line, row in edited:  # an objective: every row that repeats its text
             start, end, source = _csv_cell(lines.norm, row[at], target.new, delimiter)
             out.append((lines.offset(*lines.where(start)), lines.offset(*lines.where(end)), source, line))
     return out
@@ -471,10 +483,6 @@ def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
         records.append((first, cells))
         index, line = index + 1, line + 1
     return records
-
-
-def _csv_text_at(lines: _Lines, cell: Cell) -> tuple[int, int]:
-    return lines.where(cell[0] + 1 if lines.norm.startswith('"', cell[0]) else cell[0])
 
 
 def _csv_cell(text: str, cell: Cell, value: str, delimiter: str) -> tuple[int, int, str]:

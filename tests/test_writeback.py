@@ -82,6 +82,21 @@ objectives:
     key_results: ["Sign 12 partners, 3 in EMEA", "It's a 'renewal' push # not a comment"]
 """
 
+YAML_KEYED = """\
+objectives:
+  Make paying effortless:   # keyed by its text
+    - Raise checkout
+      completion to 75%
+    - &cut "Cut failed payments below 1.5%"
+"""
+
+YAML_KEYED_EDITED = """\
+objectives:
+  "Make paying effortless: phase 2":   # keyed by its text
+    - Raise checkout completion to 80%
+    - &cut "Cut failed payments below 1%"
+"""
+
 MARKDOWN_DRAFT = """\
 ---
 team: Payments
@@ -97,7 +112,7 @@ Checkout friction is the top reason trials do not convert.
 
 - KR1: Raise checkout completion from 61% to 75% (owner: Dana)
 - KR2: Cut failed card payments below **1.5%** — owner: Sam Lee, confidence: 60%
-- [ ] Publish 4 [help-centre](https://help.example.com) articles <!-- okrcoach: ignore KR001 -- outcome here -->
+- [ ] Publish 4 [help-centre](https://help.example.com) articles <!-- okrcoach: ignore KR001 -- outcome -->
 
 ## Objective 2: Grow revenue   ##
 
@@ -120,7 +135,7 @@ Checkout friction is the top reason trials do not convert.
 
 - KR1: Raise checkout completion from 61% to 80% (owner: Dana)
 - KR2: Cut failed card payments below 1% — owner: Sam Lee, confidence: 60%
-- [ ] Publish 6 help-centre articles in Spanish <!-- okrcoach: ignore KR001 -- outcome here -->
+- [ ] Publish 6 help-centre articles in Spanish <!-- okrcoach: ignore KR001 -- outcome -->
 
 ## Objective 2: Grow revenue   ##
 
@@ -253,6 +268,19 @@ CASES = [
         frozenset({11, 20, 21}),
     ),
     Case(
+        "yaml-keyed-objective-multiline-plain-anchor",
+        "yaml",
+        "okrs.yaml",
+        YAML_KEYED,
+        {
+            "O1": "Make paying effortless: phase 2",
+            "O1.KR1": "Raise checkout completion to 80%",
+            "O1.KR2": "Cut failed payments below 1%",
+        },
+        YAML_KEYED_EDITED,
+        frozenset({2, 3, 4, 5}),
+    ),
+    Case(
         "markdown-bullets-and-headings",
         "markdown",
         "okrs.md",
@@ -351,14 +379,25 @@ def test_edits_given_in_any_order_give_the_same_file(case: Case) -> None:
     assert apply_edits(case.draft, case.fmt, edits[::-1], case.name) == case.expected
 
 
-def test_crlf_stays_crlf_and_lf_stays_lf() -> None:
-    case = CASES[4]
-    result = apply_edits(case.draft, "csv", edits_for(parse(case, case.draft), case.changes), case.name)
-    assert result.count("\r\n") == case.draft.count("\r\n") - 0  # the multi-line cell keeps its CRLF too
-    assert "\n" not in result.replace("\r\n", "")
-    lf = CASES[0].draft
-    result = apply_edits(lf, "yaml", edits_for(parse(CASES[0], lf), {"pay-1.KR1": "Lift NPS to 45"}))
-    assert "\r" not in result and result.count("\n") == lf.count("\n")
+LF_CASES = [case for case in CASES if "\r" not in case.draft]
+
+
+@pytest.mark.parametrize("case", LF_CASES, ids=[case.id for case in LF_CASES])
+def test_crlf_files_stay_crlf(case: Case) -> None:
+    draft = case.draft.replace("\n", "\r\n")
+    result = apply_edits(draft, case.fmt, edits_for(parse(case, draft), case.changes), case.name)
+    assert result == case.expected.replace("\n", "\r\n")
+
+
+def test_yaml_alias_of_an_edited_text_is_refused() -> None:
+    draft = (
+        "objectives:\n"
+        "  - objective: Grow revenue\n    krs: [&kr Sign 12 partners]\n"
+        "  - objective: Expand to LATAM\n    krs: [*kr]\n"
+    )
+    doc = parse_text(draft, "okrs.yaml", "yaml")
+    with pytest.raises(InputError, match=r"would also change O2\.KR1"):
+        apply_edits(draft, "yaml", edits_for(doc, {"O1.KR1": "Sign 15 partners"}))
 
 
 def test_byte_order_mark_and_unedited_files_are_kept() -> None:
@@ -417,7 +456,7 @@ def test_stale_edit_is_refused_and_the_file_is_untouched(
 
 
 def test_write_edits_keeps_a_backup_and_leaves_no_temporary_files(tmp_path: Path) -> None:
-    case = CASES[4]
+    case = next(case for case in CASES if case.name == "okrs.csv")
     path = tmp_path / case.name
     path.write_bytes(case.draft.encode("utf-8"))
     edits = edits_for(parse(case, case.draft), case.changes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,10 +191,19 @@ class ModelClient:
         )
 
 
+_OFF_TASK = re.compile(
+    r"(?i)\b(?:ignore|disregard|forget)\b.{0,30}\b(?:instructions?|previous|above|prior|rules?)\b|"
+    r"\bthis (?:key result|objective|okr|draft)\b|\bno changes? (?:are )?needed\b|\bas an ai\b|"
+    r"\b(?:system|assistant|user)\s*:|\bapi[ _-]?key\b|<\s*/?\s*script|<<<|>>>"
+)
+
+
 def _shape_problem(fields: dict[str, Any]) -> str | None:
     text = str(fields.get("text") or "").strip()
     if not text:
         return "empty answer"
+    if _OFF_TASK.search(text):
+        return "the answer talks about the draft or to the reader instead of rewriting it"
     if len(text) > MAX_TEXT or "\n" in text.strip():
         return f"over-long answer ({len(text)} characters)"
     return None

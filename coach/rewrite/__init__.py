@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,8 +117,12 @@ def _allowed_numbers(item: _Item, data: str) -> set[str]:
 
 
 def _findings_after(doc: Document, item: _Item, new_text: str, config: Config) -> list[Finding]:
-    """The rules' findings on the element once its text is replaced (on a copy of the document)."""
-    clone = copy.deepcopy(doc)
+    """The rules' findings on the element once its text is replaced (on a copy of its objective).
+
+    Only the element's own objective is copied: the findings about the element come from it, and copying
+    the whole draft per item would make large drafts quadratic.
+    """
+    clone = dataclasses.replace(doc, objectives=[copy.deepcopy(item.objective)], diagnostics=[])
     for obj in clone.objectives:
         if obj.id == item.objective.id:
             if item.kind == "objective":
