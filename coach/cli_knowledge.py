@@ -149,6 +149,44 @@ def related_to_rule(rule: Any, args: argparse.Namespace) -> tuple[list[Any], str
         return [], f"related passages unavailable: {exc}"
 
 
+def _model_status(config_path: Path | None, problems: list[str]) -> dict[str, Any] | str:
+    """Which model `okrcoach rewrite` would use, and whether an OpenAI-compatible server answers."""
+    from coach.config import load_config
+    from coach.llm import ModelConfigError, resolve_model, scrub
+
+    try:
+        spec = resolve_model(load_config(config_path).model)
+    except ModelConfigError as exc:
+        problems.append(f"model: {exc}")
+        return f"misconfigured: {exc}"
+    if spec is None:
+        return "none configured: rules only (set OKRCOACH_MODEL, or --model / --base-url on rewrite)"
+    status: dict[str, Any] = {
+        "model": spec.label,
+        "from": spec.source,
+        "timeout_s": spec.timeout,
+        "max_retries": spec.max_retries,
+        "api_key": "set" if spec.api_key else "not set",
+    }
+    if not spec.base_url:
+        status["reachable"] = "not checked (hosted provider)"
+        return status
+    import httpx
+
+    headers = {"Authorization": f"Bearer {spec.api_key.reveal()}"} if spec.api_key else {}
+    try:
+        response = httpx.get(f"{spec.base_url.rstrip('/')}/models", headers=headers, timeout=3.0)
+        status["reachable"] = (
+            f"yes (HTTP {response.status_code})"
+            if response.status_code < 400
+            else f"answers HTTP {response.status_code}"
+        )
+    except httpx.HTTPError as exc:
+        status["reachable"] = "no"
+        problems.append(scrub(f"model server {spec.base_url} unreachable: {type(exc).__name__}", spec))
+    return status
+
+
 def run_doctor(args: argparse.Namespace) -> int:
     from coach.config import find_config
 
@@ -182,7 +220,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     from coach.rules import catalogue
 
     info["rules"] = len(catalogue())
-    info["model"] = "none configured: rules only (the LLM path comes with 'okrcoach rewrite')"
+    info["model"] = _model_status(config_path, problems)
     info["problems"] = problems
     if args.format == "json":
         print(json.dumps(info, indent=2, ensure_ascii=False, default=str))

@@ -42,10 +42,11 @@ _YAML_NOT_PLAIN = re.compile(r"\A(?:[-?:,\[\]{}#&*!|>'\"%@`\s]|\Z)|: | #|\t|:\Z|
 _YAML_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")  # an anchor or a tag before a scalar
 _YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _MD_PIPE = re.compile(r"(?<!\\)\|")
+__all__ = ["Edit", "apply_edits", "write_edits"]
 
-Where = tuple[int, int | None]  # (objective index, key result index or None for the objective itself)
-Replacement = tuple[int, int, str, int]  # [start, end) in the file's text, the new source text, its line
-Cell = tuple[int, int, str]  # a table cell: [start, end) of its text, and its value as the parser reads it
+_Where = tuple[int, int | None]  # (objective index, key result index or None for the objective itself)
+_Replacement = tuple[int, int, str, int]  # [start, end) in the file's text, the new source text, its line
+_Cell = tuple[int, int, str]  # a table cell: [start, end) of its text, and its value as the parser reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class Edit:
 @dataclass(frozen=True, slots=True)
 class _Target:
     edit: Edit
-    where: Where
+    where: _Where
     old: str
     new: str
 
@@ -104,7 +105,7 @@ def write_edits(path: str, fmt: str, edits: Sequence[Edit]) -> Path:
 # -- finding the edited elements and checking the result --------------------------------------------------
 
 
-def _elements(doc: Document) -> Iterator[tuple[Where, Objective | KeyResult]]:
+def _elements(doc: Document) -> Iterator[tuple[_Where, Objective | KeyResult]]:
     for oi, objective in enumerate(doc.objectives):
         yield (oi, None), objective
         for ki, kr in enumerate(objective.key_results):
@@ -113,7 +114,7 @@ def _elements(doc: Document) -> Iterator[tuple[Where, Objective | KeyResult]]:
 
 def _resolve(doc: Document, edits: Sequence[Edit], name: str) -> list[_Target]:
     """Each edit's element in the draft as it is now; an edit whose text is not at its span is stale."""
-    at: dict[tuple[int, int], list[tuple[Where, str]]] = {}
+    at: dict[tuple[int, int], list[tuple[_Where, str]]] = {}
     for where, element in _elements(doc):
         at.setdefault((element.span.line, element.span.col), []).append((where, element.text))
     targets: list[_Target] = []
@@ -131,7 +132,7 @@ def _resolve(doc: Document, edits: Sequence[Edit], name: str) -> list[_Target]:
     return targets
 
 
-def _splice(text: str, replacements: list[Replacement], name: str) -> str:
+def _splice(text: str, replacements: list[_Replacement], name: str) -> str:
     out, position = [], 0
     for start, end, source, line in sorted(replacements):
         if start < position:
@@ -192,7 +193,7 @@ class _Lines:
         return min(self.starts[line - 1] + max(col, 1) - 1, self.ends[line - 1])
 
     def line(self, number: int) -> tuple[int, str]:
-        """Where line `number` starts, and its text without the line end ("" past the end)."""
+        """_Where line `number` starts, and its text without the line end ("" past the end)."""
         if not 1 <= number <= len(self.starts):
             return len(self.text), ""
         return self.starts[number - 1], self.text[self.starts[number - 1] : self.ends[number - 1]]
@@ -206,7 +207,7 @@ class _Lines:
 # -- YAML and JSON ----------------------------------------------------------------------------------------
 
 
-def _yaml(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
+def _yaml(lines: _Lines, targets: list[_Target], name: str) -> list[_Replacement]:
     """Each text's scalar, found by where its text starts (as the parser computes it), else on its line."""
     scalars: dict[tuple[int, int], tuple[int, int, str, str, bool]] = {}  # start, end, style, value, in flow
     flow: list[bool] = []
@@ -228,7 +229,7 @@ def _yaml(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]
                 lines.offset(last.line + 1, last.column + 1),
             )
             scalars.setdefault((line, col), (start, end, style, event.value, any(flow)))
-    out: list[Replacement] = []
+    out: list[_Replacement] = []
     for target in targets:
         span = target.edit.span
         hit = scalars.get((span.line, span.col))
@@ -273,8 +274,8 @@ def _yaml_double(value: str) -> str:
     return _YAML_UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", dumped)
 
 
-def _json(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
-    out: list[Replacement] = []
+def _json(lines: _Lines, targets: list[_Target], name: str) -> list[_Replacement]:
+    out: list[_Replacement] = []
     for target in targets:
         span = target.edit.span
         start = lines.offset(span.line, span.col - 1)  # the span points past the opening quote
@@ -293,10 +294,10 @@ def _json(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]
 # -- Markdown ---------------------------------------------------------------------------------------------
 
 
-def _markdown(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
+def _markdown(lines: _Lines, targets: list[_Target], name: str) -> list[_Replacement]:
     """Replace the element's text on its line, from where it starts (the span: past any bullet, number,
     "KR1:" or checkbox) to where it ends, keeping inline fields and comments after it; in tables, the cell."""
-    out: list[Replacement] = []
+    out: list[_Replacement] = []
     tables: dict[int, _Table | None] = {}
     for target in targets:
         span, p = target.edit.span, target.edit.span.col - 1
@@ -341,7 +342,7 @@ def _md_region(line: str, lo: int, hi: int, p: int, old: str) -> tuple[int, int]
     return None
 
 
-def _md_cells(line: str, objective: int | None = None) -> list[Cell]:
+def _md_cells(line: str, objective: int | None = None) -> list[_Cell]:
     """Each table cell's text on the line (split at unescaped pipes, like the parser) and its value."""
     size = len(line.rstrip())
     edges = [-1, *(match.start() for match in _MD_PIPE.finditer(line, 0, size)), size]
@@ -350,7 +351,7 @@ def _md_cells(line: str, objective: int | None = None) -> list[Cell]:
         parts = parts[1:]
     if parts and not line[slice(*parts[-1])].strip():
         parts = parts[:-1]
-    out: list[Cell] = []
+    out: list[_Cell] = []
     for position, (lo, hi) in enumerate(parts):
         raw = line[lo:hi].strip().replace("\\|", "|")
         value = read(raw, with_fields=False).text if position == objective else clean_inline(raw)
@@ -389,17 +390,17 @@ class _Table:
     """A table's header and its rows' cells by line number: a CSV file's records, or a Markdown table."""
 
     columns: Columns
-    rows: dict[int, list[Cell]]
+    rows: dict[int, list[_Cell]]
     groups: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
-    def key(self, row: list[Cell]) -> tuple[str, str]:
+    def key(self, row: list[_Cell]) -> tuple[str, str]:
         """How the parser groups rows into one objective: by team, and by objective id or else text."""
         get = {name: row[at][2].strip() for name, at in self.columns.index.items() if at < len(row)}.get
         return clean_text(get("team", "")).casefold(), (
             get("objective_id") or clean_text(get("objective", ""))
         ).casefold()
 
-    def same_objective(self, line: int, at: int, old: str) -> list[tuple[int, list[Cell]]]:
+    def same_objective(self, line: int, at: int, old: str) -> list[tuple[int, list[_Cell]]]:
         """The rows of the objective first named on `line` whose objective cell carries its text."""
         if not self.groups:
             for number, row in self.rows.items():
@@ -415,7 +416,7 @@ class _Table:
 # -- CSV --------------------------------------------------------------------------------------------------
 
 
-def _csv(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
+def _csv(lines: _Lines, targets: list[_Target], name: str) -> list[_Replacement]:
     """Rewrite only the edited cells; every other cell and line keeps its bytes (quoting, line ends)."""
     delimiter = "\t" if name.lower().endswith(".tsv") else sniff_delimiter(lines.norm)
     rows = [row for row in _csv_records(lines.norm, delimiter) if any(v.strip() for _, _, v in row[1])]
@@ -426,7 +427,7 @@ def _csv(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
     header_at = next(found, 0)
     table = _Table(headers[header_at], dict(rows[header_at + 1 :]))
     index = table.columns.index
-    out: list[Replacement] = []
+    out: list[_Replacement] = []
     for target in targets:
         span = target.edit.span
         cells = table.rows.get(span.line, [])
@@ -455,10 +456,10 @@ def _csv(lines: _Lines, targets: list[_Target], name: str) -> list[Replacement]:
     return out
 
 
-def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
+def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[_Cell]]]:
     """Each record's first line and its cells, as the csv module reads them (a quoted cell may hold line
     breaks; a quote inside an unquoted cell is text)."""
-    records: list[tuple[int, list[Cell]]] = []
+    records: list[tuple[int, list[_Cell]]] = []
     index, line, size = 0, 1, len(text)
     while index < size:
         first, cells = line, []
@@ -485,7 +486,7 @@ def _csv_records(text: str, delimiter: str) -> list[tuple[int, list[Cell]]]:
     return records
 
 
-def _csv_cell(text: str, cell: Cell, value: str, delimiter: str) -> tuple[int, int, str]:
+def _csv_cell(text: str, cell: _Cell, value: str, delimiter: str) -> tuple[int, int, str]:
     """What to replace in a cell, and with what: a quoted cell stays quoted (and a value that needs quotes
     gets them); an unquoted one keeps the spaces around its text."""
     start, end, _ = cell

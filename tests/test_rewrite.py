@@ -331,3 +331,101 @@ def test_cli_without_a_model_says_the_rules_answered(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0 and "answered by rules" in proc.stdout
     assert "no model configured: the rules answered" in proc.stdout
+
+
+def _rewrite_cli(
+    args: list[str], tmp_path: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"OKRCOACH_MODEL", "OPENAI_API_KEY", "OKRCOACH_BASE_URL"}
+    }
+    env.update({"PYTHONPATH": str(ROOT), "OKRCOACH_CACHE_DIR": str(tmp_path / "cache")})
+    return subprocess.run(
+        [sys.executable, "-m", "coach.cli", "rewrite", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_write_applies_accepted_rewrites_atomically_with_a_backup(
+    openai_stub: OpenAIStub, tmp_path: Path
+) -> None:
+    openai_stub.respond(
+        lambda r: Reply.tool_args(
+            {"text": "Raise checkout completion from 98% to 104%", "rationale": "x"}
+            if "Improve checkout completion" in draft_of(r)
+            else {"text": "nothing useful", "rationale": "x"}
+        )
+    )
+    draft = tmp_path / "draft.yaml"
+    draft.write_text("# our draft\n" + DRAFT, encoding="utf-8")
+    proc = _rewrite_cli(
+        [
+            str(draft),
+            "--base-url",
+            openai_stub.url,
+            "--model",
+            "stub-model",
+            "--embedding",
+            "hashing",
+            "--no-config",
+            "--write",
+            "--max-retries",
+            "0",
+        ],
+        tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    written = draft.read_text(encoding="utf-8")
+    assert "text: Raise checkout completion from 98% to 104%" in written
+    assert written.startswith("# our draft\n") and "Launch Apple Pay at checkout" in written  # the rest kept
+    assert (tmp_path / "draft.yaml.bak").read_text(encoding="utf-8") == "# our draft\n" + DRAFT
+    assert "wrote 1 rewrite(s)" in proc.stdout
+
+
+def test_write_without_a_model_never_writes_open_questions(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(DRAFT, encoding="utf-8")
+    proc = _rewrite_cli([str(draft), "--no-config", "--write"], tmp_path)
+    assert proc.returncode == 0 and "nothing written" in proc.stdout
+    assert draft.read_text(encoding="utf-8") == DRAFT and not (tmp_path / "draft.yaml.bak").exists()
+
+
+def test_interactive_asks_per_rewrite_and_takes_an_edit(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(DRAFT, encoding="utf-8")
+    answers = "e\nAdd Apple Pay so mobile checkout completion rises from 98% to 104%\n" + "n\n" * 10
+    proc = _rewrite_cli([str(draft), "--no-config", "--interactive"], tmp_path, stdin=answers)
+    assert proc.returncode == 0, proc.stderr
+    assert "Add Apple Pay so mobile checkout completion rises from 98% to 104%" in draft.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_doctor_reports_the_model_and_whether_it_answers(openai_stub: OpenAIStub, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"OKRCOACH_MODEL", "OPENAI_API_KEY"}}
+    env.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "OKRCOACH_CACHE_DIR": str(tmp_path),
+            "OKRCOACH_BASE_URL": openai_stub.url,
+            "OKRCOACH_MODEL": "stub-model",
+            "OPENAI_API_KEY": KEY,
+        }
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "coach.cli", "doctor", "--format", "json", "--embedding", "hashing"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    info = json.loads(proc.stdout)
+    assert info["model"]["model"] == "stub-model" and info["model"]["reachable"].startswith("yes")
+    assert info["model"]["api_key"] == "set" and KEY not in proc.stdout + proc.stderr

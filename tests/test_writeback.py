@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.model import Document, InputError, Span
+from coach.model import Document, InputError, KeyResult, Objective, Span
 from coach.parse import parse_text
 from coach.writeback import Edit, apply_edits, write_edits
 
@@ -350,13 +350,21 @@ def parse(case: Case, text: str) -> Document:
     return parse_text(text, case.name, case.fmt)
 
 
+def elements(doc: Document) -> dict[str, Objective | KeyResult]:
+    found: dict[str, Objective | KeyResult] = {}
+    for objective in doc.objectives:
+        found[objective.id] = objective
+        found.update((kr.id, kr) for kr in objective.key_results)
+    return found
+
+
 def texts(doc: Document) -> dict[str, str]:
-    return {e.id: e.text for o in doc.objectives for e in (o, *o.key_results)}
+    return {key: element.text for key, element in elements(doc).items()}
 
 
 def edits_for(doc: Document, changes: dict[str, str]) -> list[Edit]:
-    elements = {e.id: e for o in doc.objectives for e in (o, *o.key_results)}
-    return [Edit(key, elements[key].span, elements[key].text, new) for key, new in changes.items()]
+    found = elements(doc)
+    return [Edit(key, found[key].span, found[key].text, new) for key, new in changes.items()]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])

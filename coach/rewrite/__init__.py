@@ -109,10 +109,13 @@ def _numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip("0").rstrip(".") or "0" for n in _NUMBER.findall(text)}
 
 
-def _allowed_numbers(item: _Item, data: str) -> set[str]:
-    texts = [item.objective.text, *(kr.text for kr in item.objective.key_results), data]
-    for kr in item.objective.key_results:
-        texts += [str(v) for v in (kr.baseline, kr.target, kr.current) if v is not None]
+def _allowed_numbers(doc: Document, data: str) -> set[str]:
+    """Every number the draft (texts and fields) or the team's data states: a rewrite may use only these."""
+    texts = [data]
+    for obj in doc.objectives:
+        texts += [obj.text, obj.description or ""]
+        for kr in obj.key_results:
+            texts += [kr.text, *(str(v) for v in (kr.baseline, kr.target, kr.current) if v is not None)]
     return _numbers(" ".join(texts))
 
 
@@ -265,7 +268,7 @@ async def _ask_all(
             proposal.reason = answer.reason
             return
         text = " ".join(str(answer.fields["text"]).split())
-        invented = _numbers(text) - _allowed_numbers(item, element_data)
+        invented = _numbers(text) - _allowed_numbers(doc, element_data)
         if invented:
             proposal.reason = (
                 f"the model invented numbers not in the draft or your data: {', '.join(sorted(invented))}"
