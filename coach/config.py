@@ -22,7 +22,24 @@ from coach.model import InputError, Severity
 from coach.rules import DEFAULT_THRESHOLDS, catalogue
 
 CONFIG_NAMES = ("okrcoach.toml", ".okrcoach.toml", "pyproject.toml")
-_KEYS = {"select", "ignore", "extend-select", "fail-on", "severity", "thresholds", "knowledge", "model"}
+_KEYS = {
+    "select",
+    "ignore",
+    "extend-select",
+    "fail-on",
+    "severity",
+    "thresholds",
+    "knowledge",
+    "model",
+    "cycle",
+    "baselines",
+    "checkin",
+}
+_TABLE_KEYS = {
+    "cycle": {"start", "end"},
+    "baselines": {"method", "window", "day-first"},
+    "checkin": {"stale-days", "day-first"},
+}
 _MODEL_KEYS = {"name", "base-url", "timeout", "max-retries", "api-key-env"}
 
 
@@ -35,6 +52,9 @@ class Config:
     fail_on: Severity = Severity.ERROR
     knowledge: dict[str, Any] = field(default_factory=dict)
     model: dict[str, Any] = field(default_factory=dict)
+    cycle: dict[str, Any] = field(default_factory=dict)  # start, end (dates)
+    baselines: dict[str, Any] = field(default_factory=dict)  # method (last|mean), window, day-first
+    checkin: dict[str, Any] = field(default_factory=dict)  # stale-days, day-first
     source: str | None = None
 
     def enabled(self, code: str) -> bool:
@@ -146,4 +166,14 @@ def config_from_mapping(data: dict[str, Any], name: str) -> Config:
     if "api-key" in model or any("key" in str(k) and k != "api-key-env" for k in model):
         raise InputError(name, "[model]: put the API key in the environment, not in a file")
     config.model = dict(model)
+    for table, allowed in _TABLE_KEYS.items():
+        values = data.get(table, {})
+        if not isinstance(values, dict):
+            raise InputError(name, f"[{table}] must be a table")
+        unknown_keys = sorted(set(values) - allowed)
+        if unknown_keys:
+            raise InputError(
+                name, f"[{table}]: unknown key {unknown_keys[0]!r} (known: {', '.join(sorted(allowed))})"
+            )
+        setattr(config, table, {k: str(v) if table == "cycle" else v for k, v in values.items()})
     return config

@@ -1,0 +1,136 @@
+"""Dates as teams write them in exports, and the OKR cycle (start and end) they belong to."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+_NUMERIC = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?")
+_WORDY = re.compile(
+    r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))"
+)
+_PERIOD = re.compile(
+    r"(?i)^\s*(\d{4})\s*[-_ ]?\s*(q[1-4]|h[12])\s*$|^\s*(q[1-4]|h[12])\s*[-_ ]?\s*(\d{4})\s*$"
+)
+
+
+class DateError(ValueError):
+    """A date that cannot be read, with the text that was given."""
+
+
+def parse_date(text: str, *, day_first: bool = True) -> date:
+    """Read 2026-02-12, 2026/02/12, 12/02/2026 (day first unless day_first=False), 12 Feb 2026,
+    Feb 12, 2026, ISO timestamps, and Excel serial day numbers (e.g. 46065)."""
+    raw = str(text).strip()
+    value = raw.lower()
+    if not value:
+        raise DateError("empty date")
+    m = _ISO.fullmatch(value)
+    if m:
+        return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw)
+    m = _NUMERIC.fullmatch(value)
+    if m:
+        first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        year += 2000 if year < 100 else 0
+        day, month = (first, second) if day_first else (second, first)
+        if month > 12 and day <= 12:  # 02/13/2026 can only be month first
+            day, month = month, day
+        return _make(year, month, day, raw)
+    m = _WORDY.fullmatch(value)
+    if m:
+        if m.group(1):
+            day, month_name, year = int(m.group(1)), m.group(2), int(m.group(3))
+        else:
+            month_name, day, year = m.group(4), int(m.group(5)), int(m.group(6))
+        if month_name not in _MONTHS:
+            raise DateError(f"unknown month in {raw!r}")
+        return _make(year, _MONTHS[month_name], day, raw)
+    if re.fullmatch(r"\d{5}(?:\.\d+)?", value):  # a spreadsheet serial day number
+        return date(1899, 12, 30) + timedelta(days=int(float(value)))
+    raise DateError(f"cannot read the date {raw!r} (use YYYY-MM-DD)")
+
+
+def _make(year: int, month: int, day: int, raw: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError(f"{raw!r} is not a real date") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    def elapsed(self, today: date) -> float:
+        """The share of the cycle gone by on `today`, 0.0 to 1.0."""
+        if self.days <= 0:
+            return 1.0
+        return min(1.0, max(0.0, (today - self.start).days / self.days))
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def cycle_from_period(period: str | None) -> Cycle | None:
+    """'2026-Q3' -> 1 Jul to 30 Sep 2026; 'H1 2026' -> 1 Jan to 30 Jun; a bare year -> the year."""
+    if not period:
+        return None
+    m = _PERIOD.match(period)
+    if m:
+        year = int(m.group(1) or m.group(4))
+        part = (m.group(2) or m.group(3)).lower()
+        index = int(part[1])
+        first = (index - 1) * (3 if part[0] == "q" else 6) + 1
+        last = first + (2 if part[0] == "q" else 5)
+        end = date(year + (last == 12), 1 if last == 12 else last + 1, 1) - timedelta(days=1)
+        return Cycle(date(year, first, 1), end)
+    if re.fullmatch(r"\s*\d{4}\s*", period):
+        year = int(period)
+        return Cycle(date(year, 1, 1), date(year, 12, 31))
+    return None
+
+
+def resolve_cycle(start: str | None, end: str | None, period: str | None) -> Cycle | None:
+    """The cycle from explicit dates (flags or config) or else from the draft's period."""
+    if start and end:
+        cycle = Cycle(parse_date(start), parse_date(end))
+        if cycle.end <= cycle.start:
+            raise DateError(f"the cycle ends ({cycle.end}) before it starts ({cycle.start})")
+        return cycle
+    if start or end:
+        raise DateError("give both the cycle start and end (or a period such as 2026-Q3)")
+    return cycle_from_period(period)
+
+
+def today() -> date:
+    return datetime.now().date()
