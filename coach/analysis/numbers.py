@@ -86,6 +86,8 @@ _NAME_BEFORE = _words(
 )
 
 
+_SUPERLATIVE = re.compile(r"\s+(?:most|least|biggest|largest|highest|lowest|best|worst|[a-z]+est)\b")
+_SCOPE_ADJECTIVE = re.compile(r"\s+(?:main|core|key|top|major|primary|largest)\b")
 _SCOPE_BEFORE = _words("top first last next past previous bottom")
 
 
@@ -131,7 +133,8 @@ def quantities(text: str, lowered: str) -> list[Quantity]:
         after = text[after_end : after_end + 1]
         unit = q["unit"]
         glued = not unit and not q["mag"] and after and (after.isalpha() or after in "/:_")
-        if glued and not (after == "/" and q["cur"]):
+        per_unit = after == "/" and text[after_end + 1 : after_end + 2].isalpha()  # 900/mo, 6/week
+        if glued and not (after == "/" and q["cur"]) and not per_unit:
             continue  # 1st, 2FA, 3D, 5G, 9am, 1:1, 10:30 — ordinals, names and times
         if text[num_end : num_end + 1] == "." and text[num_end + 1 : num_end + 2].isdigit():
             continue  # 1.2.3 — a version
@@ -161,12 +164,11 @@ def quantities(text: str, lowered: str) -> list[Quantity]:
                 and not word_before.isupper()
             ):
                 continue  # "Postgres 16", "Kubernetes 1.25": a version of a named thing
-        if not unit and re.match(
-            r"\s+(?:most|least|biggest|largest|highest|lowest|main|core|key|top|best|worst|"
-            r"[a-z]+est)\b",
-            text[after_end : after_end + 16],
-        ):
-            continue  # "the 50 highest-traffic pages"
+        ranked_scope = _SUPERLATIVE.match(text, after_end) or (
+            prev in {"the", "our", "its", "their"} and _SCOPE_ADJECTIVE.match(text, after_end)
+        )
+        if not unit and ranked_scope:
+            continue  # "the 50 highest-traffic pages", "the 5 core services"
         next_words = lowered[after_end : after_end + 16].split()
         nxt = next_words[0].strip(",.;:)") if next_words else ""
         if (
@@ -264,14 +266,15 @@ _BASELINE_ALONE = re.compile(
 
 
 _BASELINE_STATED = re.compile(
-    r"\b(?:(?:up|down|increas(?:e|ed|ing)|grow(?:n|ing)?|ris(?:e|en|ing)|improv(?:e|ed|ing)|reduc(?:e|ed|ing)|"
+    r"(?:\b|(?=\())(?:(?:up|down|increas(?:e|ed|ing)|grow(?:n|ing)?|ris(?:e|en|ing)|improv(?:e|ed|ing)|reduc(?:e|ed|ing)|"
     r"drop(?:ped|ping)?|decreas(?:e|ed|ing)|mov(?:e|ed|ing)|go(?:ing)?|rais(?:e|ed|ing)|lower(?:ed|ing)?|cut"
     r"|climb(?:ed|ing)?|fall(?:ing|en)?|shrink(?:ing)?)\s+from"
     r"|currently(?:\s+(?:at|is|are|around|about|sits?\s+at|stands?\s+at))?|today(?:'s)?(?:\s+(?:at|is|value))?"
     r"|now\s+at|baseline(?:\s+(?:of|is|was|=|at|value))?|starting\s+(?:at|from|point(?:\s+of)?)"
-    r"|\(\s*(?:was|were|now|current|today)|last\s+(?:quarter|year|cycle|month|period)(?:\s+(?:was|were|at))?"
+    r"|\(\s*(?:(?:q[1-4]|h[12]|fy\s?\d{2,4}|\d{4}|last\s+\w+)\s+)?(?:was|were|now|current|today)"
+    r"|(?<=[:,;]\s)(?:was|were)|last\s+(?:quarter|year|cycle|month|period)(?:\s+(?:was|were|at))?"
     r"|(?:vs\.?|versus|compared\s+(?:to|with)|against)(?:\s+(?:a|an|the))?"
-    r"|(?:in|as\s+of)\s+(?:q[1-4]|h[12]|fy\s?\d{2,4}|\d{4})\s*(?:was|were|:)|was|were)"
+    r"|(?:in|as\s+of)\s+(?:q[1-4]|h[12]|fy\s?\d{2,4}|\d{4})\s*(?:was|were|:)|(?:it|this|that|which)\s+(?:was|were))"
     r"\s*[:=]?\s*(?:~\s?|about\s+|around\s+|roughly\s+|approx(?:imately|\.)?\s+|only\s+|just\s+)?(?P<b>"
     + _NUMTOK
     + r")",
