@@ -36,6 +36,7 @@ _KEYS = {
     "checkin",
 }
 _TABLE_KEYS = {
+    "model": _MODEL_KEYS,
     "cycle": {"start", "end"},
     "baselines": {"method", "window", "day-first"},
     "checkin": {"stale-days", "day-first"},
@@ -155,17 +156,8 @@ def config_from_mapping(data: dict[str, Any], name: str) -> Config:
     if not isinstance(knowledge, dict):
         raise InputError(name, "[knowledge] must be a table")
     config.knowledge = dict(knowledge)
-    model = data.get("model", {})
-    if not isinstance(model, dict):
-        raise InputError(name, "[model] must be a table (name, base-url, timeout, max-retries, api-key-env)")
-    unknown_model = sorted(set(model) - _MODEL_KEYS)
-    if unknown_model:
-        raise InputError(
-            name, f"[model]: unknown key {unknown_model[0]!r} (known: {', '.join(sorted(_MODEL_KEYS))})"
-        )
-    if "api-key" in model or any("key" in str(k) and k != "api-key-env" for k in model):
+    if any("key" in str(k) and k != "api-key-env" for k in data.get("model") or {}):
         raise InputError(name, "[model]: put the API key in the environment, not in a file")
-    config.model = dict(model)
     for table, allowed in _TABLE_KEYS.items():
         values = data.get(table, {})
         if not isinstance(values, dict):

@@ -56,3 +56,20 @@ def test_bad_config_names_file_and_problem(tmp_path: Path, text: str, problem: s
     with pytest.raises(InputError, match=problem) as info:
         load_config(path)
     assert str(path) in str(info.value)
+
+
+def test_model_table_is_checked_and_keys_stay_out_of_files(tmp_path: Path) -> None:
+    path = tmp_path / "okrcoach.toml"
+    path.write_text(
+        '[model]\nname = "openai:gpt-4o-mini"\ntimeout = 20\n[cycle]\nstart = 2026-01-01\nend = 2026-03-31\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.model == {"name": "openai:gpt-4o-mini", "timeout": 20}
+    assert config.cycle == {"start": "2026-01-01", "end": "2026-03-31"}
+    path.write_text('[model]\napi-key = "sk-no"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="environment, not in a file"):
+        load_config(path)
+    path.write_text('[model]\nnmae = "x"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown key 'nmae'"):
+        load_config(path)
