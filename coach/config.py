@@ -35,13 +35,13 @@ _KEYS = {
     "baselines",
     "checkin",
 }
+_MODEL_KEYS = {"name", "base-url", "timeout", "max-retries", "api-key-env"}
 _TABLE_KEYS = {
     "model": _MODEL_KEYS,
     "cycle": {"start", "end"},
     "baselines": {"method", "window", "day-first"},
     "checkin": {"stale-days", "day-first"},
 }
-_MODEL_KEYS = {"name", "base-url", "timeout", "max-retries", "api-key-env"}
 
 
 @dataclass(slots=True)
