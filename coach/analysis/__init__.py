@@ -252,6 +252,8 @@ _PAREN = re.compile(r"\([^)]*\)")
 
 def _is_compound(cleaned: str) -> bool:
     """Two measured things in one KR: "cut p95 below 300 ms and errors below 0.5%"."""
+    if not any(ch.isdigit() for ch in cleaned):
+        return False
     text = _PAREN.sub(" ", cleaned)
     if _FROM_TO.search(text):
         text = _FROM_TO.sub(" X ", text)

@@ -86,6 +86,7 @@ _NAME_BEFORE = _words(
 )
 
 
+_DIGIT = re.compile(r"\d")
 _SUPERLATIVE = re.compile(r"\s+(?:most|least|biggest|largest|highest|lowest|best|worst|[a-z]+est)\b")
 _SCOPE_ADJECTIVE = re.compile(r"\s+(?:main|core|key|top|major|primary|largest)\b")
 _SCOPE_BEFORE = _words("top first last next past previous bottom")
@@ -118,6 +119,8 @@ def _is_year(value: float, q: re.Match[str]) -> bool:
 def quantities(text: str, lowered: str) -> list[Quantity]:
     """The numbers in `text` that are quantities (not dates, versions, names, list numbers or scopes)."""
     found: list[Quantity] = []
+    if not _DIGIT.search(text):
+        return found  # most of the work below is for numbers; half of all KRs have none
     for q in _QTY.finditer(text):
         start = q.start("num") if not (q["cmp"] or q["cur"]) else q.start()
         num_start, num_end = q.start("num"), q.end("num")
@@ -324,6 +327,8 @@ def _numbers(text: str, lowered: str) -> _Numbers:
 
 def _baseline(cleaned: str, lowered: str) -> tuple[Quantity | None, Quantity | None, str | None]:
     """(baseline, target-from-the-same-phrase, baseline_text) where the text states a starting value."""
+    if not _DIGIT.search(cleaned):
+        return None, None, None  # every way of stating a start needs a number
     for pattern in (_FROM_TO, _ARROW):
         m = pattern.search(cleaned)
         if m:
