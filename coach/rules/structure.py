@@ -20,27 +20,42 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(t for t in _TOKEN.findall(text.lower()) if t not in _STOP)
 
 
+POSTING_CAP = 16  # a token already shared by this many texts is too common to find near-duplicates by
+
+
 def near_duplicates(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
     """Pairs (i, j, similarity) with token Jaccard similarity >= threshold, i < j.
 
-    Prefix filtering (as in all-pairs similarity joins): with tokens ordered rarest first, two sets with
-    Jaccard >= t must share a token among the first |s| - ceil(t * |s|) + 1 of each. Only those are
-    indexed, so large drafts stay near-linear.
+    Exact copies (the same words) are found through a hash. Near copies use prefix filtering, as in
+    all-pairs similarity joins: with tokens ordered rarest first, two sets with Jaccard >= t share a token
+    among the first |s| - ceil(t * |s|) + 1 of each; only those are indexed, and a token's list stops
+    growing at POSTING_CAP, so a draft of 100,000 KRs stays linear (a near copy made only of very common
+    words can be missed; an exact copy never is).
     """
     sets = [tokens(t) for t in texts]
-    sizes = [len(s) for s in sets]
-    frequency: Counter[str] = Counter(tok for s in sets for tok in s)
-    index: dict[str, list[int]] = defaultdict(list)
     pairs: list[tuple[int, int, float]] = []
+    first_seen: dict[frozenset[str], int] = {}
+    exact: set[int] = set()
     for i, toks in enumerate(sets):
-        if not toks:
+        if toks and toks in first_seen:
+            pairs.append((first_seen[toks], i, 1.0))
+            exact.add(i)
+        elif toks:
+            first_seen[toks] = i
+    sizes = [len(s) for s in sets]
+    frequency: Counter[str] = Counter(tok for s in first_seen for tok in s)
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, toks in enumerate(sets):
+        if not toks or i in exact:
             continue
         ordered = sorted(toks, key=lambda t: (frequency[t], t))
         prefix = len(ordered) - math.ceil(threshold * len(ordered)) + 1
         candidates: set[int] = set()
         for tok in ordered[:prefix]:
-            candidates.update(index[tok])
-            index[tok].append(i)
+            posting = index[tok]
+            candidates.update(posting)
+            if len(posting) < POSTING_CAP:
+                posting.append(i)
         size = len(toks)
         low, high = threshold * size, size / threshold
         for j in candidates:
