@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import __version__
+from coach.cli_checkin import add_parsers as add_checkin_parsers
+from coach.cli_checkin import run_checkin, run_score
 from coach.cli_knowledge import add_parsers as add_knowledge_parsers
 from coach.cli_knowledge import related_passages, related_to_rule, run_doctor, run_knowledge
 from coach.cli_rewrite import add_parser as add_rewrite_parser
@@ -69,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
     add_knowledge_parsers(sub)
     add_rewrite_parser(sub)
+    add_checkin_parsers(sub)
     return parser
 
 
@@ -86,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_doctor(args)
         if args.command == "rewrite":
             return run_rewrite(args)
+        if args.command == "checkin":
+            return run_checkin(args)
+        if args.command == "score":
+            return run_score(args)
         parser.print_help()
         return EXIT_INPUT
     except InputError as exc:

@@ -1,0 +1,162 @@
+"""`okrcoach checkin` and `okrcoach score`: argument handling, printing and writing. The jobs are
+coach.checkin_pack.checkin_pack and coach.scoring.score_document; renderers are in coach.report.checkin.
+
+Rows of the history that cannot be used go to stderr as `file:line: skipped: reason` (and into the JSON);
+the pack is still produced and the exit code is 0. An unreadable draft, history or config is an InputError,
+which the main CLI turns into exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from coach.model import InputError
+
+_CYCLE_HELP = (
+    "give --cycle-start and --cycle-end, set [cycle] start and end in okrcoach.toml, "
+    "or a period such as 2026-Q1 in the draft"
+)
+
+
+def add_parsers(sub: Any) -> None:
+    checkin = sub.add_parser(
+        "checkin", help="a check-in question pack from the draft and its check-in history"
+    )
+    checkin.add_argument("path", help="the OKR draft; '-' reads stdin (needs --input-format)")
+    checkin.add_argument(
+        "--history",
+        required=True,
+        metavar="FILE",
+        help="check-ins CSV: date, kr_id, value, confidence, comment",
+    )
+    checkin.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown")
+    checkin.add_argument("--output", "-o", metavar="FILE", help="write the pack to FILE (atomically)")
+    _common(checkin)
+
+    score = sub.add_parser("score", help="end-of-cycle scores 0.0–1.0 with the retrospective questions")
+    score.add_argument("path", help="the OKR draft; '-' reads stdin (needs --input-format)")
+    score.add_argument("--history", metavar="FILE", help="check-ins CSV (else the draft's `current` values)")
+    score.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
+    score.add_argument("--output", "-o", metavar="FILE", help="write the scores to FILE (atomically)")
+    _common(score)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day to report on (default: today)")
+    parser.add_argument("--cycle-start", metavar="DATE", help="first day of the cycle (with --cycle-end)")
+    parser.add_argument("--cycle-end", metavar="DATE", help="last day of the cycle")
+    parser.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"))
+    parser.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
+    parser.add_argument("--no-config", action="store_true", help="ignore config files; use the defaults")
+
+
+def _config(args: argparse.Namespace) -> Any:
+    from coach.config import find_config, load_config
+
+    if args.no_config:
+        return load_config(None)
+    found = (
+        Path(args.config) if args.config else find_config(Path.cwd() if args.path == "-" else Path(args.path))
+    )
+    if found is not None and not found.is_file():
+        raise InputError(str(found), "config file does not exist")
+    return load_config(found)
+
+
+def _settings(config: Any) -> tuple[int, bool]:
+    """[checkin] stale-days (default 14) and day-first (default true), checked."""
+    from coach.checkin_state import DEFAULT_STALE_DAYS
+
+    source = config.source or "config"
+    stale = config.checkin.get("stale-days", DEFAULT_STALE_DAYS)
+    if isinstance(stale, bool) or not isinstance(stale, int) or stale < 1:
+        raise InputError(source, "[checkin] stale-days must be a whole number of days, 1 or more")
+    day_first = config.checkin.get("day-first", True)
+    if not isinstance(day_first, bool):
+        raise InputError(source, "[checkin] day-first must be true or false")
+    return stale, day_first
+
+
+def _today(args: argparse.Namespace) -> date:
+    from coach.dates import DateError, parse_date, today
+
+    if not args.date:
+        return today()
+    try:
+        return parse_date(args.date)
+    except DateError as error:
+        raise InputError("--date", str(error)) from None
+
+
+def _cycle(args: argparse.Namespace, config: Any, doc: Any) -> Any:
+    from coach.dates import DateError, resolve_cycle
+
+    start = args.cycle_start or (None if args.cycle_end else config.cycle.get("start"))
+    end = args.cycle_end or (None if args.cycle_start else config.cycle.get("end"))
+    where = "--cycle-start/--cycle-end" if args.cycle_start or args.cycle_end else (config.source or doc.path)
+    try:
+        cycle = resolve_cycle(start, end, doc.period)
+    except DateError as error:
+        raise InputError(where, str(error)) from None
+    if cycle is None:
+        period = f" (its period {doc.period!r} is not one)" if doc.period else ""
+        raise InputError(doc.path, f"no OKR cycle known{period}: {_CYCLE_HELP}")
+    return cycle
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        from coach.io import write_atomic
+
+        write_atomic(Path(output), text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _report_problems(history: Any) -> None:
+    for problem in history.problems:
+        print(problem.render(history.path), file=sys.stderr)
+
+
+def run_checkin(args: argparse.Namespace) -> int:
+    from coach.checkin import read_history
+    from coach.checkin_pack import checkin_pack
+    from coach.parse import load
+    from coach.report.checkin import render_pack_json, render_pack_markdown
+
+    config = _config(args)
+    stale_days, day_first = _settings(config)
+    doc = load(args.path, args.input_format)
+    now = _today(args)
+    cycle = _cycle(args, config, doc)
+    history = read_history(args.history, doc, cycle, now=now, day_first=day_first)
+    pack = checkin_pack(doc, history, cycle, now, stale_days=stale_days)
+    _emit(render_pack_json(pack) if args.format == "json" else render_pack_markdown(pack), args.output)
+    _report_problems(history)
+    return 0
+
+
+def run_score(args: argparse.Namespace) -> int:
+    from coach.checkin import read_history
+    from coach.parse import load
+    from coach.report.checkin import render_score
+    from coach.scoring import score_document
+
+    config = _config(args)
+    _, day_first = _settings(config)
+    doc = load(args.path, args.input_format)
+    now = _today(args)
+    history = None
+    if args.history:
+        cycle = _cycle(args, config, doc)
+        history = read_history(args.history, doc, cycle, now=now, day_first=day_first)
+    card = score_document(doc, history, now=now)
+    _emit(render_score(card, args.format), args.output)
+    if history is not None:
+        _report_problems(history)
+    return 0
