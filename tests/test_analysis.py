@@ -79,6 +79,8 @@ def test_analysis_table(text: str, kind: str, task_like: bool, has_target: bool,
         ("Partner revenue to €1.2M", None, 1_200_000, "€"),
         ("Raise app rating from 4.1 to 4.5 stars", 4.1, 4.5, "stars"),
         ("Resolve 100% of P1 tickets within 4 h", None, 100, "%"),
+        ("Increase NPS from -5 to 20", -5, 20, None),
+        ("Raise eNPS from −12 to +10", -12, 10, None),
     ],
 )
 def test_numbers_are_parsed(text: str, baseline: float | None, target: float, unit: str) -> None:

@@ -148,6 +148,9 @@ def quantities(text: str, lowered: str) -> list[Quantity]:
             value = float(raw)
         except ValueError:
             continue
+        sign_at = (q.start("cur") if q["cur"] else num_start) - 1
+        if sign_at >= 0 and text[sign_at] in "-−" and (sign_at == 0 or text[sign_at - 1] in " (\t:"):
+            value = -value  # "from -5 to 20", "eNPS −12": a negative value, not a dash
         if _is_year(value, q):
             continue
         prev_words = lowered[max(0, num_start - 24) : num_start].split()
@@ -233,7 +236,7 @@ _MULTIPLE = re.compile(
 
 
 _NUMTOK = (
-    r"[<>~]?\s?[+\-]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|million|thousand)?\s?"
+    r"[<>~]?\s?[+\-−]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|million|thousand)?\s?"
     r"(?:%|(?:x|ms|s|secs?|seconds|mins?|minutes|h|hrs?|hours|days|weeks|pts|points|stars)(?![a-z])|/\d+)?"
     r"(?:\s?(?:[a-z]{1,3}/[a-z]{1,3}|/\s?[a-z]+))?"
 )
