@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import __version__
+from coach.cli_baselines import add_parser as add_baselines_parser
+from coach.cli_baselines import run as run_baselines
 from coach.cli_checkin import add_parsers as add_checkin_parsers
 from coach.cli_checkin import run_checkin, run_score
 from coach.cli_knowledge import add_parsers as add_knowledge_parsers
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_knowledge_parsers(sub)
     add_rewrite_parser(sub)
     add_checkin_parsers(sub)
+    add_baselines_parser(sub)
     return parser
 
 
@@ -89,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_doctor(args)
         if args.command == "rewrite":
             return run_rewrite(args)
+        if args.command == "baselines":
+            return run_baselines(args)
         if args.command == "checkin":
             return run_checkin(args)
         if args.command == "score":

@@ -1,0 +1,515 @@
+"""The baselines job: find where each key result starts, in the metrics the team already exports.
+
+    suggest_baselines(doc, metrics, config, *, cycle=None, method=None, window=None) -> BaselineReport
+    write_baselines(report, path, fmt) -> (count, backup)
+
+Each key result is matched to a series by its name (normalised), a synonym table, and as a last resort an
+offline embedding. A match gives the value at or just before the cycle start, where it was read (file, row,
+date, method), the trend before the cycle, and checks of the target against that history. No match gives no
+number: the proposal is the question to ask, and whom to ask. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from coach import lexicon as lx
+from coach.analysis import analyse
+from coach.config import Config
+from coach.dates import Cycle, DateError, resolve_cycle
+from coach.engine import analyse_kr, review_document
+from coach.knowledge.embed import HASHING_ID, MODEL_ID, Embedder, EmbeddingUnavailable, select_embedder
+from coach.metrics import MetricsFile, Point, Series, normalise_unit
+from coach.model import Document, InputError, KeyResult, KRAnalysis, Objective, Span
+from coach.writeback import Edit, write_edits
+
+THRESHOLD = 0.6  # below this confidence, no match
+MARGIN = 0.05  # best two this close: ambiguous
+TREND_DAYS, STALE_DAYS, NO_CYCLE_DAYS, DEFAULT_WINDOW = 90, 62, 91, 4
+_EMBED_THRESHOLD = {HASHING_ID: 0.35, MODEL_ID: 0.6}  # the cosine that counts as a match, per embedder
+_METRIC_FIELDS = ("metric", "metric name", "series", "kpi", "measure")
+_SYNONYMS = {  # phrase -> canonical, written on singular words; abbreviations spelled out
+    "sign up": "signup", "sign ups": "signup", "registration": "signup", "new account": "signup",
+    "sale": "revenue", "booking": "revenue", "income": "revenue", "turnover": "revenue",
+    "cancellation": "churn", "attrition": "churn", "churned": "churn", "cancel": "churn",
+    "nps": "net promoter score", "net promoter": "net promoter score", "csat": "customer satisfaction",
+    "response time": "latency", "ticket": "ticket", "case": "ticket", "support request": "ticket",
+    "completion": "conversion", "mrr": "monthly recurring revenue", "arr": "annual recurring revenue",
+    "aov": "average order value", "dau": "daily active user", "wau": "weekly active user",
+    "mau": "monthly active user", "ltv": "lifetime value", "clv": "lifetime value", "uptime": "availability",
+}  # fmt: skip
+_SYNONYM_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _SYNONYMS), key=len, reverse=True)) + r")\b")
+_CADENCE = re.compile(r"\b(?:per|a|each|every|/)\s*(week|month|day|quarter|year)\b")
+_DROP = lx.words(
+    "% percent pct percentage rate share ratio count number total ms s sec second min minute hour hr h day "
+    "usd eur gbp k of the a an per in on for our to and by with from at vs all"
+)
+_LIGHT = lx.words("weekly monthly daily quarterly yearly annual average avg mean median overall")
+_CUT = lx.words("to from by below under above over at within than for in")
+_VERBS = lx.OUTCOME_VERBS | lx.VAGUE_VERBS | lx.REACH_VERBS | lx.MAINTAIN_VERBS
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    series: str
+    confidence: float
+    method: str  # explicit | name | synonym | embedding
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    file: str
+    line: int
+    date: date
+    method: str  # "last value before the cycle start", "mean of the last 4 values", ...
+    lines: tuple[int, ...] = ()
+
+    def __str__(self) -> str:
+        return f"value on {self.date}, row {self.line} of {self.file}, {self.method}"
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    slope_per_30_days: float
+    change_pct: float | None
+    points: int
+    since: date
+    until: date
+    projection: float  # on the line's path, at the cycle end
+    projected_to: date
+    decimals: int = 0  # the data's precision, for showing the numbers
+
+    def slope_text(self, unit: str | None) -> str:
+        """'+1.6% per 30 days', '-$5,460 per 30 days': three significant figures, no finer than the data."""
+        slope = self.slope_per_30_days
+        digits = min(self.decimals + 2, max(0, 2 - math.floor(math.log10(abs(slope))))) if slope else 0
+        return ("+" if slope >= 0 else "-") + format_value(abs(round(slope, digits)), unit) + " per 30 days"
+
+    def projection_text(self, unit: str | None) -> str:
+        return format_value(round(self.projection, self.decimals), unit)
+
+
+@dataclass(slots=True)
+class BaselineProposal:
+    kr_id: str
+    kr_text: str
+    span: Span
+    status: str  # found | ambiguous | no-data | already-stated
+    value: float | None = None
+    unit: str | None = None
+    value_text: str | None = None  # the value as written into the draft ("61.2%", "$132,400")
+    provenance: Provenance | None = None
+    trend: Trend | None = None
+    checks: list[str] = field(default_factory=list)  # "sandbagging: ...", "likely unreachable: ..."
+    notes: list[str] = field(default_factory=list)
+    question: str | None = None
+    ask: str | None = None  # who to ask: "Dana Reyes (key result owner)"
+    candidates: list[Candidate] = field(default_factory=list)
+    match: Candidate | None = None
+    stated: float | None = None  # the baseline the draft states
+    rewrite: str | None = None  # the KR text stating the baseline, when it can be written
+    finding: str | None = None  # "KR004" while the review reports the missing baseline
+    citation: str = "baselines-finding-the-start"
+
+
+@dataclass(slots=True)
+class BaselineReport:
+    document: Document
+    proposals: list[BaselineProposal]
+    metrics: MetricsFile
+    cycle: Cycle | None
+    cycle_source: str  # "period 2026-Q3 in the draft", "[cycle] in okrcoach.toml", ...
+    method: str
+    window: int
+    embedding: str
+    skipped: list[str] = field(default_factory=list)  # task-like KRs: nothing to measure
+    note: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(("found", "ambiguous", "no-data", "already-stated"), 0)
+        for proposal in self.proposals:
+            out[proposal.status] += 1
+        return out
+
+    def edits(self) -> list[Edit]:
+        return [Edit(p.kr_id, p.span, p.kr_text, p.rewrite) for p in self.proposals if p.rewrite]
+
+
+# -- matching a key result to a series --------------------------------------------------------------------
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def name_tokens(text: str, *, synonyms: bool = True) -> dict[str, float]:
+    """A metric name as weighted words: case, punctuation, units, plurals and cadence normalised
+    ('Sign-ups per week' -> {'signup': 1, 'weekly': 0.3}); synonyms mapped to one word."""
+    lowered = _CADENCE.sub(lambda m: {"day": "daily"}.get(m.group(1), m.group(1) + "ly"), text.lower())
+    words = [_singular(w) for w in re.findall(r"[a-z0-9]+|%", lowered.replace("_", " "))]
+    joined = " ".join(words)
+    if synonyms:
+        joined = _SYNONYM_RE.sub(lambda m: _SYNONYMS[m.group(1)], joined)
+    return {w: 0.3 if w in _LIGHT else 1.0 for w in joined.split() if w not in _DROP}
+
+
+def _lexical(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if a.keys() == b.keys():
+        return 0.95
+    common = sum(w for t, w in a.items() if t in b)
+    jaccard = common / (sum(a.values()) + sum(w for t, w in b.items() if t not in a))
+    if a.keys() <= b.keys() or b.keys() <= a.keys():
+        return 0.25 + 0.6 * jaccard
+    return 0.5 * jaccard
+
+
+def query_text(kr: KeyResult, analysis: KRAnalysis) -> str:
+    """What the KR measures: the analysed metric, else its words after the verb up to the number."""
+    if analysis.metric:
+        return analysis.metric
+    words = re.findall(r"[\w%$€£'-]+", kr.text)
+    while words and words[0].lower() in _VERBS:
+        words.pop(0)
+    out: list[str] = []
+    for word in words:
+        if word[0].isdigit() or word[0] in "$€£" or word.lower() in _CUT:
+            break
+        out.append(word)
+    return " ".join(out) or kr.text
+
+
+class Matcher:
+    """Matches names to series; embeds the series names once, and only when names and synonyms fail."""
+
+    def __init__(self, series: list[Series], embedding: str | Embedder = "auto", team: str | None = None):
+        self.series, self.team = series, (team or "").casefold()
+        self._embedding = embedding
+        self._embedder: Embedder | None = None if isinstance(embedding, str) else embedding
+        self._vectors: Any = None
+        self._plain = [name_tokens(s.metric, synonyms=False) for s in series]
+        self._canon = [name_tokens(s.metric) for s in series]
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            try:
+                self._embedder = select_embedder(str(self._embedding)).embedder
+            except (EmbeddingUnavailable, ValueError) as exc:
+                raise InputError("--embedding", str(exc)) from None
+        return self._embedder
+
+    @property
+    def used(self) -> str:
+        """The embedder's id, or 'not needed' when every match came from names and synonyms."""
+        return self.embedder.id if self._vectors is not None else "not needed"
+
+    def _penalty(self, series: Series, unit: str | None) -> float:
+        factor = 0.9 if self.team and series.team and series.team.casefold() != self.team else 1.0
+        kr_unit = normalise_unit(unit)
+        return factor * (0.9 if kr_unit and series.unit and kr_unit != series.unit else 1.0)
+
+    def match(
+        self, query: str, unit: str | None = None, floor: float = THRESHOLD - MARGIN
+    ) -> list[Candidate]:
+        """Candidates from `floor` up, best first: by name and synonym; by embedding if those find none."""
+        plain, canon = name_tokens(query, synonyms=False), name_tokens(query)
+        scored = []
+        for i, s in enumerate(self.series):
+            by_name, by_synonym = _lexical(plain, self._plain[i]), _lexical(canon, self._canon[i]) - 0.05
+            method, score = ("name", by_name) if by_name >= by_synonym else ("synonym", by_synonym)
+            scored.append(Candidate(s.name, score * self._penalty(s, unit), method))
+        if not any(c.confidence >= THRESHOLD for c in scored) and self.series:
+            scored = self._embedded(query, unit)
+        return sorted((c for c in scored if c.confidence >= floor), key=lambda c: -c.confidence)[:3]
+
+    def _embedded(self, query: str, unit: str | None) -> list[Candidate]:
+        if self._vectors is None:
+            self._vectors = self.embedder.embed([" ".join(name_tokens(s.metric)) for s in self.series])
+        vector = self.embedder.embed([" ".join(name_tokens(query)) or query])[0]
+        threshold = _EMBED_THRESHOLD.get(self.embedder.id, 0.5)
+        cosines = self._vectors @ vector
+        return [
+            Candidate(s.name, min(0.8, THRESHOLD * max(0.0, float(c)) / threshold) * self._penalty(s, unit),
+                      "embedding")
+            for s, c in zip(self.series, cosines, strict=True)
+        ]  # fmt: skip
+
+
+# -- the proposal -----------------------------------------------------------------------------------------
+
+
+def suggest_baselines(
+    doc: Document,
+    metrics: MetricsFile,
+    config: Config | None = None,
+    *,
+    cycle: Cycle | None = None,
+    method: str | None = None,
+    window: int | None = None,
+    embedding: str | Embedder | None = None,
+    cycle_source: str = "given",
+) -> BaselineReport:
+    """A baseline proposal for each measurable key result of `doc`, from `metrics`."""
+    config = config or Config()
+    settings = config.baselines
+    method = (method or str(settings.get("method") or "last")).lower()
+    window = window if window is not None else settings.get("window", DEFAULT_WINDOW)
+    where = config.source or "[baselines]"
+    if method not in {"last", "mean"}:
+        raise InputError(where, f"baseline method {method!r} is unknown (use last or mean)")
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise InputError(where, "the baseline window must be a whole number of points, 1 or more")
+    if cycle is None:
+        start, end = config.cycle.get("start"), config.cycle.get("end")
+        try:
+            cycle = resolve_cycle(start, end, doc.period)
+        except DateError as exc:
+            raise InputError(config.source or doc.path, f"cycle: {exc}") from None
+        cycle_source = f"[cycle] in {config.source}" if start or end else f"period {doc.period} in the draft"
+    embedding = embedding or str(config.knowledge.get("embedding") or "auto")
+    findings = {f.target for f in review_document(doc, config) if f.code == "KR004"}
+    matcher = Matcher(list(metrics.series.values()), embedding, doc.team)
+    report = BaselineReport(doc, [], metrics, cycle, cycle_source if cycle else "none", method, window, "")
+    if cycle is None:
+        report.note = (
+            "no cycle given (--cycle-start/--cycle-end, [cycle] in the config, or a period in the draft): "
+            "each baseline is the latest value in the data, and the cycle is taken as the quarter after it"
+        )
+    for objective in doc.objectives:
+        for kr in objective.key_results:
+            analysis = kr.analysis or analyse_kr(kr)
+            if analysis.task_like:
+                report.skipped.append(kr.id)
+                continue
+            proposal = _propose(kr, objective, doc, analysis, report, matcher)
+            proposal.finding = "KR004" if kr.id in findings else None
+            report.proposals.append(proposal)
+    report.embedding = matcher.used
+    return report
+
+
+def _propose(
+    kr: KeyResult, objective: Objective, doc: Document, a: KRAnalysis, report: BaselineReport, m: Matcher
+) -> BaselineProposal:
+    p = BaselineProposal(kr.id, kr.text, kr.span, "no-data", stated=a.baseline if a.has_baseline else None)
+    query = query_text(kr, a)
+    named = next((str(kr.extra[k]) for k in kr.extra if k.replace("_", " ").lower() in _METRIC_FIELDS), None)
+    if named is not None:
+        exact = [s for s in m.series if name_tokens(s.metric) == name_tokens(named) or s.name == named]
+        p.candidates = [Candidate(s.name, 1.0, "explicit") for s in exact]
+        if not exact:
+            p.candidates = m.match(named, a.unit)
+            p.question = (
+                f"The key result names the metric {named!r}, but no metrics file has that series "
+                f"({', '.join(report.metrics.files)}). Which series is it?"
+            )
+    else:
+        p.candidates = m.match(query, a.unit)
+    best = p.candidates[0] if p.candidates and p.question is None else None
+    if best is not None and best.confidence < THRESHOLD:
+        best = None
+    if best is not None and len(p.candidates) > 1 and best.confidence - p.candidates[1].confidence <= MARGIN:
+        p.status = "ambiguous"
+        names = " or ".join(repr(c.series) for c in p.candidates[:2])
+        p.question = p.question or (
+            f"Which series measures {query!r}: {names}? Name it with `metric:` on the key result."
+        )
+    elif best is not None:
+        p.status, p.match = ("already-stated" if a.has_baseline else "found"), best
+        _measure(p, a, report.metrics.series[best.series], report, kr.text)
+    if p.status in {"no-data", "ambiguous"}:
+        if p.question is None:
+            when = f"just before {report.cycle.start}" if report.cycle else "now"
+            p.question = (
+                f"What is {query!r} {when}, and where is it recorded? "
+                f"No series in {', '.join(report.metrics.files) or 'the metrics files'} matches it."
+            )
+        if a.has_baseline:
+            p.status = "already-stated" if p.status == "no-data" else p.status
+        p.ask = _ask(kr, objective, doc)
+        if p.ask is None:
+            p.question += " No owner is named in the draft: name one."
+    return p
+
+
+def _ask(kr: KeyResult, objective: Objective, doc: Document) -> str | None:
+    for owner, role in ((kr.owner, "key result"), (objective.owner, "objective"), (doc.owner, "document")):
+        if owner:
+            return f"{owner} ({role} owner)"
+    return None
+
+
+def _measure(p: BaselineProposal, a: KRAnalysis, series: Series, report: BaselineReport, text: str) -> None:
+    points = series.points
+    if not points:
+        p.status, p.match = "no-data", None
+        return
+    cycle = report.cycle or Cycle(points[-1].date, points[-1].date + timedelta(days=NO_CYCLE_DAYS))
+    at = bisect.bisect_right([q.date for q in points], cycle.start)
+    before = points[:at]
+    chosen = before[-report.window :] if report.method == "mean" else before[-1:]
+    how = f"mean of the last {len(chosen)} values before the cycle start, from {chosen[0].date}" if len(
+        chosen) > 1 else "last value before the cycle start"  # fmt: skip
+    if not before:
+        chosen, how = [points[0]], "first value after the cycle start (none before it)"
+    elif report.cycle is None:
+        how = "latest value in the data (no cycle given)"
+    value = sum(q.value for q in chosen) / len(chosen)
+    if len(chosen) > 1:
+        value = round(value, min(4, max(_decimals(q.value) for q in chosen) + 1))
+    last = chosen[-1]
+    p.value, p.unit = value, series.unit
+    p.provenance = Provenance(last.file, last.line, last.date, how, tuple(q.line for q in chosen))
+    p.trend = _trend(before, cycle)
+    p.citation = "kr-baseline-from-to"
+    if before and (cycle.start - before[-1].date).days > STALE_DAYS:
+        p.checks.append(f"stale: the latest value before the cycle start is from {before[-1].date}")
+    kr_unit = normalise_unit(a.unit)
+    comparable = True
+    if kr_unit and series.unit and kr_unit != series.unit:
+        p.checks.append(f"units differ: the data is in {series.unit}, the key result in {a.unit}")
+        comparable = False
+    elif (
+        kr_unit == "%" and not series.unit and a.target and a.target > 1 and max(q.value for q in points) <= 1
+    ):
+        p.checks.append(f"units differ: the data looks like fractions ({_fmt(value)}), the key result uses %")
+        comparable = False
+    unit = a.unit if comparable and kr_unit == series.unit and a.unit else series.unit or kr_unit
+    p.value_text = format_value(value, unit)
+    where = f"on {last.date} (row {last.line} of {last.file})"
+    if a.has_baseline and a.baseline is not None and comparable:
+        if abs(a.baseline - value) > max(1e-9, 0.005 * abs(value)):
+            stated = format_value(a.baseline, unit)
+            p.checks.append(f"disagrees: the draft says {stated} but the data says {p.value_text} {where}")
+        else:
+            p.notes.append(f"agrees: the data says {p.value_text} {where}")
+    relative = bool(a.target_text and re.search(rf"\bby\s+{re.escape(a.target_text)}", text, re.IGNORECASE))
+    if relative:
+        p.notes.append(f"the target is a change ('by {a.target_text}'), not a level: target checks skipped")
+    elif comparable and a.target is not None:
+        _checks(p, a, value, unit, [q for q in points if q.date <= cycle.start] or points, cycle)
+    if p.status == "found" and comparable and not relative:
+        p.rewrite = state_baseline(text, p.value_text, value)
+
+
+def _trend(before: list[Point], cycle: Cycle) -> Trend | None:
+    recent = [q for q in before if (cycle.start - q.date).days <= TREND_DAYS]
+    if len(recent) < 3 or recent[0].date == recent[-1].date:
+        return None
+    xs = [(q.date - cycle.start).days for q in recent]
+    ys = [q.value for q in recent]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    first, last = my + slope * (xs[0] - mx), my + slope * (xs[-1] - mx)  # on the fitted line
+    change = (last - first) / abs(first) * 100 if first else None
+    projection = my + slope * (cycle.days - mx)
+    decimals = max(_decimals(q.value) for q in recent)
+    return Trend(
+        slope * 30, change, len(recent), recent[0].date, recent[-1].date, projection, cycle.end, decimals
+    )
+
+
+def _checks(
+    p: BaselineProposal, a: KRAnalysis, value: float, unit: str | None, history: list[Point], cycle: Cycle
+) -> None:
+    target = float(a.target)  # type: ignore[arg-type]
+    t_text, b_text = format_value(target, unit), format_value(value, unit)
+    direction = a.direction if a.direction in {"increase", "decrease"} else None
+    if direction is None and a.direction != "maintain" and target != value:
+        direction = "increase" if target > value else "decrease"
+    elif a.direction in {"increase", "decrease"}:
+        says = a.lead_verb or ("raise" if direction == "increase" else "reduce")
+        if target == value:
+            p.checks.append(f"already met: the data is already at the target {t_text}")
+        elif (target < value) == (direction == "increase"):
+            side = "below" if direction == "increase" else "above"
+            p.checks.append(
+                f"wrong direction: the key result says {says!r}, but {t_text} is {side} the baseline {b_text}"
+            )
+    if direction is None:
+        return
+    up = direction == "increase"
+    t = p.trend
+    reaches = t is not None and ((t.projection >= target > value) if up else (t.projection <= target < value))
+    if t is not None and reaches and t.slope_per_30_days != 0 and (t.slope_per_30_days > 0) == up:
+        p.checks.append(
+            f"sandbagging: the trend alone reaches it ({t.slope_text(unit)} projects "
+            f"{t.projection_text(unit)} by {t.projected_to}, past {t_text})"
+        )
+    values = [q.value for q in history]
+    span = max(values) - min(values)
+    best = max(history, key=lambda q: q.value) if up else min(history, key=lambda q: q.value)
+    if len(values) >= 3 and span > 0 and (target - best.value) * (1 if up else -1) > 0.5 * span:
+        low, high = format_value(min(values), unit), format_value(max(values), unit)
+        seen = format_value(best.value, unit)
+        p.checks.append(
+            f"likely unreachable: {t_text} is beyond the best value ever seen ({seen} on {best.date}) "
+            f"by more than half the historical range ({low} to {high})"
+        )
+    if any(c.split(":")[0] in {"sandbagging", "likely unreachable", "wrong direction", "already met"}
+           for c in p.checks):  # fmt: skip
+        p.citation = "targets-ambition-sandbagging"
+
+
+# -- numbers as the draft writes them, and writing them in ------------------------------------------------
+
+
+def _decimals(value: float) -> int:
+    text = repr(float(value))
+    return 0 if "e" in text or text.endswith(".0") else len(text.split(".")[1])
+
+
+def _fmt(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{min(4, _decimals(value))}f}".rstrip("0").rstrip(".")
+
+
+def format_value(value: float, unit: str | None) -> str:
+    """61.2 and '%' -> '61.2%', 132400 and '$' -> '$132,400', 412 and 'ms' -> '412 ms'."""
+    number = _fmt(abs(value))
+    sign = "-" if value < 0 else ""
+    if unit in {"$", "€", "£", "¥"}:
+        return f"{sign}{unit}{number}"
+    if not unit:
+        return sign + number
+    return f"{sign}{number}{unit}" if unit in {"%", "x"} else f"{sign}{number} {unit}"
+
+
+def state_baseline(text: str, value_text: str, value: float) -> str | None:
+    """The KR text stating its baseline: 'to 75%' gains 'from 61% '; other forms ('below 300 ms') gain
+    ' (from 412 ms)'. None when the result would not read back with that baseline and the same target."""
+    before = analyse(text)
+    if before.has_baseline:
+        return None
+    target = before.target_text
+    m = re.search(rf"\bto\s+(?:{re.escape(target)})", text) if target else None
+    if m:
+        new = f"{text[: m.start()]}from {value_text} {text[m.start() :]}"
+    else:
+        stripped = text.rstrip()
+        end = len(stripped.rstrip(".;"))
+        new = f"{stripped[:end]} (from {value_text}){stripped[end:]}"
+    after = analyse(new)  # it must read back with this baseline and the same target
+    same = after.baseline is not None and abs(after.baseline - value) <= 1e-6 * max(1, abs(value))
+    return new if same and after.target == before.target else None
+
+
+def write_baselines(report: BaselineReport, path: str, fmt: str) -> tuple[int, Path | None]:
+    """Write the found baselines into the draft (atomic, `.bak` kept): (how many, the backup's path)."""
+    edits = report.edits()
+    if not edits:
+        return 0, None
+    return len(edits), write_edits(path, fmt, edits)
