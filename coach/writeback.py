@@ -31,15 +31,15 @@ from coach.model import Document, InputError, KeyResult, Objective, Span
 from coach.parse import decode, parse_text
 from coach.parse.columns import Columns, map_header
 from coach.parse.common import clean_text
-from coach.parse.csv import sniff_delimiter
+from coach.parse.csv import cell_starts, sniff_delimiter
 from coach.parse.markdown_text import clean_inline, read
+from coach.parse.yaml import scalar_start
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A leading indicator, ": " or " #" inside, a trailing colon, tabs, surrounding spaces: quote the value.
 _YAML_NOT_PLAIN = re.compile(r"\A(?:[-?:,\[\]{}#&*!|>'\"%@`\s]|\Z)|: | #|\t|:\Z|\s\Z")
-_YAML_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")  # an anchor or a tag before a scalar
 _YAML_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _MD_PIPE = re.compile(r"(?<!\\)\|")
 __all__ = ["Edit", "apply_edits", "write_edits"]
@@ -208,7 +208,7 @@ class _Lines:
 
 
 def _yaml(lines: _Lines, targets: list[_Target], name: str) -> list[_Replacement]:
-    """Each text's scalar, found by where its text starts (as the parser computes it), else on its line."""
+    """Each text's scalar, found by where its text starts, computed as the parser does."""
     scalars: dict[tuple[int, int], tuple[int, int, str, str, bool]] = {}  # start, end, style, value, in flow
     flow: list[bool] = []
     for event in yaml.parse(lines.norm, Loader=_LOADER):
@@ -217,29 +217,23 @@ def _yaml(lines: _Lines, targets: list[_Target], name: str) -> list[_Replacement
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             flow.pop()
         elif isinstance(event, yaml.ScalarEvent) and event.start_mark and event.end_mark:
-            first, last, style = event.start_mark, event.end_mark, event.style or ""
-            line, col = first.line + 1, first.column + (2 if style in ("'", '"') else 1)
+            style, last = event.style or "", event.end_mark
+            line, col = scalar_start(lines.norm, lines.norm_starts, event)  # past an &anchor and a !tag
+            start, end = lines.offset(line, col), lines.offset(last.line + 1, last.column + 1)
+            col += 1 if style in ("'", '"') else 0
             if style in ("|", ">"):  # the parser points at the first line of a block scalar's text
                 line = next(
                     (n for n in range(line + 1, len(lines.starts) + 1) if lines.line(n)[1].strip()), line
                 )
                 col = 1 + len(lines.line(line)[1]) - len(lines.line(line)[1].lstrip())
-            start, end = (
-                lines.offset(first.line + 1, first.column + 1),
-                lines.offset(last.line + 1, last.column + 1),
-            )
             scalars.setdefault((line, col), (start, end, style, event.value, any(flow)))
     out: list[_Replacement] = []
     for target in targets:
         span = target.edit.span
         hit = scalars.get((span.line, span.col))
         if hit is None or clean_text(hit[3]) != target.old:
-            near = [v for (n, _), v in scalars.items() if n == span.line and clean_text(v[3]) == target.old]
-            if len(near) != 1:
-                raise _stale(name, target)
-            hit = near[0]
+            raise _stale(name, target)
         start, end, style, _, in_flow = hit
-        start = _YAML_PROPERTIES.match(lines.text, start).end()  # type: ignore[union-attr]  # keep &anchor !tag
         if style in ("|", ">"):  # a double-quoted line in its place; a comment after the indicator stays
             while end > start and lines.text[end - 1] in " \t\r\n":
                 end -= 1
@@ -427,29 +421,24 @@ def _csv(lines: _Lines, targets: list[_Target], name: str) -> list[_Replacement]
     header_at = next(found, 0)
     table = _Table(headers[header_at], dict(rows[header_at + 1 :]))
     index = table.columns.index
+    cell_at: dict[tuple[int, int], tuple[int, int]] = {}  # where a cell's text starts -> its record, position
+    for first, cells in rows[header_at + 1 :]:
+        record = lines.norm[cells[0][0] : cells[-1][1]]  # a record starts a line, like the parser's
+        for at, place in enumerate(cell_starts(record, first, delimiter)):
+            cell_at[place] = (first, at)
     out: list[_Replacement] = []
     for target in targets:
         span = target.edit.span
-        cells = table.rows.get(span.line, [])
+        first, at = cell_at.get((span.line, span.col), (0, -1))
+        cells = table.rows.get(first, [])
         places = (
             [index.get("objective")]
             if target.is_objective
             else [index.get("key_result"), *table.columns.numbered_krs]
         )
-        hits = [
-            at
-            for at in places
-            if at is not None and at < len(cells) and clean_text(cells[at][2]) == target.old
-        ]
-        if not hits:
+        if at not in places or at >= len(cells) or clean_text(cells[at][2]) != target.old:
             raise _stale(name, target)
-        quoted = [lines.where(cells[at][0] + lines.norm.startswith('"', cells[at][0])) for at in hits]
-        at = next(
-            (at for at, where in zip(hits, quoted, strict=True) if where == (span.line, span.col)), hits[0]
-        )
-        edited = (
-            table.same_objective(span.line, at, target.old) if target.is_objective else [(span.line, cells)]
-        )
+        edited = table.same_objective(first, at, target.old) if target.is_objective else [(first, cells)]
         for line, row in edited:  # an objective: every row that repeats its text
             start, end, source = _csv_cell(lines.norm, row[at], target.new, delimiter)
             out.append((lines.offset(*lines.where(start)), lines.offset(*lines.where(end)), source, line))

@@ -184,3 +184,92 @@ def test_errors_name_the_line(text: str, line: int | None, message: str) -> None
     assert message in caught.value.message
     assert caught.value.line == line
     assert str(caught.value).startswith("okrs.csv")
+
+
+# Where each element's text starts, as (line, column): each objective's, then its key results'.
+SPANS = [
+    (
+        "a cell after a multi-line quoted cell",
+        'team,objective,key result,owner\nPayments,"Make paying\n effortless",Raise checkout to 75%,Dana\n',
+        [(2, 11), (3, 14)],
+    ),
+    (
+        "rows after a multi-line record",
+        'objective,key result\n"Make paying\neffortless","Cut failed\npayments"\n,Raise checkout to 75%\n',
+        [(2, 2), (3, 14), (5, 2)],
+    ),
+    (
+        "cells after quoted cells with delimiters and quotes",
+        'objective,key result,owner\n"Make, paying","Cut, ""failed"" payments",Sam\n',
+        [(2, 2), (2, 17)],
+    ),
+    (
+        "a quote after a space is text, not a quoted cell",
+        'objective,key result\nGrow, "Sign partners"\n',
+        [(2, 1), (2, 7)],
+    ),
+    (
+        "a quoted cell starting with a line break and spaces",
+        'objective,key result\n"\n  Grow revenue",  Sign partners\n',
+        [(3, 3), (3, 19)],
+    ),
+    (
+        "numbered key result columns after a multi-line cell (TSV)",
+        'objective\tkey result\tKR1\tKR2\nGrow\t\t"Raise\ncheckout"\t  Cut failed payments\n',
+        [(2, 1), (2, 8), (3, 13)],
+    ),
+    (
+        "semicolons and a multi-line header",
+        'objective;"key\nresult"\nGrow;"  Raise\ncheckout"\n',
+        [(3, 1), (3, 9)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [s[1:] for s in SPANS], ids=[s[0] for s in SPANS])
+def test_span_is_where_the_text_starts(text: str, expected: list[tuple[int, int]]) -> None:
+    doc = parse(text, "okrs.tsv" if "\t" in text else "okrs.csv")
+    elements = [element for o in doc.objectives for element in (o, *o.key_results)]
+    assert [(element.span.line, element.span.col) for element in elements] == expected
+    lines = text.split("\n")
+    for element in elements:  # the file holds the element's first word right there
+        first_word = element.text.split()[0]
+        assert lines[element.span.line - 1][element.span.col - 1 :].startswith(first_word)
+
+
+def test_diagnostics_after_a_multi_line_header_cell_point_at_their_cell() -> None:
+    doc = parse('objective;"key\nresult";notes;"odd\ncolumn"\nGrow;Raise A;n;o\n')
+    assert [(d.message, d.span.line, d.span.col) for d in doc.diagnostics] == [
+        ("unknown column 'notes' (ignored)", 2, 9),
+        ("unknown column 'odd column' (ignored)", 2, 16),
+    ]
+
+
+POSITIONED_ERRORS = [
+    ('objective,key result,target\n"Grow\nmore",,5\n', 3, 7, "key result has no text"),
+    ('objective,key result,target\nGrow,"\n  ",5\n', 2, 7, "key result has no text"),
+    ('objective,key result\n"Make, X","Raise\nA"\n,"Cut B"\n"x\ny",\n,\n', None, None, ""),
+    ('objective id,"a\nb",objective,kr\np1,"c\nd",,Raise A\n', 4, 4, "objective has no text"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "col", "message"), POSITIONED_ERRORS)
+def test_errors_after_multi_line_cells_name_line_and_column(
+    text: str, line: int | None, col: int | None, message: str
+) -> None:
+    if not message:  # a control: the same shapes, read without error
+        assert parse(text).objectives
+        return
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    assert message in caught.value.message
+    assert (caught.value.line, caught.value.col) == (line, col)
+
+
+def test_a_wide_record_of_multi_line_cells_is_read_in_linear_time() -> None:
+    # Counting line breaks from the record's start for every cell would be quadratic: minutes, not a second.
+    width = 50_000
+    header = "objective,key result," + ",".join(f"note {n}" for n in range(width))
+    doc = parse(header + '\nGrow,"Raise\nA",' + ",".join(['"a\nb"'] * width) + "\n")
+    assert doc.key_results()[0].span == Span("okrs.csv", 2, 7)
+    assert doc.diagnostics[-1].span.col == len(header) - len(f"note {width - 1}") + 1

@@ -534,6 +534,7 @@ ADVERSARIAL = [
     "KR1: ",
     "Objective: ",
     "@a ",
+    "a" + " " * 30,
 ]
 
 
@@ -562,3 +563,99 @@ def test_plain_front_matter_keeps_positions() -> None:
     assert (doc.team, doc.level, doc.period) == ("Payments", None, None)
     (finding,) = doc.diagnostics
     assert (finding.code, finding.span.line, finding.span.col) == ("DOC005", 3, 8)
+
+
+# Where each element's text starts, as (line, column): each objective's, then its key results'.
+SPANS = [
+    (
+        "bold objective line",
+        "**Objective 1: Make paying us effortless**\n\n- KR1: Raise checkout completion\n",
+        [(1, 16), (3, 8)],
+    ),
+    (
+        "underscore bold objective line",
+        "__Objective 1: Make paying us effortless__\n\n- KR1: Raise checkout completion\n",
+        [(1, 16), (3, 8)],
+    ),
+    (
+        "bold objective line with trailing spaces",
+        "**Objective 1: Make paying us effortless**   \n\n- Raise checkout completion\n",
+        [(1, 16), (3, 3)],
+    ),
+    (
+        "bold objective line in a quote",
+        "> **Objective 1: Make paying**\n>\n> - KR1: Raise checkout completion\n",
+        [(1, 18), (3, 10)],
+    ),
+    (
+        "bold label then text",
+        "**Objective 1:** Make paying effortless\n\n- KR1: Raise checkout completion\n",
+        [(1, 18), (3, 8)],
+    ),
+    (
+        "bold key result bullets",
+        "## Objective 1: Grow\n- **KR1: Raise checkout**\n- __KR 2 - Cut failed payments__\n",
+        [(1, 17), (2, 10), (3, 12)],
+    ),
+    (
+        "checkboxes and numbered bullets",
+        "## Objective 1: Grow\n- [ ] Raise checkout\n- [x]   Cut failed payments\n"
+        "1) Sign partners\n2.  Lift renewals\n",
+        [(1, 17), (2, 7), (3, 9), (4, 4), (5, 5)],
+    ),
+    ("numbered heading", "## 1) Grow revenue\n- Raise checkout\n", [(1, 7), (2, 3)]),
+    (
+        "summary with a space before the text",
+        "<details>\n<summary> Objective 1: Grow</summary>\n\n- KR1: Raise checkout\n</details>\n",
+        [(2, 24), (4, 8)],
+    ),
+    (
+        "padded table",
+        "| Objective                        | Key result              |\n"
+        "|----------------------------------|-------------------------|\n"
+        "| Ship faster                      | Cut lead time to 2 days |\n",
+        [(3, 3), (3, 38)],
+    ),
+    (
+        "padded table with a prefix in the cell",
+        "| Objective                        | Key result |\n"
+        "|---|---|\n"
+        "| **Objective 1:**                 Ship faster | KR1:                    Cut lead time |\n",
+        [(3, 36), (3, 74)],
+    ),
+    (
+        "long runs of spaces before the text",
+        "##                    Objective 1: Grow\n"
+        "- KR1:                     Raise checkout\n"
+        "-                      Cut failed payments\n",
+        [(1, 36), (2, 28), (3, 24)],
+    ),
+    (
+        "long runs of spaces inside the text",
+        "## Objective 1: Grow                    revenue\n"
+        "- Raise                    checkout (owner: @dana)\n",
+        [(1, 17), (2, 3)],
+    ),
+    (
+        "text on the line after a prefix-only bullet",
+        "## Objective 1: Grow\n- KR1:\n  Raise checkout\n  to 75%\n- [ ]\n  Cut failed payments\n",
+        [(1, 17), (3, 3), (6, 3)],
+    ),
+    (
+        "text on the line after a prefix-only nested bullet",
+        "- Objective: \n  Keep customers\n  - KR1:                      \n"
+        "                        Lift renewals\n",
+        [(2, 3), (4, 25)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [s[1:] for s in SPANS], ids=[s[0] for s in SPANS])
+def test_span_is_where_the_text_starts(text: str, expected: list[tuple[int, int]]) -> None:
+    doc = parse_text(text, "okrs.md", "markdown")
+    elements = [element for o in doc.objectives for element in (o, *o.key_results)]
+    assert [(element.span.line, element.span.col) for element in elements] == expected
+    lines = text.split("\n")
+    for element in elements:  # the file holds the element's first word right there
+        first_word = element.text.split()[0]
+        assert lines[element.span.line - 1][element.span.col - 1 :].startswith(first_word)

@@ -368,3 +368,83 @@ def test_deep_nesting_and_alias_bombs_are_refused() -> None:
     )
     with pytest.raises(InputError, match="too large once its aliases are expanded"):
         parse_text(bomb, "bomb.yaml", "yaml")
+
+
+# Where each element's text starts, as (line, column): each objective's, then its key results'.
+# A quoted scalar's text starts past its opening quote, with or without an anchor or a tag before it.
+SPANS = [
+    (
+        "anchored quoted scalar",
+        """\
+        objectives:
+          - objective: Make paying effortless
+            key_results:
+              - "Cut failed payments"
+              - &k2 "Cut failed payments"
+              - *k2
+        """,
+        [(2, 16), (4, 10), (5, 14), (5, 14)],  # an alias is its anchor's value: it points there
+    ),
+    (
+        "tags, anchors and both",
+        """\
+        objectives:
+          - objective: Grow
+            key_results:
+              - !!str "Tagged quoted"
+              - !!str Tagged plain
+              - &a !!str Anchored and tagged
+              - !!str 42
+              - text: &b 'Single quoted'
+        """,
+        [(2, 16), (4, 16), (5, 15), (6, 18), (7, 15), (8, 19)],
+    ),
+    (
+        "properties, a comment and a line break before the value",
+        """\
+        objectives:
+          - objective: &o !!str  # the title
+              # still the title
+              "Grow revenue"
+            key_results:
+              - !!str
+                Raise checkout
+        """,
+        [(4, 8), (7, 9)],
+    ),
+    (
+        "tagged block scalar",
+        """\
+        objectives:
+          - objective: !!str |
+              Make paying effortless
+            key_results: [&k "Flow anchored", !!str flow tagged]
+        """,
+        [(3, 7), (4, 23), (4, 45)],
+    ),
+    (
+        "anchored objective key",
+        """\
+        objectives:
+          &g "Grow revenue": [Sign partners]
+        """,
+        [(2, 7), (2, 23)],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [s[1:] for s in SPANS], ids=[s[0] for s in SPANS])
+def test_span_is_where_the_text_starts(text: str, expected: list[tuple[int, int]]) -> None:
+    doc = parse(text)
+    elements = [element for o in doc.objectives for element in (o, *o.key_results)]
+    assert [(element.span.line, element.span.col) for element in elements] == expected
+    lines = textwrap.dedent(text).split("\n")
+    for element in elements:  # the file holds the element's first word right there
+        first_word = element.text.split()[0]
+        assert lines[element.span.line - 1][element.span.col - 1 :].startswith(first_word)
+
+
+def test_anchor_before_an_empty_value_is_reported_at_the_anchor() -> None:
+    with pytest.raises(InputError, match="key result has no text") as caught:
+        parse("objectives:\n  - objective: Grow\n    key_results:\n      - &empty\n      - Raise A\n")
+    assert (caught.value.line, caught.value.col) == (4, 9)

@@ -26,15 +26,16 @@ def parse(text: str, name: str) -> Document:
     columns = map_header(header)
     _check_columns(columns, name, start)
     doc = Document(path=name, format="csv")
-    header_cols = cell_columns(lines[start - 1], delimiter)
+    header_places = _places(lines, records[header_at], delimiter)
     for position, label in columns.unknown:
-        doc.diagnostics.append(unknown_field("column", label, _span(name, start, header_cols, position)))
+        doc.diagnostics.append(unknown_field("column", label, _span(name, start, header_places, position)))
     for position, label, field in columns.repeated:
         message = f"column '{label}' repeats the {field.replace('_', ' ')} column (ignored)"
-        doc.diagnostics.append(diagnostic(UNKNOWN_FIELD, message, _span(name, start, header_cols, position)))
+        span = _span(name, start, header_places, position)
+        doc.diagnostics.append(diagnostic(UNKNOWN_FIELD, message, span))
     reader = RowReader(name, columns, doc.diagnostics)
-    for start, _, cells in records[header_at + 1 :]:
-        reader.add(cells, start, cell_columns(lines[start - 1], delimiter))
+    for record in records[header_at + 1 :]:
+        reader.add(record[2], record[0], _places(lines, record, delimiter))
     doc.objectives = reader.objectives
     if len(set(reader.teams)) == 1:
         doc.team = reader.teams[0]
@@ -59,34 +60,45 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def cell_columns(line: str, delimiter: str) -> list[int]:
-    """The 1-based column where each cell's text starts on a physical line (past an opening quote)."""
-    cols: list[int] = []
-    index, length = 0, len(line)
+def cell_starts(record: str, line: int, delimiter: str) -> list[tuple[int, int]]:
+    """The 1-based (line, column) where each cell's text starts in a record that begins on `line`.
+
+    `record` is the record's text, its physical lines joined with line breaks (a quoted cell may hold some).
+    A cell's text starts past its opening quote, if quoted, and past the whitespace (line breaks too) before
+    its words. Cells are split like the csv module's strict reader, which has already accepted the record: a
+    quote opens a quoted cell only as its first character.
+    """
+    starts: list[tuple[int, int]] = []
+    counted = line_start = 0  # line breaks are counted up to `counted`; the current line starts at line_start
+    index, size = 0, len(record)
     while True:
-        start = index
-        while start < length and line[start] == " ":
-            start += 1
-        if start < length and line[start] == '"':
-            cols.append(start + 2)
-            scan = start + 1
-            while scan < length:
-                if line[scan] == '"':
-                    if line.startswith('""', scan):
-                        scan += 2
-                        continue
-                    scan += 1
-                    break
-                scan += 1
-            else:
-                return cols  # the quoted cell runs on past this line
-            index = line.find(delimiter, scan)
+        if record.startswith('"', index):
+            close = index + 1
+            while (close := record.find('"', close)) >= 0 and record.startswith('""', close):
+                close += 2
+            close = size if close < 0 else close
+            text = _skip_spaces(record, index + 1, close)
+            start = text if text < close else index + 1
+            stop = record.find(delimiter, close)
         else:
-            cols.append(start + 1)
-            index = line.find(delimiter, index)
-        if index < 0:
-            return cols
-        index += len(delimiter)
+            stop = record.find(delimiter, index)
+            start = _skip_spaces(record, index, size if stop < 0 else stop)
+        breaks = record.count("\n", counted, start)
+        if breaks:
+            line += breaks
+            line_start = record.rfind("\n", counted, start) + 1
+        counted = start
+        starts.append((line, start - line_start + 1))
+        if stop < 0:
+            return starts
+        index = stop + len(delimiter)
+
+
+def _skip_spaces(text: str, index: int, end: int) -> int:
+    """Past the whitespace from `index` (not beyond `end`): what clean_text drops from a cell's front."""
+    while index < end and text[index].isspace():
+        index += 1
+    return index
 
 
 def _records(text: str, name: str, delimiter: str) -> list[tuple[int, int, list[str]]]:
@@ -124,5 +136,10 @@ def _check_columns(columns: Columns, name: str, line: int) -> None:
         raise InputError(name, f"missing {' and '.join(missing)}; found columns: {found}", line=line)
 
 
-def _span(name: str, line: int, cols: list[int], position: int) -> Span:
-    return Span(name, line, cols[position] if position < len(cols) else 1)
+def _places(lines: list[str], record: tuple[int, int, list[str]], delimiter: str) -> list[tuple[int, int]]:
+    start, end, _ = record
+    return cell_starts("\n".join(lines[start - 1 : end]), start, delimiter)
+
+
+def _span(name: str, line: int, places: list[tuple[int, int]], position: int) -> Span:
+    return Span(name, *places[position]) if position < len(places) else Span(name, line, 1)

@@ -25,6 +25,7 @@ from coach.parse.common import (
 )
 from coach.parse.markdown_blocks import (
     Block,
+    Collapsed,
     Directive,
     Heading,
     Item,
@@ -57,9 +58,10 @@ def parse(text: str, name: str) -> Document:
     _front_matter(lines, doc)
     directives: list[Directive] = []
     hide(lines, directives)
-    found = blocks(lines)
+    collapsed = Collapsed()
+    found = blocks(lines, collapsed)
     _decide(found)
-    builder = Builder(doc)
+    builder = Builder(doc, collapsed)
     for block in found:
         builder.block(block)
     builder.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from coach.parse.markdown_text import annotation, clean_inline, hint_of, strip_prefixes
+from coach.parse.markdown_text import Collapsed, annotation, clean_inline, hint_of, strip_prefixes
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)(.*)")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+$")
@@ -19,7 +19,6 @@ _ITEM = re.compile(r"([ \t]*)([-*+•]|\d{1,9}[.)])(?:[ \t]+|$|(?<=\.)(?=[A-Za-z
 _QUOTE = re.compile(r"(?: {0,3}>[ ]?)+")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _SEPARATOR_CHARS = frozenset("|:- \t")
-_SPACE_RUN = re.compile(r"(?<=\S)\s{17,}")
 MAX_LIST_DEPTH = 16  # deeper bullets join the deepest level: real pages never nest this far
 _TAG_LINE = re.compile(r"\s*</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>\s*$")
 _MDX_LINE = re.compile(r"(?:import|export)\s")
@@ -69,6 +68,10 @@ class Heading:
     objective_material: bool = False
     contains_objectives: bool = False
 
+    def place(self, offset: int) -> tuple[int, int]:
+        """The line and column of character `offset` of raw."""
+        return self.line, self.col + offset
+
 
 @dataclass(slots=True, eq=False)
 class Item:
@@ -78,7 +81,16 @@ class Item:
     line: int
     col: int
     children: list[Item] = field(default_factory=list)
-    more: list[str] = field(default_factory=list)  # lazy continuation lines, joined once the list ends
+    more: list[tuple[int, int, str]] = field(default_factory=list)  # lazy continuations: (line, col, text)
+    joins: list[tuple[int, int, int]] = field(default_factory=list)  # joined into raw: (index, line, col)
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """The line and column of character `offset` of raw, which holds the continuation lines too."""
+        line, col = self.line, self.col + offset
+        for index, number, start in self.joins:
+            if offset >= index:
+                line, col = number, start + offset - index
+        return line, col
 
 
 @dataclass(slots=True, eq=False)
@@ -193,7 +205,10 @@ def _directive(payload: str, line: int, col: int, own: bool, directives: list[Di
         directives.append(Directive(line, col, " ".join(match.group(1).split()), own, end_line))
 
 
-def blocks(lines: list[str]) -> list[Block]:
+def blocks(lines: list[str], collapsed: Collapsed | None = None) -> list[Block]:
+    """The blocks of the lines (once hidden). Their columns count in the lines as `collapsed` reads them:
+    `collapsed.col` gives the file's column."""
+    collapsed = collapsed if collapsed is not None else Collapsed()
     out: list[Block] = []
     para: Para | None = None
     run: ListRun | None = None
@@ -204,7 +219,7 @@ def blocks(lines: list[str]) -> list[Block]:
         number = index + 1
         quote = _QUOTE.match(original)
         offset = quote.end() if quote else 0
-        line = _SPACE_RUN.sub(" ", original[offset:])
+        line = collapsed.collapse(number, offset, original[offset:])
         if not line.strip():
             para, table = None, None
             blank_since_item = True
@@ -216,7 +231,9 @@ def blocks(lines: list[str]) -> list[Block]:
         summary = _SUMMARY.match(line)
         if summary is not None and summary.group(1).strip():
             para, run = None, None
-            out.append(Heading(7, summary.group(1).strip(), number, offset + summary.start(1) + 1))
+            inner = summary.group(1)
+            col = offset + summary.start(1) + len(inner) - len(inner.lstrip()) + 1
+            out.append(Heading(7, inner.strip(), number, col))
             continue
         heading = _ATX.match(line)
         if heading is not None:
@@ -224,7 +241,8 @@ def blocks(lines: list[str]) -> list[Block]:
             raw = heading.group(2).rstrip()
             closing = _CLOSING_HASHES.search(raw)
             raw = raw[: closing.start()].rstrip() if closing else raw
-            out.append(Heading(len(heading.group(1)), raw, number, offset + line.find(raw) + 1 if raw else 1))
+            col = offset + heading.start(2) + 1 if raw else 1
+            out.append(Heading(len(heading.group(1)), raw, number, col))
             continue
         if (
             para is not None
@@ -265,7 +283,8 @@ def blocks(lines: list[str]) -> list[Block]:
         stripped = line.strip()
         if run is not None and stack:
             if not blank_since_item:
-                stack[-1].more.append(stripped)  # a lazy continuation of the bullet above
+                col = offset + len(line) - len(line.lstrip()) + 1
+                stack[-1].more.append((number, col, stripped))  # a lazy continuation of the bullet above
                 continue
             if len(line) - len(line.lstrip()) >= 2:
                 continue  # an indented paragraph inside a bullet: notes, not OKR text
@@ -289,7 +308,12 @@ def _is_separator(line: str) -> bool:
 def _join_continuations(items: list[Item]) -> None:
     for item in items:
         if item.more:
-            item.raw = " ".join([item.raw, *item.more])
+            parts, index = [item.raw], len(item.raw) + 1
+            for number, col, text in item.more:
+                item.joins.append((index, number, col))
+                parts.append(text)
+                index += len(text) + 1
+            item.raw = " ".join(parts)
             item.more = []
         _join_continuations(item.children)
 

@@ -17,7 +17,7 @@ from coach.parse.common import (
     parse_number,
     split_references,
 )
-from coach.parse.markdown_blocks import Block, Heading, Item, ListRun, Para, Table
+from coach.parse.markdown_blocks import Block, Collapsed, Heading, Item, ListRun, Para, Table
 from coach.parse.rows import RowReader
 
 _WHY_LABEL = re.compile(
@@ -31,9 +31,10 @@ _SEPARATOR_CELL = re.compile(r":?-+:?")
 class Builder:
     """Walks the blocks in order, keeping track of the objective that bullets, tables and labels belong to."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, collapsed: Collapsed | None = None) -> None:
         self.doc = doc
         self.name = doc.path
+        self.collapsed = collapsed or Collapsed()  # the blocks' columns count in lines as blocks() read them
         self.objective: Objective | None = None  # the objective that key results go to
         self.level = 0  # its heading level (9 for a bullet objective: any heading ends it)
         self.in_objective = False  # the nearest heading above is that objective
@@ -55,9 +56,16 @@ class Builder:
         else:
             self.table(block)
 
+    def span(self, line: int, col: int) -> Span:
+        """The span of what starts at `col` of line `line` as blocks() read it (see Collapsed)."""
+        return Span(self.name, line, self.collapsed.col(line, col))
+
+    def error(self, message: str, line: int, col: int) -> InputError:
+        return InputError(self.name, message, line, self.collapsed.col(line, col))
+
     def close(self) -> None:
         if self.pending is not None:
-            raise InputError(self.name, "objective has no text", self.pending.line, self.pending.col)
+            raise self.error("objective has no text", self.pending.line, self.pending.col)
 
     def heading(self, heading: Heading) -> None:
         self.describing = False
@@ -69,14 +77,14 @@ class Builder:
         self.label, self.key_result = None, None
         if heading.role == "objective":
             text = mdtext.read(heading.raw, numbering=True)
-            self.objective = self.new_objective(text, heading.line, heading.col)
+            self.objective = self.new_objective(text, heading)
             self.level = heading.level
             self.in_objective = self.describing = True
             if not text.text:
                 self.pending = heading
         elif heading.role == "kr":
             if self.objective is not None:
-                self.key_result = self.new_key_result(self.objective, heading.raw, heading.line, heading.col)
+                self.key_result = self.new_key_result(self.objective, heading)
         else:
             self.in_objective = False
             if self.objective is not None and heading.level <= self.level:
@@ -89,7 +97,7 @@ class Builder:
             first = mdtext.read(raw)
             if not first.text:
                 self.close()
-            self.objective.text, self.objective.span = first.text, Span(self.name, number, col + first.offset)
+            self.objective.text, self.objective.span = first.text, self.span(number, col + first.offset)
             self.objective.owner = first.fields.get("owner") or self.objective.owner
             self.anchors[number] = self.objective
             self.pending = None
@@ -146,9 +154,9 @@ class Builder:
                 or (run.mode == "alternate" and item.ordered)
             )
             if starts:
-                current = self.new_objective(text, item.line, item.col)
+                current = self.new_objective(text, item)
                 if not text.text:
-                    raise InputError(self.name, "objective has no text", item.line, item.col)
+                    raise self.error("objective has no text", item.line, item.col)
                 for child in item.children:
                     self.kr_item(current, child)
                 self.objective, self.level, self.in_objective = current, 9, False
@@ -163,9 +171,9 @@ class Builder:
             return
         if not text.text:
             if text.hint == "kr" or item.raw.strip():
-                raise InputError(self.name, "key result has no text", item.line, item.col)
+                raise self.error("key result has no text", item.line, item.col)
             return  # an empty bullet
-        kr = self.new_key_result(objective, item.raw, item.line, item.col, text)
+        kr = self.new_key_result(objective, item, text)
         for child in item.children:
             self.kr_annotation(kr, child)
 
@@ -183,7 +191,7 @@ class Builder:
         elif field in ("why", "notes"):
             kr.extra.setdefault("notes", []).append(value)
         else:
-            self.kr_fields(kr, {field: value}, Span(self.name, item.line, item.col))
+            self.kr_fields(kr, {field: value}, self.span(item.line, item.col))
 
     def objective_field(self, objective: Objective, field: str, value: str, children: list[Item]) -> None:
         if field == "initiative":
@@ -204,26 +212,26 @@ class Builder:
         elif value:
             objective.extra.setdefault(field, value)
 
-    def new_objective(self, text: mdtext.Text, line: int, col: int) -> Objective:
-        objective = new_objective(text.text, Span(self.name, line, col + text.offset))
+    def new_objective(self, text: mdtext.Text, block: Heading | Item) -> Objective:
+        objective = new_objective(text.text, self.span(*block.place(text.offset)))
         if "owner" in text.fields:
             objective.owner = text.fields["owner"] or None
         if "id" in text.fields:
             objective.id = text.fields["id"]
         self.doc.objectives.append(objective)
-        self.anchors[line] = objective
+        self.anchors[block.line] = objective
         return objective
 
     def new_key_result(
-        self, objective: Objective, raw: str, line: int, col: int, text: mdtext.Text | None = None
+        self, objective: Objective, block: Heading | Item, text: mdtext.Text | None = None
     ) -> KeyResult:
-        text = text or mdtext.read(raw, checkbox=True, numbering=True)
+        text = text or mdtext.read(block.raw, checkbox=True, numbering=True)
         if not text.text:
-            raise InputError(self.name, "key result has no text", line, col)
-        kr = new_key_result(text.text, Span(self.name, line, col + text.offset))
+            raise self.error("key result has no text", block.line, block.col)
+        kr = new_key_result(text.text, self.span(*block.place(text.offset)))
         self.kr_fields(kr, text.fields, kr.span)
         objective.key_results.append(kr)
-        self.anchors[line] = kr
+        self.anchors[block.line] = kr
         return kr
 
     def kr_fields(self, kr: KeyResult, fields: dict[str, str], span: Span) -> None:
@@ -262,12 +270,12 @@ class Builder:
         for line, cells in table.rows[1:]:
             if all(_SEPARATOR_CELL.fullmatch(cell) for _, cell in cells):
                 continue
-            values, cols = [], []
+            values, places = [], []
             for position, (col, raw) in enumerate(cells):
                 text = mdtext.read(raw, with_fields=False) if position in texts else None
                 values.append(text.text if text else mdtext.clean_inline(raw))
-                cols.append(col + (text.offset if text else 0))
-            reader.add(values, line, cols, under=under)
+                places.append((line, self.collapsed.col(line, col + (text.offset if text else 0))))
+            reader.add(values, line, places, under=under)
         for objective in reader.objectives:
             self.doc.objectives.append(objective)
             self.anchors.setdefault(objective.span.line, objective)

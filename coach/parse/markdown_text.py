@@ -7,9 +7,13 @@ below 1.5%", a KR hint, the column where that text starts, and the field owner="
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+# Runs of 17+ spaces inside a line are read as one space (Collapsed), as several of the patterns below would
+# take quadratic time on a long run; spans still give the columns of the file.
+_SPACE_RUN = re.compile(r"(?<=\S)\s{17,}")
 _SEP = r"(?:\s*[:.)|–—-]+\s*)"
 # "Objective 1:", "Team objective -", "O2 ", "OCTO Objective 1." (the words are hints, never required)
 _OBJECTIVE_PREFIX = re.compile(
@@ -110,35 +114,78 @@ class Text:
 
 @lru_cache(maxsize=2048)  # the structure pass and the build pass read the same lines
 def strip_prefixes(raw: str, checkbox: bool = False, numbering: bool = False) -> tuple[str, int, str | None]:
-    """Drop a checkbox, emoji, an "Objective 1:"/"KR 1.2 -" label and (headings) numbering from the front."""
-    rest = raw
+    """Drop a checkbox, emoji, an "Objective 1:"/"KR 1.2 -" label and (headings) numbering from the front.
+
+    Returns the rest, the number of characters of `raw` before the text starts (the prefixes, and any
+    emphasis or link markup the text opens with) and the hint. The closing "**" of a bold line such as
+    "**Objective 1: Grow**" leaves the rest too, but it comes after the text, so it is no part of the offset.
+    """
+    box = _CHECKBOX.match(raw) if checkbox else None
+    start = _symbols_end(raw, box.end() if box else 0)
+    rest = raw[start:]
     hint: str | None = None
-    if checkbox:
-        rest = _drop(_CHECKBOX, rest)
-    rest = _drop_symbols(rest)
     wrapped = _WRAPPED.match(rest)
     if wrapped and (
         _OBJECTIVE_PREFIX.fullmatch(wrapped.group(2).strip())
         or _KR_PREFIX.fullmatch(wrapped.group(2).strip())
     ):
         hint = "objective" if _OBJECTIVE_PREFIX.fullmatch(wrapped.group(2).strip()) else "kr"
+        start += wrapped.end()
         rest = rest[wrapped.end() :]
     else:
         if rest.startswith(("**", "__")) and rest.rstrip().endswith(rest[:2]) and len(rest.strip()) > 4:
             core = rest.rstrip()[2:-2]
             if _OBJECTIVE_PREFIX.match(core) or _KR_PREFIX.match(core):
-                rest = rest[2:].rstrip()[:-2]  # "**Objective 1: Grow**" -> "Objective 1: Grow"
+                start += 2
+                rest = core  # "**Objective 1: Grow**" -> "Objective 1: Grow"
         for kind, pattern in (("objective", _OBJECTIVE_PREFIX), ("kr", _KR_PREFIX)):
             match = pattern.match(rest)
             if match:
                 hint = kind
+                start += match.end()
                 rest = rest[match.end() :]
                 break
-    if numbering:
-        rest = _drop(_NUMBERING, rest)
-    offset = len(raw) - len(rest)
+    if numbering and (number := _NUMBERING.match(rest)) is not None:
+        start += number.end()
+        rest = rest[number.end() :]
     lead = len(rest) - len(rest.lstrip(" *_[`~"))
-    return rest, offset + lead, hint
+    return rest, start + lead, hint
+
+
+class Collapsed:
+    """Lines read with their long runs of spaces collapsed (see _SPACE_RUN), and their columns in the file.
+
+    The blocks of markdown_blocks, and the offsets of text within them, count columns in the collapsed lines;
+    `col` gives the file's column for one, so that spans point where the editor shows the text."""
+
+    def __init__(self) -> None:
+        # line -> (collapsed 0-based indexes right after each collapsed run, characters removed up to there)
+        self._lines: dict[int, tuple[list[int], list[int]]] = {}
+
+    def collapse(self, number: int, offset: int, text: str) -> str:
+        """Line `number`'s `text` (the part from column offset + 1) with its long runs of spaces collapsed."""
+        if _SPACE_RUN.search(text) is None:  # nearly every line
+            return text
+        after: list[int] = []
+        removed: list[int] = []
+        parts: list[str] = []
+        last = total = 0
+        for run in _SPACE_RUN.finditer(text):
+            parts += [text[last : run.start()], " "]
+            after.append(offset + run.start() - total + 1)  # the run is one space in the collapsed line
+            total += run.end() - run.start() - 1
+            removed.append(total)
+            last = run.end()
+        self._lines[number] = (after, removed)
+        return "".join([*parts, text[last:]])
+
+    def col(self, line: int, col: int) -> int:
+        """The file's 1-based column for column `col` of the collapsed line `line`."""
+        found = self._lines.get(line)
+        if found is None:
+            return col
+        at = bisect_right(found[0], col - 1)
+        return col + found[1][at - 1] if at else col
 
 
 def read(raw: str, checkbox: bool = False, numbering: bool = False, with_fields: bool = True) -> Text:
@@ -226,14 +273,8 @@ def _inline_fields(text: str, fields: dict[str, str]) -> str:
     return text.rstrip(" –—-:;,|") if fields else text
 
 
-def _drop(pattern: re.Pattern[str], text: str) -> str:
-    match = pattern.match(text)
-    return text[match.end() :] if match else text
-
-
-def _drop_symbols(text: str) -> str:
-    """Leading emoji, bullets and arrows ("🎯 ", "• ", "→ ") are decoration, not text."""
-    index = 0
+def _symbols_end(text: str, index: int) -> int:
+    """Past the leading emoji, bullets and arrows ("🎯 ", "• ", "→ ") from `index`: decoration, not text."""
     while index < len(text) and (
         text[index].isspace()
         or text[index] in "•·▪►▶➤✓✔✅☐☑◦‣"
@@ -241,4 +282,4 @@ def _drop_symbols(text: str) -> str:
         or text[index] in "\ufe0f\u200d"
     ):
         index += 1
-    return text[index:]
+    return index

@@ -28,13 +28,15 @@ _KR_ONLY_FIELDS = ("baseline", "target", "current", "unit", "confidence", "id")
 
 
 class _Row:
-    """One row's cells, looked up by field name, with where each cell starts."""
+    """One row's cells, looked up by field name, with where each cell's text starts."""
 
-    def __init__(self, name: str, cells: list[str], line: int, cols: list[int], columns: Columns) -> None:
+    def __init__(
+        self, name: str, cells: list[str], line: int, places: list[tuple[int, int]], columns: Columns
+    ) -> None:
         self.name = name
         self.cells = cells
         self.line = line
-        self.cols = cols
+        self.places = places
         self.columns = columns
         self.values = {name: cells[at].strip() for name, at in columns.index.items() if at < len(cells)}
 
@@ -45,8 +47,9 @@ class _Row:
         return self.cells[position].strip() if position < len(self.cells) else ""
 
     def span_at(self, position: int | None) -> Span:
-        col = self.cols[position] if position is not None and position < len(self.cols) else 1
-        return Span(self.name, self.line, col)
+        if position is not None and position < len(self.places):
+            return Span(self.name, *self.places[position])
+        return Span(self.name, self.line, 1)
 
     def span(self, field: str) -> Span:
         return self.span_at(self.columns.index.get(field))
@@ -68,12 +71,16 @@ class RowReader:
         self._last: Objective | None = None
         self._last_team = ""
 
-    def add(self, cells: list[str], line: int, cols: list[int], under: Objective | None = None) -> None:
-        """Read one row. `cols` holds each cell's 1-based column; `under` is the objective that rows of a
-        table without an objective column belong to (a Markdown table under an objective heading)."""
+    def add(
+        self, cells: list[str], line: int, places: list[tuple[int, int]], under: Objective | None = None
+    ) -> None:
+        """Read one row, which starts on `line`. `places` holds the 1-based line and column where each cell's
+        text starts (a CSV record's quoted cell may hold line breaks, so the cells after it start on later
+        lines); `under` is the objective that rows of a table without an objective column belong to (a
+        Markdown table under an objective heading)."""
         if not any(value.strip() for value in cells):
             return
-        row = _Row(self.name, cells, line, cols, self.columns)
+        row = _Row(self.name, cells, line, places, self.columns)
         objective = self._objective(row, under)
         if objective is None:
             return
@@ -87,7 +94,8 @@ class RowReader:
             filled = [field for field in _KR_ONLY_FIELDS if row.get(field)]
             if filled and not row.numbered_krs():
                 message = f"key result has no text (the key result cell is empty but '{filled[0]}' is filled)"
-                raise InputError(self.name, message, line, row.span("key_result").col)
+                where = row.span("key_result")
+                raise InputError(self.name, message, where.line, where.col)
             if row.get("owner") and objective.owner is None:
                 objective.owner = clean_text(row.get("owner"))
             objective.suppressions.extend(self._suppressions(row))
@@ -109,7 +117,8 @@ class RowReader:
                 message = (
                     "key result has no objective (the objective cell is empty and no row above names one)"
                 )
-                raise InputError(self.name, message, row.line, row.span("objective").col)
+                where = row.span("objective")
+                raise InputError(self.name, message, where.line, where.col)
             objective = self._last
             team = team or self._last_team
         else:
@@ -117,7 +126,8 @@ class RowReader:
             found = self._by_key.get(key)
             if found is None:
                 where = row.span("objective" if "objective" in index else "objective_id")
-                found = new_objective(require_text(text, "objective", self.name, row.line, where.col), where)
+                text = require_text(text, "objective", self.name, where.line, where.col)
+                found = new_objective(text, where)
                 found.id = objective_id
                 found.team = team or None
                 self._by_key[key] = found

@@ -7,6 +7,8 @@ also lets us refuse recursive aliases and alias bombs, and keep each value's lin
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from coach.model import Document, InputError
@@ -17,6 +19,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
+# An anchor or a tag before a value, and the spaces, line breaks and comments after it (the value is checked
+# to come later still: `&a` before an empty value, say, is not skipped).
+_PROPERTIES = re.compile(r"(?:[&!][^ \t\n]*(?:[ \t]+(?:#[^\n]*)?|(?=\n))(?:\n[ \t]*(?:#[^\n]*)?)*)+")
 _CONSTRUCT = {
     _TAG + "int": _CONSTRUCTOR.construct_yaml_int,
     _TAG + "float": _CONSTRUCTOR.construct_yaml_float,
@@ -56,6 +61,7 @@ class _Composer:
         self.text = text
         self.name = name
         self.lines: list[str] | None = None
+        self.starts: list[int] | None = None  # where each line starts in the text
         self.stack: list[tuple[Node, str | None]] = []  # open containers and their anchors
         self.keys: list[Node | None] = []  # per open container: a mapping's key waiting for its value
         self.anchors: dict[str, Node] = {}
@@ -116,6 +122,10 @@ class _Composer:
             except (ValueError, yaml.YAMLError):
                 value = event.value
         line, col = _where(event)
+        if event.anchor or event.tag:  # "&k2 'text'", "!!str text": the text is past the anchor and the tag
+            if self.starts is None:
+                self.starts = line_starts(self.text)
+            line, col = scalar_start(self.text, self.starts, event)
         if event.style in ("|", ">"):
             line, col = self._block_start(line)
         return Node.scalar(value, event.value, line, col, quoted=event.style in ("'", '"'))
@@ -157,6 +167,30 @@ class _Composer:
 def _where(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def line_starts(text: str) -> list[int]:
+    """Where each line of `text` starts."""
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+def scalar_start(text: str, starts: list[int], event: yaml.ScalarEvent) -> tuple[int, int]:
+    """The 1-based line and column where a scalar itself starts (its opening quote, if quoted), past the
+    anchor and the tag written before it, which the event's start mark points at. `starts`: line_starts(text).
+    """
+    line, col = _where(event)
+    if not (event.anchor or event.tag) or event.end_mark is None or line > len(starts):
+        return line, col
+    at = starts[line - 1] + col - 1
+    found = _PROPERTIES.match(text, at)
+    mark = event.end_mark
+    end = starts[mark.line] + mark.column if mark.line < len(starts) else len(text)
+    if found is None or found.end() >= end:  # an empty value, or lines counted differently (U+2028, say)
+        return line, col
+    breaks = text.count("\n", at, found.end())
+    if not breaks:
+        return line, col + found.end() - at
+    return line + breaks, found.end() - text.rfind("\n", at, found.end())
 
 
 def _merge_keys(node: Node) -> None:
