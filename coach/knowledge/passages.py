@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
-
-import yaml
 
 from coach.model import InputError
 from coach.resources import data_dir
@@ -31,15 +30,39 @@ class Passage:
         return {"id": self.id, "title": self.title, "source": self.source}
 
 
-def parse_passage(text: str, path: str, origin: str = "shipped") -> Passage:
-    """Parse one passage file; a malformed one raises InputError naming the file and line."""
-    if not text.startswith("---"):
-        raise InputError(path, "a knowledge passage must start with '---' front matter", line=1)
-    end = text.find("\n---", 3)
-    if end < 0:
-        raise InputError(path, "front matter is not closed with '---'", line=1)
+_SIMPLE_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]*(.*?)[ \t]*$")
+
+
+def _simple_front_matter(block: str) -> dict[str, object] | None:
+    """The passages' front matter is plain `key: value` and `key: [a, b]` lines: read those without
+    importing PyYAML (it costs ~20 ms at every start). Anything fancier returns None and YAML reads it."""
+    meta: dict[str, object] = {}
+    for line in block.strip("\n").splitlines():
+        if not line.strip():
+            continue
+        m = _SIMPLE_LINE.match(line)
+        if not m:
+            return None
+        key, value = m.groups()
+        if value.startswith("[") and value.endswith("]"):
+            items = [v.strip() for v in value[1:-1].split(",") if v.strip()]
+            if any(ch in item for item in items for ch in "\"'[]{}#"):
+                return None
+            meta[key] = items
+        elif value.startswith('"') and value.endswith('"') and len(value) >= 2 and "\\" not in value:
+            meta[key] = value[1:-1]
+        elif value[:1] in set("'[{&*!|>%@`#") or ": " in value or " #" in value:
+            return None
+        else:
+            meta[key] = value
+    return meta
+
+
+def _yaml_front_matter(block: str, path: str) -> object:
+    import yaml
+
     try:
-        meta = yaml.safe_load(text[3:end]) or {}
+        return yaml.safe_load(block) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(
@@ -47,6 +70,18 @@ def parse_passage(text: str, path: str, origin: str = "shipped") -> Passage:
             f"invalid front matter: {getattr(exc, 'problem', exc)}",
             line=(mark.line + 2) if mark else None,
         ) from None
+
+
+def parse_passage(text: str, path: str, origin: str = "shipped") -> Passage:
+    """Parse one passage file; a malformed one raises InputError naming the file and line."""
+    if not text.startswith("---"):
+        raise InputError(path, "a knowledge passage must start with '---' front matter", line=1)
+    end = text.find("\n---", 3)
+    if end < 0:
+        raise InputError(path, "front matter is not closed with '---'", line=1)
+    meta = _simple_front_matter(text[3:end])
+    if meta is None:
+        meta = _yaml_front_matter(text[3:end], path)
     if not isinstance(meta, dict):
         raise InputError(path, "front matter must be a mapping", line=2)
     missing = [key for key in REQUIRED if not str(meta.get(key) or "").strip()]
