@@ -22,6 +22,8 @@ from coach.cli_knowledge import add_parsers as add_knowledge_parsers
 from coach.cli_knowledge import related_passages, related_to_rule, run_doctor, run_knowledge
 from coach.cli_rewrite import add_parser as add_rewrite_parser
 from coach.cli_rewrite import run as run_rewrite
+from coach.cli_tui import add_parser as add_tui_parser
+from coach.cli_tui import run as run_tui
 from coach.model import InputError, Severity
 
 if TYPE_CHECKING:
@@ -75,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_rewrite_parser(sub)
     add_checkin_parsers(sub)
     add_baselines_parser(sub)
+    add_tui_parser(sub)
     return parser
 
 
@@ -92,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_doctor(args)
         if args.command == "rewrite":
             return run_rewrite(args)
+        if args.command == "tui":
+            return run_tui(args)
         if args.command == "baselines":
             return run_baselines(args)
         if args.command == "checkin":

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 from coach.model import InputError
 from coach.resources import data_dir
@@ -79,9 +80,8 @@ def parse_passage(text: str, path: str, origin: str = "shipped") -> Passage:
     end = text.find("\n---", 3)
     if end < 0:
         raise InputError(path, "front matter is not closed with '---'", line=1)
-    meta = _simple_front_matter(text[3:end])
-    if meta is None:
-        meta = _yaml_front_matter(text[3:end], path)
+    simple = _simple_front_matter(text[3:end])
+    meta: Any = simple if simple is not None else _yaml_front_matter(text[3:end], path)
     if not isinstance(meta, dict):
         raise InputError(path, "front matter must be a mapping", line=2)
     missing = [key for key in REQUIRED if not str(meta.get(key) or "").strip()]

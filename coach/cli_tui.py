@@ -1,0 +1,108 @@
+"""`okrcoach tui`: open a draft (or a new one) in the terminal UI.
+
+okrcoach tui draft.yaml --metrics metrics.csv --history checkins.csv
+okrcoach tui                                   # a new draft; ctrl+s asks for a file name
+
+Textual and the `tui` package are imported inside `run` only, so that `okrcoach review` never loads them;
+the import goes through importlib because `coach` must not depend on `tui` (the import-linter contract):
+this module is a shell that starts the UI, not part of the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+from typing import Any
+
+from coach.model import InputError
+
+
+def add_parser(sub: Any) -> None:
+    tui = sub.add_parser("tui", help="edit a draft in the terminal with the coach beside you")
+    tui.add_argument("path", nargs="?", help="the draft to open (a new one when missing or not given)")
+    tui.add_argument(
+        "--metrics",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a metrics export for the baselines screen (repeatable)",
+    )
+    tui.add_argument("--history", metavar="FILE", help="the check-in history CSV for the check-in screen")
+    tui.add_argument("--date", metavar="YYYY-MM-DD", help="the check-in date (default: today)")
+    tui.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
+    tui.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
+    tui.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"))
+    tui.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
+    tui.add_argument("--no-config", action="store_true", help="ignore config files; use the defaults")
+    tui.add_argument(
+        "--embedding", choices=("auto", "onnx", "hashing"), help="for matching metric names (default auto)"
+    )
+
+
+def build_engine(args: argparse.Namespace) -> Any:
+    """The engine the app is given, from the command line, the config and the environment."""
+    from coach.config import find_config, load_config
+    from coach.dates import DateError, parse_date
+    from coach.knowledge.store import default_cache_dir
+    from coach.llm import ModelConfigError, resolve_model
+
+    if args.no_config:
+        config = load_config(None)
+    else:
+        found = (
+            Path(args.config) if args.config else find_config(Path(args.path) if args.path else Path.cwd())
+        )
+        if found is not None and not found.is_file():
+            raise InputError(str(found), "config file does not exist")
+        config = load_config(found)
+    spec, problem = None, None
+    try:
+        spec = resolve_model(config.model, model=args.model, base_url=args.base_url)
+    except ModelConfigError as exc:
+        problem = str(exc)
+    day = None
+    if args.date:
+        try:
+            day = parse_date(args.date)
+        except DateError as error:
+            raise InputError("--date", str(error)) from None
+    for path in [*args.metrics, *([args.history] if args.history else [])]:
+        if not Path(path).is_file():
+            raise InputError(path, "no such file")
+    settings = config.knowledge
+
+    def store() -> Any:
+        from coach.knowledge.store import KnowledgeStore, StoreSettings
+
+        return KnowledgeStore(StoreSettings.from_config(settings, embedding=args.embedding))
+
+    engine_module = importlib.import_module("tui.engine")  # plain Python, no Textual
+    return engine_module.CoachEngine(
+        config=config,
+        spec=spec,
+        spec_problem=problem,
+        cache_dir=default_cache_dir(),
+        store_factory=store if spec is not None else None,
+        metrics=list(args.metrics),
+        history=args.history,
+        today=day,
+        embedding=args.embedding,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from coach.parse import detect_format, load
+
+    document = None
+    if args.path:
+        where = Path(args.path)
+        if where.exists():
+            document = load(args.path, args.input_format)
+        elif detect_format(args.path) is None and not args.input_format:
+            raise InputError(args.path, "a new draft needs a name ending in .yaml, .json, .md or .csv")
+    engine = build_engine(args)
+    app_module = importlib.import_module("tui.app")  # Textual loads here, and only here
+    app = app_module.OkrCoachApp(engine, path=args.path, document=document)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,476 @@
+"""okrcoach's terminal UI: iterate a draft with the coach beside you.
+
+    app = OkrCoachApp(CoachEngine(...), path="draft.yaml")   # the engine is injected (tests pass their own)
+    app.run()
+
+The app holds the draft (tui.state.Draft) and the file-level work: save, recovery, quit, undo/redo, and the
+screens for rewrites, baselines, check-ins and help. The main screen (tui.screens.main) is the editor.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from coach.model import Document, InputError, KeyResult, Objective
+from tui import storage
+from tui.engine import CoachEngine, element_kind
+from tui.screens.baselines import BaselinesScreen
+from tui.screens.checkin import CheckinScreen
+from tui.screens.dialogs import ChoiceDialog, PathDialog
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.rewrite import Accepted, RewriteScreen
+from tui.serialize import stated_ids
+from tui.state import NEW_OBJECTIVE, Draft
+
+_MAIN_ONLY = frozenset(
+    {
+        "rewrite",
+        "undo",
+        "redo",
+        "add_key_result",
+        "add_objective",
+        "delete_element",
+        "move_up",
+        "move_down",
+        "baselines",
+        "checkin",
+        "save_as",
+    }
+)
+
+
+def new_document(path: str | None) -> Document:
+    doc = Document(path=path or "", format=storage.format_for(path) if path else "yaml")
+    draft = Draft(doc, path)
+    draft.add_objective(None, NEW_OBJECTIVE)
+    return doc
+
+
+class OkrCoachApp(App[int]):
+    """The draft, the engine, and the file-level actions."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "okrcoach"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+r", "rewrite", "Rewrite", priority=True),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+y", "redo", "Redo", priority=True, show=False),
+        Binding("ctrl+b", "baselines", "Baselines", priority=True),
+        Binding("ctrl+t", "checkin", "Check-in", priority=True),
+        Binding("ctrl+n", "add_key_result", "Add key result", priority=True, show=False),
+        Binding("ctrl+o", "add_objective", "Add objective", priority=True, show=False),
+        Binding("alt+up", "move_up", "Move up", priority=True, show=False),
+        Binding("alt+down", "move_down", "Move down", priority=True, show=False),
+        Binding("f1", "help", "Help", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        engine: CoachEngine,
+        path: str | None = None,
+        document: Document | None = None,
+        *,
+        recovery_dir: Path | None = None,
+        autosave_interval: float = 3.0,
+        debounce: float = 0.3,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self._cwd = Path.cwd()
+        self.debounce = debounce
+        self.autosave_interval = autosave_interval
+        self.recovery_dir = recovery_dir
+        if document is None:
+            document = storage_load(path) if path and Path(path).exists() else new_document(path)
+        self.draft = Draft(document, path, stated_ids(document) if path and Path(path).exists() else set())
+        self._saved_doc = copy.deepcopy(document)
+        self._fingerprint = storage.fingerprint(path) if path else None
+        self._autosaved: str | None = None
+        self._burst: tuple[str, str] | None = None
+        self._selected_at_start: str | None = None
+        self.checkin_history = engine.history
+        self.last_save: storage.SaveResult | None = None
+
+    # -- screens and state ---------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen()
+
+    @property
+    def main(self) -> MainScreen:
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.set_interval(self.autosave_interval, self.autosave, name="autosave")
+        self._offer_recovery()
+
+    def initial_selection(self) -> str | None:
+        if self._selected_at_start:
+            return self._selected_at_start
+        return self.draft.doc.objectives[0].id if self.draft.doc.objectives else None
+
+    @property
+    def recovery_file(self) -> Path:
+        # Anchored to the folder the app started in, so that it never lands anywhere else.
+        path = str(self._cwd / self.draft.path) if self.draft.path else None
+        return storage.recovery_path(path, self.recovery_dir)
+
+    def file_label(self) -> str:
+        return Path(self.draft.path).name if self.draft.path else "new draft"
+
+    def save_state(self) -> tuple[str, list[str]]:
+        """The save state in a word, and the details after it."""
+        exists = bool(self.draft.path and Path(self.draft.path).exists())
+        if not self.draft.dirty:
+            return ("saved" if exists else "not saved yet"), []
+        details = []
+        if exists and storage.text_edits(self._saved_doc, self.draft.doc) is None:
+            details.append("saving rewrites the whole file")
+        if self._autosaved == self.draft.signature():
+            details.append("recovery copy kept")
+        return "modified", details
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        on_main = isinstance(self.screen, MainScreen)
+        if action in _MAIN_ONLY:
+            return on_main
+        if action == "save":
+            return on_main or isinstance(self.screen, CheckinScreen)
+        if action == "help":
+            return not isinstance(self.screen, HelpScreen)
+        return True
+
+    # -- editing -------------------------------------------------------------------------------------------
+
+    def begin_burst(self, element_id: str, field: str) -> None:
+        """Typing into one field is one undo step until the typing pauses."""
+        if self._burst != (element_id, field):
+            self.draft.checkpoint(element_id)
+            self._burst = (element_id, field)
+
+    def end_burst(self) -> None:
+        self._burst = None
+
+    def changed(self) -> None:
+        self.main.update_status()
+
+    def apply_text(self, element_id: str, text: str, *, expected: str | None = None) -> bool:
+        """Replace an element's text as one undoable edit (rewrites, baselines)."""
+        element = self.draft.element(element_id)
+        if element is None or (expected is not None and element.text != expected):
+            self.notify(f"{element_id} changed meanwhile; nothing written", severity="warning")
+            return False
+        self.end_burst()
+        self.draft.checkpoint(self.main.selected_id)
+        self.draft.set_text(element_id, text)
+        self.main.reload(self.main.selected_id or element_id)
+        return True
+
+    def _structural(self, selected: str | None) -> None:
+        self.end_burst()
+        self.main.reload(selected)
+
+    def action_add_objective(self) -> None:
+        self.draft.checkpoint(self.main.selected_id)
+        objective = self.draft.objective_of(self.main.selected_id)
+        new_id = self.draft.add_objective(objective.id if objective else None)
+        self._structural(new_id)
+        self._edit_new()
+
+    def action_add_key_result(self) -> None:
+        self.draft.checkpoint(self.main.selected_id)
+        new_id = self.draft.add_key_result(self.main.selected_id)
+        self._structural(new_id)
+        self._edit_new()
+
+    def _edit_new(self) -> None:
+        editor = self.main.query_one("#editor-text")
+        editor.focus()
+        editor.select_all()  # type: ignore[attr-defined]
+        self.notify("Type over the placeholder; ctrl+z takes it back.", title="Added")
+
+    def action_delete_element(self) -> None:
+        element_id = self.main.selected_id
+        element = self.draft.element(element_id)
+        if element is None or element_id is None:
+            self.notify("Select an objective or key result to delete.", severity="warning")
+            return
+        if isinstance(element, Objective) and len(self.draft.doc.objectives) == 1:
+            self.notify("A draft needs at least one objective.", severity="warning")
+            return
+        self.draft.checkpoint(element_id)
+        following = self.draft.delete(element_id)
+        self._structural(following)
+        self.notify(f"Deleted {element_kind(element)} {element_id}; ctrl+z brings it back.", title="Deleted")
+
+    def _move(self, delta: int) -> None:
+        element_id = self.main.selected_id
+        if element_id is None or not self.draft.can_move(element_id, delta):
+            return
+        self.draft.checkpoint(element_id)
+        self.draft.move(element_id, delta)
+        self._structural(element_id)
+
+    def action_move_up(self) -> None:
+        self._move(-1)
+
+    def action_move_down(self) -> None:
+        self._move(+1)
+
+    def action_undo(self) -> None:
+        self.end_burst()
+        selected = self.draft.undo(self.main.selected_id)
+        if selected is None:
+            self.notify("Nothing to undo.")
+            return
+        self.main.reload(selected)
+
+    def action_redo(self) -> None:
+        self.end_burst()
+        selected = self.draft.redo(self.main.selected_id)
+        if selected is None:
+            self.notify("Nothing to redo.")
+            return
+        self.main.reload(selected)
+
+    # -- the coach's screens -------------------------------------------------------------------------------
+
+    def action_rewrite(self) -> None:
+        self.main.cancel_debounce()
+        self.main.coach_now()  # the findings the rewrite starts from are those of the text as typed
+        element_id = self.main.selected_id
+        element = self.draft.element(element_id)
+        if element is None or element_id is None:
+            self.notify("Select an objective or key result to rewrite.", severity="warning")
+            return
+        screen = RewriteScreen(self.engine, self.draft.doc, element_id, element_kind(element))
+        self.push_screen(screen, self._rewrite_done)
+
+    def _rewrite_done(self, accepted: Accepted | None) -> None:
+        if accepted is None:
+            return
+        element = self.draft.element(accepted.element_id)
+        if element is None:
+            return
+        self.end_burst()
+        self.draft.checkpoint(accepted.element_id)
+        self.draft.set_text(accepted.element_id, accepted.text)
+        if (
+            accepted.initiative
+            and isinstance(element, KeyResult)
+            and accepted.initiative not in element.initiatives
+        ):
+            element.initiatives.append(accepted.initiative)
+        near = accepted.element_id
+        for text in accepted.extra_key_results:
+            near = self.draft.add_key_result(near, text) or near
+        self.main.reload(accepted.element_id)
+        if "?" in accepted.text:
+            self.notify("Replace each ? with the number once you know it.", title="Rewrite taken")
+        else:
+            self.notify(accepted.text, title="Rewrite taken")
+
+    def action_baselines(self) -> None:
+        self.main.coach_now()
+        self.push_screen(BaselinesScreen(self.draft.doc, list(self.engine.metrics)), self._back)
+
+    def action_checkin(self) -> None:
+        self.main.coach_now()
+        self.push_screen(CheckinScreen(self.draft.doc, self.checkin_history), self._back)
+
+    def _back(self, _result: object = None) -> None:
+        self.main.reload(self.main.selected_id)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(id="help"))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for title, help_text, action in COMMANDS:
+            yield SystemCommand(title, help_text, getattr(self, f"action_{action}"))
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
+    # -- saving --------------------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if isinstance(self.screen, CheckinScreen):
+            self.screen.action_save_pack()
+            return
+        path = self.draft.path
+        if path is None:
+            self.action_save_as()
+            return
+        if self._fingerprint is not None and storage.fingerprint(path) not in (self._fingerprint, None):
+            message = f"{path} changed on disk since it was opened. Overwrite it with this draft?"
+            choices = [("o", "Overwrite", "overwrite"), ("escape", "Cancel", "cancel")]
+
+            def answered(choice: str | None) -> None:
+                if choice == "overwrite":
+                    self.save_to(path)
+
+            self.push_screen(
+                ChoiceDialog("File changed on disk", message, choices, id="changed-on-disk"), answered
+            )
+            return
+        self.save_to(path)
+
+    def action_save_as(self, then_quit: bool = False) -> None:
+        default = self.draft.path or "okrs.yaml"
+
+        def chosen(name: str | None) -> None:
+            if not name:
+                return
+            path = name if storage.format_for(name, "") else name + ".yaml"
+            if Path(path).exists() and path != self.draft.path:
+                choices = [("o", "Overwrite", "overwrite"), ("escape", "Cancel", "cancel")]
+
+                def answered(choice: str | None) -> None:
+                    if choice == "overwrite" and self.save_to(path, whole=True) and then_quit:
+                        self._clean_exit()
+
+                dialog = ChoiceDialog("File exists", f"{path} exists. Overwrite it?", choices, id="overwrite")
+                self.push_screen(dialog, answered)
+                return
+            if self.save_to(path, whole=True) and then_quit:
+                self._clean_exit()
+
+        message = "File name (.yaml, .json, .md or .csv):"
+        self.push_screen(PathDialog("Save the draft as", message, default, id="save-as"), chosen)
+
+    def save_to(self, path: str, *, whole: bool = False) -> bool:
+        main = self.main
+        main.cancel_debounce()
+        fmt = self.draft.doc.format if path == self.draft.path else storage.format_for(path)
+        ref = self.draft.find(main.selected_id)
+        old_recovery = self.recovery_file
+        try:
+            result = storage.save_draft(self.draft, path, fmt, whole=whole)
+            storage.reload_positions(self.draft, result.path, fmt)
+        except InputError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return False
+        self.draft.path = str(path)
+        self.draft.mark_saved()
+        self._saved_doc = copy.deepcopy(self.draft.doc)
+        self._fingerprint = storage.fingerprint(path)
+        self._autosaved = None
+        storage.remove_recovery(old_recovery)
+        storage.remove_recovery(self.recovery_file)
+        self.last_save = result
+        selected = None
+        if ref is not None:
+            objective = self.draft.doc.objectives[ref[0]]
+            selected = objective.id if ref[1] is None else objective.key_results[ref[1]].id
+        main.reload(selected)
+        self.notify(result.note, title="Saved", severity="warning" if result.whole else "information")
+        return True
+
+    # -- recovery ------------------------------------------------------------------------------------------
+
+    def autosave(self) -> None:
+        """Keep a recovery copy while there are unsaved changes (every few seconds)."""
+        if not self.draft.dirty:
+            if self._autosaved is not None:
+                storage.remove_recovery(self.recovery_file)
+                self._autosaved = None
+            return
+        signature = self.draft.signature()
+        if signature == self._autosaved:
+            return
+        try:
+            storage.write_recovery(self.recovery_file, self.draft, self.main.selected_id)
+        except (InputError, OSError) as error:
+            self.main.update_status(f"cannot keep a recovery copy: {error}")
+            return
+        self._autosaved = signature
+        self.main.update_status()
+
+    def _offer_recovery(self) -> None:
+        where = self.recovery_file
+        if not storage.recovery_is_newer(where, self.draft.path):
+            return
+        recovered = storage.read_recovery(where)
+        if recovered is None:
+            return
+        name = self.draft.path or "a new draft"
+        message = (
+            f"There are unsaved changes to {name} from a session that did not end cleanly "
+            f"({len(recovered.doc.objectives)} objectives, {len(recovered.doc.key_results())} key results). "
+            "Recover them, or discard them and open the file as it is?"
+        )
+        choices = [("r", "Recover", "recover"), ("d", "Discard", "discard")]
+
+        def answered(choice: str | None) -> None:
+            if choice == "recover":
+                self.draft.checkpoint(self.main.selected_id)
+                self.draft.doc.objectives = recovered.doc.objectives
+                self.draft.stated_ids = recovered.stated_ids or self.draft.stated_ids
+                self.main.reload(recovered.selected)
+                self.notify("Recovered the unsaved changes; ctrl+s saves them.", title="Recovered")
+            elif choice == "discard":
+                storage.remove_recovery(where)
+
+        self.push_screen(ChoiceDialog("Recover unsaved changes?", message, choices, id="recover"), answered)
+
+    # -- quitting ------------------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        if not self.draft.dirty:
+            self._clean_exit()
+            return
+        choices = [
+            ("s", "Save and quit", "save"),
+            ("d", "Quit without saving", "discard"),
+            ("escape", "Cancel", "cancel"),
+        ]
+
+        def answered(choice: str | None) -> None:
+            if choice == "save":
+                if self.draft.path is None:
+                    self.action_save_as(then_quit=True)
+                elif self.save_to(self.draft.path):
+                    self._clean_exit()
+            elif choice == "discard":
+                self._clean_exit()
+
+        message = f"{self.file_label()} has unsaved changes."
+        self.push_screen(ChoiceDialog("Quit?", message, choices, id="quit"), answered)
+
+    def _clean_exit(self) -> None:
+        storage.remove_recovery(self.recovery_file)
+        self.exit(0)
+
+
+def storage_load(path: str) -> Document:
+    from coach.parse import load
+
+    return load(path)
+
+
+COMMANDS = [
+    ("Save", "Save the draft in its own format (ctrl+s)", "save"),
+    ("Save as…", "Save the draft under another name or format", "save_as"),
+    ("Rewrite", "Ask the coach to rewrite the selected objective or key result (ctrl+r)", "rewrite"),
+    ("Undo", "Undo the last change (ctrl+z)", "undo"),
+    ("Redo", "Redo the change undone (ctrl+y)", "redo"),
+    ("Add key result", "Add a key result after the selected one (ctrl+n, a in the tree)", "add_key_result"),
+    ("Add objective", "Add an objective after the selected one (ctrl+o, o in the tree)", "add_objective"),
+    ("Delete", "Delete the selected objective or key result (delete or x in the tree)", "delete_element"),
+    ("Move up", "Move the selected element up (alt+up)", "move_up"),
+    ("Move down", "Move the selected element down (alt+down)", "move_down"),
+    ("Baselines", "Baseline suggestions from the metrics exports (ctrl+b)", "baselines"),
+    ("Check-in", "The manager's check-in question pack for today (ctrl+t)", "checkin"),
+    ("Help", "Every key binding (F1, ? in the tree)", "help"),
+    ("Quit", "Quit; asks first when there are unsaved changes (ctrl+q)", "quit"),
+]

@@ -1,0 +1,171 @@
+"""The engine the app is given: one object that holds the settings and calls the jobs in `coach`.
+
+The app never imports the jobs itself; tests build a `CoachEngine` with a stub model spec, a fixed date and
+test data, and pass it to the app's constructor (harlequin / posting style). Nothing here imports Textual.
+
+Every method is plain and blocking. `review` takes a few milliseconds and runs on the UI thread after the
+typing debounce; `rewrite`, `baselines` and `checkin` run in thread workers.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from coach.config import Config
+from coach.engine import review_document
+from coach.knowledge import Passage, passages
+from coach.llm import ModelSpec
+from coach.model import Document, Finding, InputError, KeyResult, Objective
+from coach.rewrite import REWRITE_OBJ, Proposal, rewrite_document
+
+RULES_ONLY = "rules only"
+
+
+@dataclass(slots=True)
+class RewriteResult:
+    proposal: Proposal | None  # None: the coach has nothing to change in this element
+    note: str  # who answered, in a sentence
+    findings: list[Finding]  # the element's findings on the draft, for the "resolves" list
+
+
+@dataclass(slots=True)
+class CheckinResult:
+    markdown: str
+    pack: Any  # coach.checkin_pack.CheckinPack
+    problems: list[str]  # history rows not used, rendered
+
+
+@dataclass
+class CoachEngine:
+    """Settings plus the jobs: review, rewrite one element, baselines, check-in pack, passages."""
+
+    config: Config = field(default_factory=Config)
+    spec: ModelSpec | None = None  # None: the rules answer (deterministic rewrites)
+    spec_problem: str | None = None  # why no model is used although one was asked for
+    cache_dir: Path | None = None  # the model's answer cache
+    store_factory: Callable[[], Any] | None = None  # the knowledge store, built on first model rewrite
+    metrics: list[str] = field(default_factory=list)  # metrics exports for baselines
+    history: str | None = None  # the check-in history CSV
+    today: date | None = None  # the check-in date (None: the real today)
+    embedding: str | None = None  # for matching metric names (auto | onnx | hashing)
+    _store: Any = None
+    _store_tried: bool = False
+
+    @property
+    def model_label(self) -> str:
+        return self.spec.label if self.spec is not None else RULES_ONLY
+
+    def day(self) -> date:
+        from coach.dates import today
+
+        return self.today or today()
+
+    # -- review --------------------------------------------------------------------------------------------
+
+    def review(self, doc: Document) -> list[Finding]:
+        return review_document(doc, self.config)
+
+    def passage(self, passage_id: str | None) -> Passage | None:
+        return passages().get(passage_id) if passage_id else None
+
+    # -- rewrite --------------------------------------------------------------------------------------------
+
+    def rewrite(self, doc: Document, element_id: str) -> RewriteResult:
+        """A proposal for one objective or key result (blocking: run it in a worker).
+
+        The job proposes for every element with findings; asking it about a copy of the draft that holds
+        only the selected element (and, for a key result, its objective's text) keeps it to one model call.
+        """
+        scoped, config = self._scope(doc, element_id)
+        findings = [f for f in self.review(doc) if f.target == element_id]
+        store = self._knowledge_store() if self.spec is not None else None
+        report = rewrite_document(
+            scoped,
+            config,
+            spec=self.spec,
+            spec_problem=self.spec_problem,
+            store=store,
+            cache_dir=self.cache_dir,
+            max_calls=2,
+            concurrency=1,
+        )
+        proposal = next((p for p in report.proposals if p.target == element_id), None)
+        return RewriteResult(proposal, report.note, findings)
+
+    def _scope(self, doc: Document, element_id: str) -> tuple[Document, Config]:
+        for objective in doc.objectives:
+            if objective.id == element_id:
+                # The objective and its key results (the prompt shows them); key result rules are off.
+                clone = copy.deepcopy(objective)
+                return _with(doc, clone), dataclasses.replace(self.config, ignore=[*self.config.ignore, "KR"])
+            for kr in objective.key_results:
+                if kr.id == element_id:
+                    clone = copy.deepcopy(objective)
+                    clone.key_results = [k for k in clone.key_results if k.id == element_id]
+                    ignored = [*self.config.ignore, *sorted(REWRITE_OBJ)]
+                    return _with(doc, clone), dataclasses.replace(self.config, ignore=ignored)
+        raise InputError(doc.path, f"no objective or key result {element_id!r}")
+
+    def _knowledge_store(self) -> Any:
+        if not self._store_tried and self.store_factory is not None:
+            self._store_tried = True
+            try:
+                self._store = self.store_factory()
+            except Exception:  # grounding falls back to the passages the findings cite
+                self._store = None
+        return self._store
+
+    # -- baselines and check-ins ---------------------------------------------------------------------------
+
+    def baselines(self, doc: Document, metrics: list[str] | None = None) -> Any:
+        """coach.baselines.BaselineReport for the draft as it is now (InputError for unreadable files)."""
+        from coach.baselines import suggest_baselines
+        from coach.metrics import load_all
+
+        paths = metrics if metrics is not None else self.metrics
+        if not paths:
+            raise InputError("--metrics", "no metrics file given")
+        day_first = self.config.baselines.get("day-first", True)
+        loaded = load_all(paths, day_first=bool(day_first))
+        return suggest_baselines(doc, loaded, self.config, embedding=self.embedding)
+
+    def checkin(self, doc: Document, history: str | None = None) -> CheckinResult:
+        """The manager's question pack for `day()` (InputError when the history or the cycle is missing)."""
+        from coach.checkin import read_history
+        from coach.checkin_pack import checkin_pack
+        from coach.dates import DateError, resolve_cycle
+        from coach.report.checkin import render_pack_markdown
+
+        path = history or self.history
+        if not path:
+            raise InputError("--history", "no check-in history given")
+        try:
+            cycle = resolve_cycle(self.config.cycle.get("start"), self.config.cycle.get("end"), doc.period)
+        except DateError as error:
+            raise InputError(self.config.source or doc.path, str(error)) from None
+        if cycle is None:
+            raise InputError(
+                doc.path or "<new draft>",
+                "no OKR cycle known: set a period such as 2026-Q3 in the draft, or [cycle] in okrcoach.toml",
+            )
+        stale = self.config.checkin.get("stale-days", 14)
+        day_first = bool(self.config.checkin.get("day-first", True))
+        now = self.day()
+        found = read_history(path, doc, cycle, now=now, day_first=day_first)
+        pack = checkin_pack(doc, found, cycle, now, stale_days=int(stale))
+        problems = [problem.render(found.path) for problem in found.problems]
+        return CheckinResult(render_pack_markdown(pack), pack, problems)
+
+
+def _with(doc: Document, objective: Objective) -> Document:
+    return dataclasses.replace(doc, objectives=[objective], diagnostics=[])
+
+
+def element_kind(element: Objective | KeyResult) -> str:
+    return "key result" if isinstance(element, KeyResult) else "objective"

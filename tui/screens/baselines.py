@@ -1,0 +1,210 @@
+"""Baseline suggestions from the team's metrics exports: where each key result starts, and from which row.
+
+Enter (or w) writes a found baseline into the key result's text ("to 65%" -> "from 61.2% to 65%"), as an
+undoable edit of the draft. Without a metrics file, the screen asks for one.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, LoadingIndicator, Static
+
+from coach.model import Document, InputError
+
+if TYPE_CHECKING:
+    from tui.app import OkrCoachApp
+
+STATUS = {"found": "found", "ambiguous": "ambiguous", "no-data": "no data", "already-stated": "stated"}
+STATUS_COLOR = {"found": "text-success", "ambiguous": "text-warning", "no-data": "text-error"}
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class BaselinesScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("w", "write", "Write baseline"),
+        Binding("m", "metrics", "Metrics file"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    class Ready(Message):
+        def __init__(self, report: Any, error: str | None) -> None:
+            super().__init__()
+            self.report = report
+            self.error = error
+
+    def __init__(self, doc: Document, metrics: list[str]) -> None:
+        super().__init__(id="baselines")
+        self.doc = copy.deepcopy(doc)
+        self.metrics = list(metrics)
+        self.report: Any = None
+        self.written: set[str] = set()
+
+    @property
+    def coach_app(self) -> OkrCoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="baselines-box", classes="panel"):
+            yield Label("Baselines from your metrics", classes="dialog-title")
+            yield Static("", id="bl-note")
+            yield Input(placeholder="path to a metrics CSV export (Enter to load)", id="bl-metrics")
+            yield LoadingIndicator(id="bl-loading")
+            yield DataTable(id="bl-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="bl-detail-box"):
+                yield Static("", id="bl-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Key result", "Status", "Baseline", "Source")
+        self.query_one("#bl-loading").display = False
+        if self.metrics:
+            self.query_one("#bl-metrics").display = False
+            self.load(self.metrics)
+        else:
+            self._ask_for_metrics("No metrics file given (okrcoach tui --metrics FILE): type one to load it.")
+
+    def _ask_for_metrics(self, note: str) -> None:
+        self.query_one("#bl-note", Static).update(note)
+        field = self.query_one("#bl-metrics", Input)
+        field.display = True
+        if self.app.is_headless:
+            field.cursor_blink = False
+        field.focus()
+
+    def load(self, metrics: list[str]) -> None:
+        self.metrics = metrics
+        self.query_one("#bl-loading").display = True
+        self.query_one("#bl-note", Static).update(f"Reading {', '.join(metrics)}…")
+        self.suggest(metrics)
+
+    @work(thread=True, exclusive=True, group="baselines")
+    def suggest(self, metrics: list[str]) -> None:
+        try:
+            report = self.coach_app.engine.baselines(self.doc, metrics)
+        except InputError as error:
+            self.post_message(self.Ready(None, str(error)))
+            return
+        self.post_message(self.Ready(report, None))
+
+    @on(Ready)
+    def _ready(self, message: Ready) -> None:
+        self.query_one("#bl-loading").display = False
+        if message.error is not None:
+            self._ask_for_metrics(f"Cannot read the metrics: {message.error}")
+            return
+        self.report = message.report
+        self.query_one("#bl-metrics").display = False
+        self._fill()
+        table = self.query_one(DataTable)
+        table.focus()
+        self._detail()
+
+    def _summary(self) -> str:
+        report = self.report
+        counts = report.counts()
+        parts = ", ".join(f"{n} {STATUS[s]}" for s, n in counts.items() if n)
+        text = f"{len(report.proposals)} key results: {parts}."
+        if report.skipped:
+            text += f" {len(report.skipped)} task-like skipped."
+        if report.metrics.problems:
+            text += f" {len(report.metrics.problems)} metrics rows not used."
+        return text + " Enter writes a found baseline into the key result."
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        colors = self.app.get_css_variables()
+        for p in self.report.proposals:
+            written = p.kr_id in self.written
+            status = "written" if written else STATUS[p.status]
+            name = "text-success" if written else STATUS_COLOR.get(p.status)
+            color = colors.get(name) if name else None  # these theme colours are plain hex values
+            text = _short(p.kr_text, 30)
+            table.add_row(
+                Text.assemble((p.kr_id, "bold"), " ", text),
+                Text(status, style=Style(color=color, bold=True)),
+                p.value_text or "—",
+                _short(p.match.series, 18) if p.match else "—",
+                key=p.kr_id,
+            )
+        self.query_one("#bl-note", Static).update(self._summary())
+
+    def _current(self) -> Any:
+        if self.report is None or not self.report.proposals:
+            return None
+        row = self.query_one(DataTable).cursor_row
+        return self.report.proposals[row] if 0 <= row < len(self.report.proposals) else None
+
+    @on(DataTable.RowHighlighted)
+    def _detail(self, _event: object = None) -> None:
+        p = self._current()
+        detail = self.query_one("#bl-detail", Static)
+        if p is None:
+            detail.update("")
+            return
+        lines: list[Content] = [Content.assemble((f"{p.kr_id} ", "bold"), p.kr_text)]
+        if p.provenance:
+            lines.append(Content.assemble(("From: ", "bold"), str(p.provenance)))
+        if p.trend:
+            change = f", {p.trend.change_pct:+.1f}%" if p.trend.change_pct is not None else ""
+            trend = f"{p.trend.slope_text(p.unit)} over {p.trend.points} values{change}"
+            lines.append(Content.assemble(("Trend: ", "bold"), trend))
+        lines += [Content.assemble(("Check: ", "bold $text-warning"), check) for check in p.checks]
+        lines += [Content.assemble(("Note: ", "bold"), note) for note in p.notes]
+        if p.rewrite:
+            verb = "Written: " if p.kr_id in self.written else "Enter writes: "
+            lines.append(Content.assemble((verb, "bold $text-success"), p.rewrite))
+        if p.question:
+            lines.append(Content.assemble(("Ask: ", "bold $text-warning"), p.question))
+            lines.append(Content.assemble(("Who: ", "bold"), p.ask or "nobody is named as owner"))
+        lines.append(Content.styled(f"[{p.citation}]", "$text-accent"))
+        detail.update(Content("\n").join(lines))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_write()
+
+    @on(Input.Submitted, "#bl-metrics")
+    def _metrics_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        paths = [p.strip() for p in event.value.split(",") if p.strip()]
+        if paths:
+            self.load(paths)
+
+    def action_write(self) -> None:
+        p = self._current()
+        if p is None:
+            return
+        if not p.rewrite:
+            reason = p.question or "the data gives no baseline that can be written into this text"
+            self.notify(reason, title=f"{p.kr_id}: nothing to write", severity="warning")
+            return
+        if p.kr_id in self.written:
+            return
+        if self.coach_app.apply_text(p.kr_id, p.rewrite, expected=p.kr_text):
+            self.written.add(p.kr_id)
+            row = self.query_one(DataTable).cursor_row
+            self._fill()
+            self.query_one(DataTable).move_cursor(row=row)
+            self.notify(p.rewrite, title=f"{p.kr_id}: baseline written into the draft")
+
+    def action_metrics(self) -> None:
+        self._ask_for_metrics("Type a metrics file (several: separate them with commas) and press Enter.")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

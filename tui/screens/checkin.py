@@ -1,0 +1,156 @@
+"""The manager's check-in: the question pack for the check-in date, built from the draft and its history,
+shown as Markdown and saved as a Markdown file (s)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, LoadingIndicator, Markdown, Static
+
+from coach.io import write_atomic
+from coach.model import Document, InputError
+from tui.engine import CheckinResult
+from tui.screens.dialogs import PathDialog
+
+if TYPE_CHECKING:
+    from tui.app import OkrCoachApp
+
+
+class CheckinScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "save_pack", "Save as Markdown"),
+        Binding("h", "history", "History file"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    class Ready(Message):
+        def __init__(self, result: CheckinResult | None, error: str | None) -> None:
+            super().__init__()
+            self.result = result
+            self.error = error
+
+    def __init__(self, doc: Document, history: str | None) -> None:
+        super().__init__(id="checkin")
+        self.doc = copy.deepcopy(doc)
+        self.history = history
+        self.result: CheckinResult | None = None
+        self.saved_to: Path | None = None
+
+    @property
+    def coach_app(self) -> OkrCoachApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        day = self.coach_app.engine.day()
+        with Vertical(id="checkin-box", classes="panel"):
+            yield Label(f"Check-in questions for {day.isoformat()}", classes="dialog-title")
+            yield Static("", id="ci-note")
+            yield Input(placeholder="path to the check-in history CSV (Enter to load)", id="ci-history")
+            yield LoadingIndicator(id="ci-loading")
+            with VerticalScroll(id="ci-scroll"):
+                yield Markdown("", id="ci-pack")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#ci-loading").display = False
+        self.query_one("#ci-scroll").display = False
+        if self.history:
+            self.query_one("#ci-history").display = False
+            self.query_one("#ci-scroll").focus()
+            self.load(self.history)
+        else:
+            self._ask_for_history(
+                "No check-in history given (okrcoach tui --history FILE): type one to load it."
+            )
+
+    def _ask_for_history(self, note: str) -> None:
+        self.query_one("#ci-note", Static).update(note)
+        field = self.query_one("#ci-history", Input)
+        field.display = True
+        if self.app.is_headless:
+            field.cursor_blink = False
+        field.focus()
+
+    def load(self, history: str) -> None:
+        self.history = history
+        self.query_one("#ci-loading").display = True
+        self.query_one("#ci-note", Static).update(f"Reading {history}…")
+        self.build(history)
+
+    @work(thread=True, exclusive=True, group="checkin")
+    def build(self, history: str) -> None:
+        try:
+            result = self.coach_app.engine.checkin(self.doc, history)
+        except InputError as error:
+            self.post_message(self.Ready(None, str(error)))
+            return
+        self.post_message(self.Ready(result, None))
+
+    @on(Ready)
+    async def _ready(self, message: Ready) -> None:
+        self.query_one("#ci-loading").display = False
+        if message.result is None:
+            self._ask_for_history(f"Cannot build the pack: {message.error}")
+            return
+        self.result = message.result
+        self.coach_app.checkin_history = self.history
+        self.query_one("#ci-history").display = False
+        pack = self.result.pack
+        note = (
+            f"{len(pack.items)} key results, {len(pack.attention)} need attention; "
+            f"{pack.kept} of {pack.rows} check-in rows used. s saves the pack as Markdown."
+        )
+        self.query_one("#ci-note", Static).update(note)
+        scroll = self.query_one("#ci-scroll", VerticalScroll)
+        scroll.display = True
+        await self.query_one("#ci-pack", Markdown).update(self.result.markdown)
+        scroll.focus()
+
+    def default_name(self) -> str:
+        day = self.coach_app.engine.day().isoformat()
+        path = self.coach_app.draft.path
+        if path:
+            where = Path(path)
+            return str(where.with_name(f"{where.stem}-checkin-{day}.md"))
+        return f"checkin-{day}.md"
+
+    def action_save_pack(self) -> None:
+        if self.result is None:
+            return
+
+        def chosen(name: str | None) -> None:
+            if not name or self.result is None:
+                return
+            target = Path(name).expanduser()
+            try:
+                write_atomic(target, self.result.markdown)
+            except InputError as error:
+                self.notify(str(error), title="Not saved", severity="error")
+                return
+            self.saved_to = target
+            self.notify(f"saved {target}", title="Check-in pack saved")
+
+        self.app.push_screen(
+            PathDialog("Save the check-in pack", "Markdown file:", self.default_name(), id="save-pack"),
+            chosen,
+        )
+
+    def action_history(self) -> None:
+        self._ask_for_history("Type the check-in history CSV and press Enter.")
+
+    @on(Input.Submitted, "#ci-history")
+    def _history_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.load(event.value.strip())
+
+    def action_close(self) -> None:
+        self.dismiss(None)

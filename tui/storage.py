@@ -1,0 +1,214 @@
+"""Saving a draft and keeping a recovery copy: never lose work.
+
+save_draft(draft, path, fmt) -> SaveResult
+    Text edits of existing objectives and key results go through `coach.writeback.apply_edits`, which
+    keeps comments, quoting and layout. Anything else (added, deleted or moved elements, changed fields,
+    a new file, a file the edits cannot be spliced into) writes the whole draft with `tui.serialize`, keeping
+    the previous file as `<path>.bak`. Both are written atomically (`coach.io.write_atomic`).
+
+Recovery: `<draft>.okrcoach-recover.json` beside the draft (new drafts: `<cache>/recover/`) holds the working
+state as JSON, written atomically while there are unsaved changes, removed on a clean save or quit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from coach.io import write_atomic
+from coach.model import Document, InputError, KeyResult, Objective
+from coach.parse import decode, detect_format, parse_text
+from coach.writeback import Edit, apply_edits
+from tui.serialize import SerializeError, dump
+from tui.state import Draft
+from tui.statefile import state_dict, state_from_dict
+
+RECOVER_SUFFIX = ".okrcoach-recover.json"
+RECOVER_VERSION = 1
+
+
+@dataclass(slots=True)
+class SaveResult:
+    path: Path
+    whole: bool  # the whole file was rewritten (comments and layout not kept)
+    backup: Path | None
+    note: str  # what happened, for the user
+
+
+def fingerprint(path: str | Path) -> str | None:
+    """The file's content hash (None when it does not exist): to notice changes made by someone else."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def format_for(path: str | Path, fallback: str = "yaml") -> str:
+    return detect_format(str(path)) or fallback
+
+
+def _pairs(doc: Document) -> list[tuple[Objective | KeyResult, int, int | None]]:
+    out: list[tuple[Objective | KeyResult, int, int | None]] = []
+    for oi, objective in enumerate(doc.objectives):
+        out.append((objective, oi, None))
+        out.extend((kr, oi, ki) for ki, kr in enumerate(objective.key_results))
+    return out
+
+
+def _fields(element: Objective | KeyResult) -> tuple[Any, ...]:
+    """Everything but the text that a save must carry over."""
+    common = (
+        element.id,
+        element.owner,
+        element.team,
+        element.level,
+        tuple(element.parents),
+        tuple(element.initiatives),
+        tuple((s.code, s.reason) for s in element.suppressions),
+    )
+    if isinstance(element, KeyResult):
+        return (*common, element.baseline, element.target, element.current, element.unit, element.confidence)
+    return (*common, element.description)
+
+
+def text_edits(on_disk: Document, wanted: Document) -> list[Edit] | None:
+    """The text edits that turn `on_disk` into `wanted`, or None when more than texts differ."""
+    have, want = _pairs(on_disk), _pairs(wanted)
+    if [(oi, ki) for _, oi, ki in have] != [(oi, ki) for _, oi, ki in want]:
+        return None
+    edits: list[Edit] = []
+    for (old, _, _), (new, _, _) in zip(have, want, strict=True):
+        if _fields(old) != _fields(new):
+            return None
+        if old.text != new.text:
+            edits.append(Edit(new.id, old.span, old.text, new.text))
+    return edits
+
+
+def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False) -> SaveResult:
+    """Write the draft to `path` in `fmt`; raises InputError with the reason when it cannot.
+
+    `whole`: write the whole draft even when the file could take text edits (Save as)."""
+    target = Path(path)
+    doc = draft.doc
+    for element, _, _ in _pairs(doc):
+        if not element.text.strip():
+            raise InputError(str(target), f"{element.id} has no text; write it before saving")
+    current: str | None = None
+    if target.exists():
+        data = target.read_bytes()
+        current = decode(data, str(target)) if data.strip() else None
+    if current is not None and not whole and format_for(target, fmt) == fmt:
+        text = _edited(current, doc, fmt, str(target))
+        if text is not None:
+            write_atomic(target, text)
+            return SaveResult(target, False, None, f"saved {target}")
+    try:
+        text = dump(doc, fmt, draft.stated_ids, str(target))
+    except SerializeError as error:
+        raise InputError(str(target), f"{error}; not saved (try another format with Save as)") from None
+    backup = current is not None
+    write_atomic(target, text, backup=backup)
+    bak = target.with_name(target.name + ".bak") if backup else None
+    note = f"saved {target}"
+    if current is not None:
+        note += ": the whole file was rewritten, so comments and layout were not kept"
+        note += f" (previous version in {bak})"
+    return SaveResult(target, current is not None, bak, note)
+
+
+def _edited(current: str, doc: Document, fmt: str, name: str) -> str | None:
+    """The file with just the texts edited, or None when that is not enough (or not possible)."""
+    body = current.removeprefix("\ufeff")
+    try:
+        on_disk = parse_text(body, name, fmt)
+    except InputError:
+        return None
+    edits = text_edits(on_disk, doc)
+    if edits is None:
+        return None
+    if not edits:
+        return current
+    try:
+        return apply_edits(current, fmt, edits, name)
+    except InputError:
+        return None  # e.g. a Markdown text that runs over two lines: write the whole draft instead
+
+
+def reload_positions(draft: Draft, path: str | Path, fmt: str) -> None:
+    """After a save: take the spans (and the ids the parser gives) from the file as written."""
+    saved = parse_text(decode(Path(path).read_bytes(), str(path)), str(path), fmt)
+    for (written, _, _), (element, _, _) in zip(_pairs(saved), _pairs(draft.doc), strict=False):
+        element.span = written.span
+        element.id = written.id  # a new element gets the id the parser gives it where it now stands
+    draft.doc.path, draft.doc.format = str(path), fmt
+
+
+# -- recovery ---------------------------------------------------------------------------------------------
+
+
+def recovery_path(draft_path: str | None, folder: Path | None = None) -> Path:
+    if draft_path:
+        where = Path(draft_path)
+        return where.with_name(where.name + RECOVER_SUFFIX)
+    base = folder or _cache_dir() / "recover"
+    return base / f"untitled{RECOVER_SUFFIX}"
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("OKRCOACH_CACHE_DIR"):
+        return Path(os.environ["OKRCOACH_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "okrcoach"
+
+
+def write_recovery(where: Path, draft: Draft, selected: str | None) -> None:
+    where.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "version": RECOVER_VERSION,
+        "path": draft.path,
+        "selected": selected,
+        "stated_ids": sorted(draft.stated_ids),
+        "document": state_dict(draft.doc),
+    }
+    write_atomic(where, json.dumps(payload, ensure_ascii=False))
+
+
+@dataclass(slots=True)
+class Recovered:
+    doc: Document
+    selected: str | None
+    stated_ids: set[str]
+
+
+def read_recovery(where: Path) -> Recovered | None:
+    """The saved working state, or None when there is none or it cannot be read."""
+    try:
+        payload = json.loads(where.read_text(encoding="utf-8"))
+        if payload.get("version") != RECOVER_VERSION:
+            return None
+        doc = state_from_dict(payload["document"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not doc.objectives:
+        return None
+    return Recovered(doc, payload.get("selected"), set(payload.get("stated_ids") or []))
+
+
+def recovery_is_newer(where: Path, draft_path: str | None) -> bool:
+    """Whether a recovery file exists and was written after the draft (or the draft is gone)."""
+    if not where.is_file():
+        return False
+    if not draft_path or not Path(draft_path).exists():
+        return True
+    return where.stat().st_mtime >= Path(draft_path).stat().st_mtime
+
+
+def remove_recovery(where: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        where.unlink()
