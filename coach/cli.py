@@ -20,6 +20,8 @@ from coach.cli_checkin import add_parsers as add_checkin_parsers
 from coach.cli_checkin import run_checkin, run_score
 from coach.cli_knowledge import add_parsers as add_knowledge_parsers
 from coach.cli_knowledge import related_passages, related_to_rule, run_doctor, run_knowledge
+from coach.cli_org import add_parser as add_org_parser
+from coach.cli_org import run as run_org
 from coach.cli_rewrite import add_parser as add_rewrite_parser
 from coach.cli_rewrite import run as run_rewrite
 from coach.cli_tui import add_parser as add_tui_parser
@@ -78,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_checkin_parsers(sub)
     add_baselines_parser(sub)
     add_tui_parser(sub)
+    add_org_parser(sub)
     return parser
 
 
@@ -95,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_doctor(args)
         if args.command == "rewrite":
             return run_rewrite(args)
+        if args.command == "org":
+            return run_org(args)
         if args.command == "tui":
             return run_tui(args)
         if args.command == "baselines":

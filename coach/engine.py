@@ -161,7 +161,14 @@ def _apply_suppressions(
     unused_rule = rules["DOC004"]
     if config.enabled("DOC004"):
         for suppression, target in all_suppressions(doc):
-            if id(suppression) not in used and suppression.code in rules and config.enabled(suppression.code):
+            known = rules.get(suppression.code)
+            # Suppressions of organisation checks are judged by coach.org, which runs those checks.
+            if (
+                id(suppression) not in used
+                and known
+                and known.scope != "organisation"
+                and config.enabled(known.code)
+            ):
                 kept.append(
                     Finding(
                         unused_rule.code,

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from benchmark_modules import load
 
 from coach.knowledge import load_passages
 from coach.knowledge.embed import HASHING_ID, MODEL_ID, HashingEmbedder, OnnxMiniLM, select_embedder
 from coach.knowledge.store import KnowledgeError, KnowledgeStore, StoreSettings, chunk_passage
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,8 @@ def test_chunks_are_short_and_name_their_passage() -> None:
 
 
 def test_onnx_recall_at_3_is_at_least_0_9(onnx_store: KnowledgeStore) -> None:
-    from retrieval import evaluate, load_queries
+    bench = load("retrieval")
+    evaluate, load_queries = bench.evaluate, bench.load_queries
 
     queries = load_queries()
     assert len(queries) >= 40
@@ -120,7 +121,8 @@ def test_onnx_recall_at_3_is_at_least_0_9(onnx_store: KnowledgeStore) -> None:
 
 
 def test_hashing_recall_is_reported_and_sane(tmp_path: Path) -> None:
-    from retrieval import evaluate, load_queries
+    bench = load("retrieval")
+    evaluate, load_queries = bench.evaluate, bench.load_queries
 
     store = KnowledgeStore(StoreSettings(cache_dir=tmp_path, embedding="hashing"))
     store.build()

@@ -236,7 +236,7 @@ _MULTIPLE = re.compile(
 
 
 _NUMTOK = (
-    r"[<>~]?\s?[+\-−]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:k|m|bn|million|thousand)?\s?"
+    r"[<>~]?\s?[+\-−]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:(?:k|m|bn)(?![a-z])|million|thousand)?\s?"
     r"(?:%|(?:x|ms|s|secs?|seconds|mins?|minutes|h|hrs?|hours|days|weeks|pts|points|stars)(?![a-z])|/\d+)?"
     r"(?:\s?(?:[a-z]{1,3}/[a-z]{1,3}|/\s?[a-z]+))?"
 )

@@ -30,6 +30,16 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "min-objective-words": 3,
     "max-kr-words": 35,
     "duplicate-similarity": 0.85,
+    # Organisation checks (ORG…, coach/org):
+    "max-alignment-depth": 5,
+    "max-fan-out": 10,
+    "min-bottom-up-share": 0.6,
+    "cascade-copy-similarity": 0.9,
+    "top-down-similarity": 0.7,
+    "cross-team-duplicate-similarity": 0.8,
+    "conflicting-target-tolerance": 0.05,
+    "max-krs-per-owner": 6,
+    "alignment-suggestion-similarity": 0.3,
 }
 
 
@@ -128,13 +138,14 @@ def rule(
 
 def catalogue() -> dict[str, Rule]:
     """All rules, loaded once, ordered by code family and number."""
+    from coach.org import checks, checks_overlap, checks_structure  # noqa: F401  (the ORG rules)
     from coach.rules import document, key_result, objective, structure  # noqa: F401  (registration)
 
     return dict(sorted(RULES.items(), key=lambda item: (_family_order(item[0]), item[0])))
 
 
 def _family_order(code: str) -> int:
-    return {"OBJ": 0, "KR": 1, "SET": 2, "DOC": 3}.get(re.sub(r"\d+$", "", code), 9)
+    return {"OBJ": 0, "KR": 1, "SET": 2, "DOC": 3, "ORG": 4}.get(re.sub(r"\d+$", "", code), 9)
 
 
 def kr_words(kr: KeyResult) -> int:

@@ -1,0 +1,83 @@
+"""`--rewrite`: rewrites for the worst drafts first, within the model-call budget.
+
+Each draft goes through `coach.rewrite.rewrite_document` with the same answer cache, concurrency and
+fallbacks as `okrcoach rewrite`; what one draft's calls used is taken from the budget before the next.
+Without a model the rules answer (no calls), for the `without_model` worst drafts only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from coach.config import Config
+from coach.model import Document
+from coach.org.review import OrgReview
+from coach.org.stats import PENALTY
+
+
+def worst_documents(review: OrgReview) -> list[Document]:
+    """The review's team documents, the most points lost first."""
+    lost: Counter[int] = Counter()
+    docs = review.documents()
+    index = {id(doc): doc for doc in docs}
+    for located in review.findings:
+        if located.item in review.organisation.items:
+            doc = review.organisation.items[located.item].document
+            lost[id(doc)] += PENALTY[located.finding.severity]
+    return [index[key] for key, _ in lost.most_common() if key in index]
+
+
+def rewrite_worst(
+    review: OrgReview,
+    config_for: Callable[[str], Config],
+    *,
+    spec: Any = None,
+    spec_problem: str | None = None,
+    store: Any = None,
+    cache_dir: Path | None = None,
+    max_calls: int | None = None,
+    concurrency: int = 8,
+    use_cache: bool = True,
+    without_model: int = 10,
+) -> tuple[list[Any], str]:
+    """Rewrite reports for the worst drafts, and a sentence saying what was done."""
+    from coach.rewrite import rewrite_document
+
+    reports: list[Any] = []
+    remaining = max_calls
+    calls = hits = 0
+    ordered = worst_documents(review)
+    for doc in ordered:
+        if spec is None and len(reports) >= without_model:
+            break
+        if spec is not None and remaining is not None and remaining <= 0:
+            break
+        report = rewrite_document(
+            doc,
+            config_for(doc.path),
+            spec=spec,
+            spec_problem=spec_problem,
+            store=store,
+            cache_dir=cache_dir,
+            max_calls=remaining,
+            concurrency=concurrency,
+            use_cache=use_cache,
+        )
+        if report.usage is not None:
+            calls += report.usage.calls
+            hits += report.usage.cache_hits
+            if remaining is not None:
+                remaining -= report.usage.calls
+        if report.proposals:
+            reports.append(report)
+    who = (
+        "the rules answered (no model configured)"
+        if spec is None
+        else f"{spec.label}: {calls} calls, {hits} from cache"
+    )
+    budget = "" if max_calls is None else f", budget {max_calls} calls"
+    note = f"rewrites for the {len(reports)} worst of {len(ordered)} drafts with findings; {who}{budget}"
+    return reports, note
