@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from coach.engine import analyse_kr
 from coach.model import KeyResult
+from coach.units import UNIT_NAMES
 
 _SIMPLE = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(%|[a-z]{1,12})", re.IGNORECASE)
 _NUMBER_ONLY = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
@@ -17,42 +18,7 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _VALUE = re.compile(
     r"(?P<pre>[$€£])?\s*(?P<num>[+-]?[\d.,' ]*\d|[+-]?\.\d+)\s*(?P<unit>%|[a-zµ]+\.?)?", re.IGNORECASE
 )
-_UNITS = {
-    "%": "%",
-    "percent": "%",
-    "pct": "%",
-    "pp": "%",
-    "ms": "ms",
-    "msec": "ms",
-    "millisecond": "ms",
-    "milliseconds": "ms",
-    "s": "s",
-    "sec": "s",
-    "secs": "s",
-    "second": "s",
-    "seconds": "s",
-    "min": "min",
-    "mins": "min",
-    "minute": "min",
-    "minutes": "min",
-    "h": "h",
-    "hr": "h",
-    "hrs": "h",
-    "hour": "h",
-    "hours": "h",
-    "d": "days",
-    "day": "days",
-    "days": "days",
-    "week": "weeks",
-    "weeks": "weeks",
-    "$": "$",
-    "usd": "$",
-    "€": "€",
-    "eur": "€",
-    "£": "£",
-    "gbp": "£",
-    "x": "x",
-}
+_UNITS = {**UNIT_NAMES, "pp": "%"}  # a check-in in percentage points reads as percent
 _DONE_WORD = re.compile(
     r"\b(?:done|completed?|shipped|launched|live|released|delivered|finished|achieved|signed off)\b", re.I
 )

@@ -143,38 +143,19 @@ def _codes(value: str | None) -> list[str]:
 
 
 def _review(args: argparse.Namespace) -> int:
-    from coach.config import config_from_mapping, find_config, load_config
+    from coach.config import ConfigResolver
     from coach.engine import review
     from coach.report import render
 
     paths = _expand(args.paths)
     if "-" in paths and not args.input_format:
         raise InputError("<stdin>", "reading stdin needs --input-format yaml|markdown|csv|json")
-    overrides = {"select": _codes(args.select), "ignore": _codes(args.ignore)}
-    for key, codes in overrides.items():
-        if codes:
-            config_from_mapping({key: codes}, f"--{key}")  # validates the codes
-    cache: dict[str | None, Config] = {}
-
-    def config_for(path: str) -> Config:
-        if args.no_config:
-            found = None
-        elif args.config:
-            found = Path(args.config)
-            if not found.is_file():
-                raise InputError(args.config, "config file does not exist")
-        else:
-            found = find_config(Path.cwd() if path == "-" else Path(path))
-        key = str(found) if found else None
-        if key not in cache:
-            config = load_config(found)
-            if overrides["select"]:
-                config.select = overrides["select"]
-            if overrides["ignore"]:
-                config.ignore = config.ignore + overrides["ignore"]
-            cache[key] = config
-        return cache[key]
-
+    config_for = ConfigResolver(
+        config_file=args.config,
+        no_config=args.no_config,
+        select=_codes(args.select),
+        ignore=_codes(args.ignore),
+    )
     result = review(paths, config_for, input_format=args.input_format)
     color = _use_color(args.color, args.output)
     related: dict[int, list[Any]] = {}
@@ -194,7 +175,7 @@ def _review(args: argparse.Namespace) -> int:
         print(f"okrcoach: {error}", file=sys.stderr)
     if result.errors:
         return EXIT_INPUT
-    fail_on = Severity(args.fail_on) if args.fail_on else _config_fail_on(cache)
+    fail_on = Severity(args.fail_on) if args.fail_on else _config_fail_on(config_for.cache)
     return EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_OK
 
 

@@ -11,7 +11,6 @@ import dataclasses
 import json
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from coach.model import InputError
@@ -61,7 +60,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coach.baselines import suggest_baselines
-    from coach.config import find_config, load_config
+    from coach.config import config_for_input
     from coach.dates import DateError, resolve_cycle
     from coach.metrics import load_all
     from coach.parse import load
@@ -71,17 +70,7 @@ def run(args: argparse.Namespace) -> int:
     if args.window is not None and args.window < 1:
         raise InputError("--window", "--window must be 1 or more")
     doc = load(args.path, args.input_format)
-    if args.no_config:
-        config = load_config(None)
-    else:
-        found = (
-            Path(args.config)
-            if args.config
-            else find_config(Path.cwd() if args.path == "-" else Path(args.path))
-        )
-        if found is not None and not found.is_file():
-            raise InputError(str(found), "config file does not exist")
-        config = load_config(found)
+    config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
     day_first = config.baselines.get("day-first", True)
     if not isinstance(day_first, bool):
         raise InputError(config.source or "[baselines]", "[baselines] day-first must be true or false")

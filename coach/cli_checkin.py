@@ -55,16 +55,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Any:
-    from coach.config import find_config, load_config
+    from coach.config import config_for_input
 
-    if args.no_config:
-        return load_config(None)
-    found = (
-        Path(args.config) if args.config else find_config(Path.cwd() if args.path == "-" else Path(args.path))
-    )
-    if found is not None and not found.is_file():
-        raise InputError(str(found), "config file does not exist")
-    return load_config(found)
+    return config_for_input(args.path, config_file=args.config, no_config=args.no_config)
 
 
 def _settings(config: Any) -> tuple[int, bool]:

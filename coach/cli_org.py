@@ -93,34 +93,15 @@ def _codes(value: str | None) -> list[str]:
 
 
 def _config_for(args: argparse.Namespace) -> tuple[Callable[[str], Any], dict[str | None, Any]]:
-    from coach.config import config_from_mapping, find_config, load_config
+    from coach.config import ConfigResolver
 
-    overrides = {"select": _codes(args.select), "ignore": _codes(args.ignore)}
-    for key, codes in overrides.items():
-        if codes:
-            config_from_mapping({key: codes}, f"--{key}")  # validates the codes
-    cache: dict[str | None, Any] = {}
-
-    def config_for(path: str) -> Any:
-        if args.no_config:
-            found = None
-        elif args.config:
-            found = Path(args.config)
-            if not found.is_file():
-                raise InputError(args.config, "config file does not exist")
-        else:
-            found = find_config(Path(path) if os.path.exists(path) else Path.cwd())
-        key = str(found) if found else None
-        if key not in cache:
-            config = load_config(found)
-            if overrides["select"]:
-                config.select = overrides["select"]
-            if overrides["ignore"]:
-                config.ignore = config.ignore + overrides["ignore"]
-            cache[key] = config
-        return cache[key]
-
-    return config_for, cache
+    resolver = ConfigResolver(
+        config_file=args.config,
+        no_config=args.no_config,
+        select=_codes(args.select),
+        ignore=_codes(args.ignore),
+    )
+    return resolver, resolver.cache
 
 
 class _Progress:

@@ -32,23 +32,13 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coach.config import find_config, load_config
+    from coach.config import config_for_input
     from coach.llm import ModelConfigError, resolve_model
     from coach.parse import load
     from coach.rewrite import rewrite_document
 
     doc = load(args.path, args.input_format)
-    if args.no_config:
-        config = load_config(None)
-    else:
-        found = (
-            Path(args.config)
-            if args.config
-            else find_config(Path.cwd() if args.path == "-" else Path(args.path))
-        )
-        if found is not None and not found.is_file():
-            raise InputError(str(found), "config file does not exist")
-        config = load_config(found)
+    config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
     if (args.max_calls is not None and args.max_calls < 0) or args.concurrency < 1:
         raise InputError("--max-calls", "--max-calls must be >= 0 and --concurrency >= 1")
     spec, problem = None, None

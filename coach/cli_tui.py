@@ -42,20 +42,12 @@ def add_parser(sub: Any) -> None:
 
 def build_engine(args: argparse.Namespace) -> Any:
     """The engine the app is given, from the command line, the config and the environment."""
-    from coach.config import find_config, load_config
+    from coach.config import config_for_input
     from coach.dates import DateError, parse_date
     from coach.knowledge.store import default_cache_dir
     from coach.llm import ModelConfigError, resolve_model
 
-    if args.no_config:
-        config = load_config(None)
-    else:
-        found = (
-            Path(args.config) if args.config else find_config(Path(args.path) if args.path else Path.cwd())
-        )
-        if found is not None and not found.is_file():
-            raise InputError(str(found), "config file does not exist")
-        config = load_config(found)
+    config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
     spec, problem = None, None
     try:
         spec = resolve_model(config.model, model=args.model, base_url=args.base_url)

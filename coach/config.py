@@ -169,3 +169,55 @@ def config_from_mapping(data: dict[str, Any], name: str) -> Config:
             )
         setattr(config, table, {k: str(v) if table == "cycle" else v for k, v in values.items()})
     return config
+
+
+def config_path_for(
+    input_path: str | None, *, config_file: str | None = None, no_config: bool = False
+) -> Path | None:
+    """Which config file applies to an input: none (`--no-config`), the one named (`--config`, which must
+    exist), or the nearest one above the input (the current folder for stdin or a new draft)."""
+    if no_config:
+        return None
+    if config_file:
+        path = Path(config_file)
+        if not path.is_file():
+            raise InputError(config_file, "config file does not exist")
+        return path
+    start = Path(input_path) if input_path and input_path != "-" and Path(input_path).exists() else Path.cwd()
+    return find_config(start)
+
+
+def config_for_input(
+    input_path: str | None, *, config_file: str | None = None, no_config: bool = False
+) -> Config:
+    """The Config for one input file, as every command finds it."""
+    return load_config(config_path_for(input_path, config_file=config_file, no_config=no_config))
+
+
+class ConfigResolver:
+    """Per-input configs for a multi-file command, each config file read once, with --select/--ignore applied.
+
+    `select` and `ignore` are validated against the catalogue up front (an unknown code is an InputError).
+    """
+
+    def __init__(
+        self, *, config_file: str | None, no_config: bool, select: list[str], ignore: list[str]
+    ) -> None:
+        for key, codes in (("select", select), ("ignore", ignore)):
+            if codes:
+                config_from_mapping({key: codes}, f"--{key}")
+        self.config_file, self.no_config = config_file, no_config
+        self.select, self.ignore = select, ignore
+        self.cache: dict[str | None, Config] = {}
+
+    def __call__(self, input_path: str) -> Config:
+        found = config_path_for(input_path, config_file=self.config_file, no_config=self.no_config)
+        key = str(found) if found else None
+        if key not in self.cache:
+            config = load_config(found)
+            if self.select:
+                config.select = self.select
+            if self.ignore:
+                config.ignore = config.ignore + self.ignore
+            self.cache[key] = config
+        return self.cache[key]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from coach import lexicon as lx
+from coach.units import UNIT_NAMES
 
 _words = lx.words
 
@@ -34,45 +35,7 @@ _MAGNITUDE = {
 }
 
 
-_UNIT_NAMES = {
-    "%": "%",
-    "percent": "%",
-    "pp": "pp",
-    "percentage point": "pp",
-    "percentage points": "pp",
-    "x": "x",
-    "×": "x",
-    "ms": "ms",
-    "millisecond": "ms",
-    "milliseconds": "ms",
-    "s": "s",
-    "sec": "s",
-    "secs": "s",
-    "second": "s",
-    "seconds": "s",
-    "min": "min",
-    "mins": "min",
-    "minute": "min",
-    "minutes": "min",
-    "h": "h",
-    "hr": "h",
-    "hrs": "h",
-    "hour": "h",
-    "hours": "h",
-    "day": "days",
-    "days": "days",
-    "week": "weeks",
-    "weeks": "weeks",
-    "month": "months",
-    "months": "months",
-    "year": "years",
-    "years": "years",
-    "pts": "pts",
-    "point": "pts",
-    "points": "pts",
-    "star": "stars",
-    "stars": "stars",
-}
+_UNIT_NAMES = UNIT_NAMES
 
 
 # Words before a number that make it a name, a version, a step or a scope rather than a quantity.
