@@ -195,25 +195,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _rewrite(args: argparse.Namespace, review: Any, config_for: Callable[[str], Any]) -> None:
-    from coach.cli_rewrite import _store
-    from coach.llm import ModelConfigError, resolve_model
+    from coach.cli_rewrite import model_and_store
     from coach.org.rewrite import rewrite_worst
 
-    config = review.config
-    spec, problem = None, None
-    try:
-        spec = resolve_model(
-            config.model,
-            model=args.model,
-            base_url=args.base_url,
-            timeout=args.timeout,
-            max_retries=args.max_retries,
-        )
-    except ModelConfigError as exc:
-        problem = str(exc)
-    store, cache_dir = (None, None)
-    if spec is not None:
-        store, cache_dir = _store(args, config)
+    spec, problem, store, cache_dir = model_and_store(args, review.config)
     review.rewrites, review.rewrite_note = rewrite_worst(
         review,
         config_for,

@@ -33,7 +33,6 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coach.config import config_for_input
-    from coach.llm import ModelConfigError, resolve_model
     from coach.parse import load
     from coach.rewrite import rewrite_document
 
@@ -41,20 +40,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
     if (args.max_calls is not None and args.max_calls < 0) or args.concurrency < 1:
         raise InputError("--max-calls", "--max-calls must be >= 0 and --concurrency >= 1")
-    spec, problem = None, None
-    try:
-        spec = resolve_model(
-            config.model,
-            model=args.model,
-            base_url=args.base_url,
-            timeout=args.timeout,
-            max_retries=args.max_retries,
-        )
-    except ModelConfigError as exc:
-        problem = str(exc)
-    store, cache_dir = None, None
-    if spec is not None:
-        store, cache_dir = _store(args, config)
+    spec, problem, store, cache_dir = model_and_store(args, config)
     report = rewrite_document(
         doc,
         config,
@@ -73,6 +59,29 @@ def run(args: argparse.Namespace) -> int:
     if args.write or args.interactive:
         return _write(report, args)
     return 0
+
+
+def model_and_store(args: argparse.Namespace, config: Any) -> tuple[Any, str | None, Any, Path | None]:
+    """(model spec or None, why there is none, knowledge store, cache dir) from the flags and the config.
+
+    Shared by `rewrite` and `org --rewrite`: a misconfigured model is a reason to answer with the rules.
+    """
+    from coach.llm import ModelConfigError, resolve_model
+
+    try:
+        spec = resolve_model(
+            config.model,
+            model=args.model,
+            base_url=args.base_url,
+            timeout=args.timeout,
+            max_retries=args.max_retries,
+        )
+    except ModelConfigError as exc:
+        return None, str(exc), None, None
+    if spec is None:
+        return None, None, None, None
+    store, cache_dir = _store(args, config)
+    return spec, None, store, cache_dir
 
 
 def _store(args: argparse.Namespace, config: Any) -> tuple[Any, Path]:
