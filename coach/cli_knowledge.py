@@ -49,12 +49,10 @@ def add_parsers(sub: Any) -> None:
 
 
 def store_settings(args: argparse.Namespace) -> Any:
-    from coach.config import find_config, load_config
+    from coach.config import config_path_for, load_config
     from coach.knowledge.store import StoreSettings
 
-    path = Path(args.config) if getattr(args, "config", None) else find_config(Path.cwd())
-    if path is not None and not path.is_file():
-        raise InputError(str(path), "config file does not exist")
+    path = config_path_for(None, config_file=getattr(args, "config", None))
     config = load_config(path)
     extra = list(
         config.knowledge.get("extra", [])
