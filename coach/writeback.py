@@ -98,8 +98,8 @@ def write_edits(path: str, fmt: str, edits: Sequence[Edit]) -> Path:
         raise InputError(str(path), f"cannot read: {error.strerror or error}") from None
     decode(data, str(path))  # a clear error for a file that is not UTF-8 text
     result = apply_edits(data.decode("utf-8"), fmt, edits, str(path))  # keeps a BOM and the line ends
-    write_atomic(target, result, backup=True)
-    return target.with_name(target.name + ".bak")
+    backup = write_atomic(target, result, backup=True)  # refuses a read-only draft; follows a symlink
+    return backup if backup is not None else target.with_name(target.name + ".bak")
 
 
 # -- finding the edited elements and checking the result --------------------------------------------------
