@@ -359,3 +359,55 @@ def test_a_read_only_folder_is_one_line_and_exit_2(shared_folder: Path, how: str
     problems = [line for line in done.stderr.splitlines() if line.startswith("okrcoach:")]
     assert len(problems) == 1 and name in problems[0], done.stderr
     assert draft.read_bytes() == GROWTH.read_bytes() and not _temps(folder)
+
+
+# -- the TUI's save ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_tui_save_refuses_a_read_only_draft(tmp_path: Path, whole: bool) -> None:
+    from coach.parse import load
+    from tui import storage
+    from tui.serialize import stated_ids
+    from tui.state import Draft
+
+    path = tmp_path / "team-draft.yaml"
+    shutil.copy(EXAMPLE, path)
+    doc = load(str(path))
+    draft = Draft(doc, str(path), stated_ids(doc))
+    draft.set_text("pay-1", "Small businesses pay us without thinking about it")
+    path.chmod(0o444)
+    with pytest.raises(InputError, match="read-only"):
+        storage.save_draft(draft, path, "yaml", whole=whole)
+    assert path.read_bytes() == EXAMPLE.read_bytes() and not _temps(tmp_path)
+
+
+def test_tui_save_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    from coach.parse import load
+    from tui import storage
+    from tui.serialize import stated_ids
+    from tui.state import Draft
+
+    real = tmp_path / "real.yaml"
+    shutil.copy(EXAMPLE, real)
+    link = tmp_path / "team-draft.yaml"
+    link.symlink_to(real)
+    doc = load(str(link))
+    draft = Draft(doc, str(link), stated_ids(doc))
+    draft.set_field("pay-1.KR1", "owner", "Sam")
+    result = storage.save_draft(draft, link, "yaml")
+    assert result.whole and result.backup == tmp_path / "team-draft.yaml.bak"
+    assert link.is_symlink() and load(str(real)).objectives[0].key_results[0].owner == "Sam"
+
+
+def test_tui_save_onto_a_folder_is_an_input_error(tmp_path: Path) -> None:
+    from coach.parse import load
+    from tui import storage
+    from tui.serialize import stated_ids
+    from tui.state import Draft
+
+    doc = load(str(EXAMPLE))
+    draft = Draft(doc, str(EXAMPLE), stated_ids(doc))
+    (tmp_path / "new.yaml").mkdir()
+    with pytest.raises(InputError, match=r"new\.yaml"):
+        storage.save_draft(draft, tmp_path / "new.yaml", "yaml", whole=True)

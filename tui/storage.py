@@ -101,7 +101,10 @@ def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False)
             raise InputError(str(target), f"{element.id} has no text; write it before saving")
     current: str | None = None
     if target.exists():
-        data = target.read_bytes()
+        try:
+            data = target.read_bytes()
+        except OSError as error:  # a folder in the way, no permission: one line, nothing written
+            raise InputError(str(target), f"cannot read it: {error.strerror or error}") from None
         current = decode(data, str(target)) if data.strip() else None
     if current is not None and not whole and format_for(target, fmt) == fmt:
         text = _edited(current, doc, fmt, str(target))
@@ -112,9 +115,7 @@ def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False)
         text = dump(doc, fmt, draft.stated_ids, str(target))
     except SerializeError as error:
         raise InputError(str(target), f"{error}; not saved (try another format with Save as)") from None
-    backup = current is not None
-    write_atomic(target, text, backup=backup)
-    bak = target.with_name(target.name + ".bak") if backup else None
+    bak = write_atomic(target, text, backup=current is not None)  # refuses a read-only draft
     note = f"saved {target}"
     if current is not None:
         note += ": the whole file was rewritten, so comments and layout were not kept"
