@@ -28,6 +28,7 @@ INVALID_SUPPRESSION = ("DOC006", "invalid-suppression")
 INVALID_CONFIDENCE = ("KR016", "invalid-confidence")
 
 NO_OBJECTIVES = "no objectives found"
+_ABOUT = "\0about:"  # a diagnostic's target until `finish` knows the element's id
 
 
 def compact(name: str) -> str:
@@ -35,9 +36,14 @@ def compact(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.lower())
 
 
-def diagnostic(kind: tuple[str, str], message: str, span: Span) -> Finding:
+def diagnostic(
+    kind: tuple[str, str], message: str, span: Span, about: Objective | KeyResult | None = None
+) -> Finding:
+    """A parser's finding; `about`: the element it is about, whose id `finish` makes its target (the
+    element may get its id only then)."""
     code, name = kind
-    return Finding(code=code, name=name, severity=Severity.WARNING, message=message, span=span)
+    target = None if about is None else f"{_ABOUT}{id(about)}"
+    return Finding(code=code, name=name, severity=Severity.WARNING, message=message, span=span, target=target)
 
 
 def unknown_field(what: str, name: str, span: Span) -> Finding:
@@ -213,7 +219,18 @@ def finish(doc: Document, no_objectives_message: str = NO_OBJECTIVES) -> Documen
         for kr_number, kr in enumerate(objective.key_results, start=1):
             if not kr.id:
                 kr.id = f"{objective.id}.KR{kr_number}"
+    about = {f"{_ABOUT}{id(element)}": element.id for element in _elements(doc)}
+    for finding in doc.diagnostics:
+        if finding.target and finding.target.startswith(_ABOUT):
+            finding.target = about.get(finding.target)
     return doc
+
+
+def _elements(doc: Document) -> list[Objective | KeyResult]:
+    out: list[Objective | KeyResult] = []
+    for objective in doc.objectives:
+        out += [objective, *objective.key_results]
+    return out
 
 
 def new_objective(text: str, span: Span) -> Objective:

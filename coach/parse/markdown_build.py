@@ -243,7 +243,7 @@ class Builder:
             elif field == "confidence":
                 kr.confidence, problem = parse_confidence(value)
                 if problem:
-                    self.doc.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, span))
+                    self.doc.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, span, kr))
             elif field == "unit":
                 kr.unit = value or None
             elif field == "parent":

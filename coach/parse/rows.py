@@ -171,7 +171,7 @@ class RowReader:
         kr.initiatives = split_list(row.get("initiatives"))
         kr.confidence, problem = parse_confidence(row.get("confidence"))
         if problem:
-            self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, row.span("confidence")))
+            self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, row.span("confidence"), kr))
         kr.suppressions = self._suppressions(row)
         for position, header in self.columns.unknown:
             if row.at(position):

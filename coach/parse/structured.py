@@ -264,7 +264,7 @@ class _Reader:
             raw = value.value if value.kind == "scalar" else [value.kind]
             kr.confidence, problem = parse_confidence(raw)
             if problem:
-                self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, self.span(value)))
+                self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, self.span(value), kr))
         return kr
 
     # -- fields and values --------------------------------------------------------------------------------

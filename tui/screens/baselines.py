@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, LoadingIndicator, Static
 
 from coach.model import Document, InputError
+from tui.widgets.editor import TextInput
 
 if TYPE_CHECKING:
     from tui.app import OkrCoachApp
@@ -61,7 +62,7 @@ class BaselinesScreen(ModalScreen[None]):
         with Vertical(id="baselines-box", classes="panel"):
             yield Label("Baselines from your metrics", classes="dialog-title")
             yield Static("", id="bl-note")
-            yield Input(placeholder="path to a metrics CSV export (Enter to load)", id="bl-metrics")
+            yield TextInput(placeholder="path to a metrics CSV export (Enter to load)", id="bl-metrics")
             yield LoadingIndicator(id="bl-loading")
             yield DataTable(id="bl-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="bl-detail-box"):

@@ -19,6 +19,7 @@ from coach.io import write_atomic
 from coach.model import Document, InputError
 from tui.engine import CheckinResult
 from tui.screens.dialogs import PathDialog
+from tui.widgets.editor import TextInput
 
 if TYPE_CHECKING:
     from tui.app import OkrCoachApp
@@ -53,7 +54,7 @@ class CheckinScreen(ModalScreen[None]):
         with Vertical(id="checkin-box", classes="panel"):
             yield Label(f"Check-in questions for {day.isoformat()}", classes="dialog-title")
             yield Static("", id="ci-note")
-            yield Input(placeholder="path to the check-in history CSV (Enter to load)", id="ci-history")
+            yield TextInput(placeholder="path to the check-in history CSV (Enter to load)", id="ci-history")
             yield LoadingIndicator(id="ci-loading")
             with VerticalScroll(id="ci-scroll"):
                 yield Markdown("", id="ci-pack")

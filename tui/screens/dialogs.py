@@ -13,6 +13,8 @@ from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.widgets.editor import TextInput
+
 
 class ChoiceDialog(ModalScreen[str | None]):
     """A question with keyed answers: `choices` is [(key, label, value)]; Escape answers None."""
@@ -66,7 +68,7 @@ class PathDialog(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.message, classes="dialog-message")
-            yield Input(self.default, id="path-input", select_on_focus=False)
+            yield TextInput(self.default, id="path-input", select_on_focus=False)
             yield Static("Enter: OK    Escape: cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:

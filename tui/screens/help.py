@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 EDITING = [
     ("up / down", "move in the tree"),
     ("enter", "tree: edit the selected element; editor: next field"),
-    ("ctrl+a", "in the text: select all of it (type or paste to replace it)"),
+    ("ctrl+a", "in the text, a field or a dialog: select all of it (type or paste to replace it)"),
     ("home / end", "in the text: start / end of the line"),
     ("tab / shift+tab", "next / previous field or panel"),
     ("escape", "back to the tree (in a dialog: close it)"),

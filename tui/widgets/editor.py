@@ -42,6 +42,14 @@ _PLACEHOLDERS = {
 }
 
 
+class TextInput(Input):
+    """A one-line input where ctrl+a selects all, as in the draft's text (Textual's Input moves home)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+a", "select_all", "Select all (type to replace)", show=False),
+    ]
+
+
 class DraftText(TextArea):
     """One paragraph of text, wrapped; Enter moves on instead of breaking the line."""
 
@@ -94,7 +102,7 @@ class ElementEditor(Vertical):
             with Horizontal(classes="field-row", id=f"row-{row[0]}"):
                 for name in row:
                     yield Label(_LABELS[name], classes="field-label", id=f"label-{name}")
-                    yield Input(
+                    yield TextInput(
                         placeholder=_PLACEHOLDERS[name],
                         id=f"field-{name}",
                         compact=True,
