@@ -6,7 +6,8 @@ It speaks just enough of the Chat Completions API for the OpenAI Python SDK (and
 - ``POST /v1/chat/completions`` (and ``/chat/completions``): answers with a tool call, plain content or an
   error, as scripted;
 - ``GET /v1/models`` (and ``/models``): one model, ``stub-model``;
-- anything else: a 404 with an OpenAI-style error body.
+- anything else: a 404 with an OpenAI-style error body;
+- every route: a 401 when ``stub.require_key(key)`` was called and the request carries another key.
 
 Scripting::
 
@@ -19,6 +20,11 @@ Scripting::
 Test modules get the fixture with ``from stub_openai import openai_stub_fixture  # noqa: F401`` (or
 ``import openai_stub``, the same fixture); the test parameter is ``openai_stub``.
 
+Echoing the API key (to prove the client never shows it): ``KEY_ECHO`` anywhere in a reply's arguments,
+text or header values is replaced by the key the request carried (its ``Authorization: Bearer`` value);
+``StubRequest.api_key`` gives the same value to a script. ``stub.hangups`` counts the delayed or hung
+requests whose client closed the connection before the answer (a client that gives up must hang up).
+
 Only the standard library is used for the server: a ``ThreadingHTTPServer`` bound to 127.0.0.1 on a free
 port, served from a daemon thread. Delayed and hung replies wait on an event that ``stop()`` sets, so
 stopping never waits on them for long.
@@ -29,6 +35,8 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +49,7 @@ import pytest
 
 __all__ = [
     "HANG_SECONDS",
+    "KEY_ECHO",
     "MODEL_ID",
     "OpenAIStub",
     "Reply",
@@ -52,6 +61,7 @@ __all__ = [
 
 MODEL_ID = "stub-model"
 HANG_SECONDS = 30.0  # how long a hung reply holds its request, unless the stub stops first
+KEY_ECHO = "%API_KEY%"  # in a reply: replaced by the API key the request carried
 
 _CHAT_PATHS = frozenset({"/v1/chat/completions", "/chat/completions"})
 _MODEL_PATHS = frozenset({"/v1/models", "/models"})
@@ -126,6 +136,12 @@ class StubRequest:
         return "\n".join(_message_text(m) for m in self.messages if m.get("role") in {"system", "developer"})
 
     @property
+    def api_key(self) -> str:
+        """The key the client sent (``Authorization: Bearer <key>``), or ""."""
+        scheme, _, token = self.headers.get("authorization", "").partition(" ")
+        return token.strip() if scheme.lower() == "bearer" else ""
+
+    @property
     def model(self) -> str:
         model = self.body.get("model")
         return model if isinstance(model, str) and model else MODEL_ID
@@ -174,9 +190,14 @@ class Reply:
         return cls("tool_args", arguments=json.dumps(args), name=name, delay=delay)
 
     @classmethod
-    def raw_arguments(cls, text: str, *, name: str | None = None, delay: float = 0.0) -> Reply:
-        """A tool call whose arguments string is exactly ``text`` (e.g. ``"{not json"``)."""
-        return cls("raw_arguments", arguments=text, name=name, delay=delay)
+    def raw_arguments(
+        cls, text: str, *, name: str | None = None, delay: float = 0.0, finish_reason: str | None = None
+    ) -> Reply:
+        """A tool call whose arguments string is exactly ``text`` (e.g. ``"{not json"``).
+
+        ``finish_reason="length"`` plays a model cut off by the request's ``max_tokens``.
+        """
+        return cls("raw_arguments", arguments=text, name=name, delay=delay, finish_reason=finish_reason)
 
     @classmethod
     def content(cls, text: str, *, delay: float = 0.0, finish_reason: str = "stop") -> Reply:
@@ -221,6 +242,19 @@ class Reply:
         """The same reply, sent ``seconds`` later."""
         return replace(self, delay=seconds)
 
+    def with_headers(self, headers: dict[str, str]) -> Reply:
+        """The same reply with these response headers added (values may hold ``KEY_ECHO``)."""
+        return replace(self, headers={**self.headers, **headers})
+
+    def echoing(self, key: str) -> Reply:
+        """The reply with every ``KEY_ECHO`` in its arguments, text and header values replaced by ``key``."""
+        return replace(
+            self,
+            arguments=self.arguments.replace(KEY_ECHO, key),
+            text=self.text.replace(KEY_ECHO, key),
+            headers={name: value.replace(KEY_ECHO, key) for name, value in self.headers.items()},
+        )
+
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
@@ -259,6 +293,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = self._path()
+        if not self._authorized():
+            return
         if path in _MODEL_PATHS:
             self._send_json(200, {"object": "list", "data": [{"id": MODEL_ID, "object": "model"}]})
         else:
@@ -269,6 +305,8 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self._read_body()
         if path not in _CHAT_PATHS:
             self._send_json(404, _error_body(404, f"no route for POST {path}"))
+            return
+        if not self._authorized():
             return
         try:
             body = json.loads(raw.decode("utf-8")) if raw else None
@@ -293,6 +331,15 @@ class _Handler(BaseHTTPRequestHandler):
     def _not_found(self) -> None:
         self._read_body()
         self._send_json(404, _error_body(404, f"no route for {self.command} {self._path()}"))
+
+    def _authorized(self) -> bool:
+        """False (after a 401) when the stub requires a key and the request does not carry it."""
+        required = self.server.stub.required_key
+        scheme, _, token = (self.headers.get("authorization") or "").partition(" ")
+        if required is None or (scheme.lower() == "bearer" and token.strip() == required):
+            return True
+        self._send_json(401, _error_body(401, "Incorrect API key provided"))
+        return False
 
     def _path(self) -> str:
         return self.path.split("?", 1)[0].rstrip("/") or "/"
@@ -334,6 +381,15 @@ def _tokens(text: str) -> int:
     return len(text) // 4
 
 
+def _hung_up(connection: socket.socket) -> bool:
+    """The client closed its end: the socket reads as end-of-file (the request was already read)."""
+    try:
+        readable, _, _ = select.select([connection], [], [], 0)
+        return bool(readable) and connection.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
 class OpenAIStub:
     """An OpenAI-compatible chat server on 127.0.0.1 that answers as scripted. See the module docstring."""
 
@@ -346,6 +402,8 @@ class OpenAIStub:
         self._errors: list[BaseException] = []
         self._in_flight = 0
         self._max_concurrency = 0
+        self._hangups = 0
+        self.required_key: str | None = None  # set by require_key
         self._ids = itertools.count(1)
         self._server = _Server(self)
         self._thread: threading.Thread | None = None
@@ -407,6 +465,10 @@ class OpenAIStub:
         with self._lock:
             self._script = script
 
+    def require_key(self, key: str | None) -> None:
+        """Answer every route with 401 unless the request carries ``Authorization: Bearer <key>``."""
+        self.required_key = key
+
     def queue(self, *replies: Reply) -> None:
         """One-shot replies, used in order before falling back to ``respond``'s script."""
         with self._lock:
@@ -458,6 +520,12 @@ class OpenAIStub:
         with self._lock:
             return self._in_flight
 
+    @property
+    def hangups(self) -> int:
+        """Delayed or hung requests whose client closed the connection before the answer was sent."""
+        with self._lock:
+            return self._hangups
+
     # ---- serving (called on the handler's thread)
 
     def _handle(self, handler: _Handler, request: StubRequest) -> None:
@@ -467,7 +535,7 @@ class OpenAIStub:
             self._max_concurrency = max(self._max_concurrency, self._in_flight)
             number = next(self._ids)
         try:
-            send = self._answer(request, number)
+            send = self._answer(request, number, handler)
         finally:
             with self._lock:  # done before the answer goes out, so a client that has it sees in_flight drop
                 self._in_flight -= 1
@@ -493,16 +561,18 @@ class OpenAIStub:
             return Reply.error(500, f"okrcoach stub: the script returned {type(reply).__name__}, not a Reply")
         return reply
 
-    def _answer(self, request: StubRequest, number: int) -> Callable[[_Handler], None] | None:
+    def _answer(
+        self, request: StubRequest, number: int, handler: _Handler
+    ) -> Callable[[_Handler], None] | None:
         """Wait as the reply says, then return what sends it (None: drop the connection unanswered)."""
         if request.body.get("stream") is True:
             return lambda h: h._send_json(400, _error_body(400, "okrcoach stub: streaming is not supported"))
-        reply = self._next_reply(request)
+        reply = self._next_reply(request).echoing(request.api_key)
         if reply.kind == "hang":
-            self._stopping.wait(HANG_SECONDS)
+            self._wait(handler, HANG_SECONDS)
             return None
-        if reply.delay > 0 and self._stopping.wait(reply.delay):
-            return None  # stopped while waiting
+        if reply.delay > 0 and not self._wait(handler, reply.delay):
+            return None  # stopped, or the client hung up, while waiting
         if reply.kind == "error":
             body = _error_body(reply.status, reply.text)
             return lambda h: h._send_json(reply.status, body, reply.headers)
@@ -511,6 +581,18 @@ class OpenAIStub:
             return lambda h: h._send(reply.status, data, "application/json", reply.headers)
         completion = self._completion(request, reply, number)
         return lambda h: h._send_json(200, completion, reply.headers)
+
+    def _wait(self, handler: _Handler, seconds: float) -> bool:
+        """Wait ``seconds``; False as soon as the stub stops or the client closes the connection."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if self._stopping.wait(min(left, 0.02)):
+                return False
+            if _hung_up(handler.connection):
+                with self._lock:
+                    self._hangups += 1
+                return False
+        return True
 
     def _completion(self, request: StubRequest, reply: Reply, number: int) -> dict[str, Any]:
         prompt_tokens = _tokens(request.user_text)
