@@ -10,7 +10,7 @@ screens for rewrites, baselines, check-ins and help. The main screen (tui.screen
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import ClassVar
 
@@ -327,6 +327,7 @@ class OkrCoachApp(App[int]):
 
     def action_save_as(self, then_quit: bool = False) -> None:
         default = self.draft.path or "okrs.yaml"
+        then = self._clean_exit if then_quit else None
 
         def chosen(name: str | None) -> None:
             if not name:
@@ -336,26 +337,55 @@ class OkrCoachApp(App[int]):
                 choices = [("o", "Overwrite", "overwrite"), ("escape", "Cancel", "cancel")]
 
                 def answered(choice: str | None) -> None:
-                    if choice == "overwrite" and self.save_to(path, whole=True) and then_quit:
-                        self._clean_exit()
+                    if choice == "overwrite":
+                        self.save_to(path, whole=True, then=then)
 
                 dialog = ChoiceDialog("File exists", f"{path} exists. Overwrite it?", choices, id="overwrite")
                 self.push_screen(dialog, answered)
                 return
-            if self.save_to(path, whole=True) and then_quit:
-                self._clean_exit()
+            # Save as under the draft's own name is a save: only what changed is written
+            self.save_to(path, whole=path != self.draft.path, then=then)
 
         message = "File name (.yaml, .json, .md or .csv):"
         self.push_screen(PathDialog("Save the draft as", message, default, id="save-as"), chosen)
 
-    def save_to(self, path: str, *, whole: bool = False) -> bool:
-        main = self.main
-        main.cancel_debounce()
+    def save_to(self, path: str, *, whole: bool = False, then: Callable[[], None] | None = None) -> bool:
+        """Save; True when saved now. A save that would rewrite an existing file whole (losing its comments
+        and layout) when `whole` was not asked for asks first; `then` runs once the draft is saved."""
+        self.main.cancel_debounce()
         fmt = self.draft.doc.format if path == self.draft.path else storage.format_for(path)
-        ref = self.draft.find(main.selected_id)
-        old_recovery = self.recovery_file
         try:
-            result = storage.save_draft(self.draft, path, fmt, whole=whole)
+            plan = storage.plan_save(self.draft, path, fmt, whole=whole)
+        except InputError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return False
+        if plan.loses_layout and not whole:
+            message = (
+                f"This save rewrites the whole of {path}: its comments, key names, unknown fields and layout "
+                f"will be lost (the previous version is kept as {path}.bak). Why: {plan.reason}. Save anyway?"
+            )
+            choices = [("s", "Save anyway", "save"), ("escape", "Cancel", "cancel")]
+
+            def answered(choice: str | None) -> None:
+                if choice == "save" and self._write(plan) and then is not None:
+                    then()
+
+            dialog = ChoiceDialog("Rewrite the whole file?", message, choices, id="rewrite-whole")
+            self.push_screen(dialog, answered)
+            return False
+        saved = self._write(plan)
+        if saved and then is not None:
+            then()
+        return saved
+
+    def _write(self, plan: storage.SavePlan) -> bool:
+        main = self.main
+        path, fmt = str(plan.path), plan.fmt
+        old_recovery = self.recovery_file
+        ref = None
+        try:
+            result = storage.write_plan(self.draft, plan)
+            ref = self.draft.find(main.selected_id)  # placeholders left out are gone from the draft too
             storage.reload_positions(self.draft, result.path, fmt)
         except InputError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
@@ -439,8 +469,8 @@ class OkrCoachApp(App[int]):
             if choice == "save":
                 if self.draft.path is None:
                     self.action_save_as(then_quit=True)
-                elif self.save_to(self.draft.path):
-                    self._clean_exit()
+                else:
+                    self.save_to(self.draft.path, then=self._clean_exit)
             elif choice == "discard":
                 self._clean_exit()
 

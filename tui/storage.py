@@ -1,10 +1,13 @@
 """Saving a draft and keeping a recovery copy: never lose work.
 
-save_draft(draft, path, fmt) -> SaveResult
-    Text edits of existing objectives and key results go through `coach.writeback.apply_edits`, which
-    keeps comments, quoting and layout. Anything else (added, deleted or moved elements, changed fields,
-    a new file, a file the edits cannot be spliced into) writes the whole draft with `tui.serialize`, keeping
-    the previous file as `<path>.bak`. Both are written atomically (`coach.io.write_atomic`).
+plan_save(draft, path, fmt) -> SavePlan, then write_plan(draft, plan) -> SaveResult (save_draft does both)
+    Only what changed is written: text edits go through `coach.writeback.apply_edits`, added, deleted and
+    moved elements and changed fields through `coach.write_structure.apply_structure`; both keep comments,
+    key names, unknown fields, value spellings and layout outside the edited elements. Where that cannot be
+    done (a new file, Save as, a shape the writers do not know) the whole draft is written with
+    `tui.serialize`, keeping the previous file as `<path>.bak`: the plan says so (`loses_layout`, `reason`)
+    before anything is written, so the app asks first. Both are written atomically (`coach.io.write_atomic`).
+    Placeholders are never saved: new key results still showing their prompt are left out.
 
 Recovery: `<draft>.okrcoach-recover.json` beside the draft (new drafts: `<cache>/recover/`) holds the working
 state as JSON, written atomically while there are unsaved changes, removed on a clean save or quit.
@@ -13,6 +16,7 @@ state as JSON, written atomically while there are unsaved changes, removed on a 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -23,9 +27,10 @@ from typing import Any
 from coach.io import write_atomic
 from coach.model import Document, InputError, KeyResult, Objective
 from coach.parse import decode, detect_format, parse_text
+from coach.write_structure import apply_structure
 from coach.writeback import Edit, apply_edits
 from tui.serialize import SerializeError, dump
-from tui.state import Draft
+from tui.state import NEW_KEY_RESULT, NEW_OBJECTIVE, Draft
 from tui.statefile import state_dict, state_from_dict
 
 RECOVER_SUFFIX = ".okrcoach-recover.json"
@@ -90,12 +95,32 @@ def text_edits(on_disk: Document, wanted: Document) -> list[Edit] | None:
     return edits
 
 
-def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False) -> SaveResult:
-    """Write the draft to `path` in `fmt`; raises InputError with the reason when it cannot.
+@dataclass(slots=True)
+class SavePlan:
+    """What a save will write, worked out before anything is written (so the app can ask first)."""
 
-    `whole`: write the whole draft even when the file could take text edits (Save as)."""
+    path: Path
+    fmt: str
+    text: str
+    whole: bool  # the whole draft is written (a new file, Save as, or edits that cannot be made in place)
+    current: str | None  # the file's text now; None when there is none
+    reason: str | None = None  # why an existing file is rewritten whole instead of edited
+    placeholders: int = 0  # new key results never written, left out of the save
+
+    @property
+    def loses_layout(self) -> bool:
+        """The save replaces an existing file's comments and layout with a fresh dump."""
+        return self.whole and self.current is not None
+
+
+def plan_save(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False) -> SavePlan:
+    """The text a save writes; raises InputError with the reason when the draft cannot be saved.
+
+    `whole`: write the whole draft even when the file could take edits (Save as). Placeholders are never
+    written: a new key result still showing its prompt is left out, an objective still showing its prompt
+    is refused."""
     target = Path(path)
-    doc = draft.doc
+    doc, left_out = _without_placeholders(draft.doc, str(target))
     for element, _, _ in _pairs(doc):
         if not element.text.strip():
             raise InputError(str(target), f"{element.id} has no text; write it before saving")
@@ -106,39 +131,82 @@ def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False)
         except OSError as error:  # a folder in the way, no permission: one line, nothing written
             raise InputError(str(target), f"cannot read it: {error.strerror or error}") from None
         current = decode(data, str(target)) if data.strip() else None
+    reason = None
     if current is not None and not whole and format_for(target, fmt) == fmt:
-        text = _edited(current, doc, fmt, str(target))
+        text, reason = _edited(current, doc, fmt, str(target))
         if text is not None:
-            write_atomic(target, text)
-            return SaveResult(target, False, None, f"saved {target}")
+            return SavePlan(target, fmt, text, False, current, None, left_out)
     try:
         text = dump(doc, fmt, draft.stated_ids, str(target))
     except SerializeError as error:
         raise InputError(str(target), f"{error}; not saved (try another format with Save as)") from None
-    bak = write_atomic(target, text, backup=current is not None)  # refuses a read-only draft
-    note = f"saved {target}"
-    if current is not None:
-        note += ": the whole file was rewritten, so comments and layout were not kept"
-        note += f" (previous version in {bak})"
-    return SaveResult(target, current is not None, bak, note)
+    return SavePlan(target, fmt, text, True, current, reason, left_out)
 
 
-def _edited(current: str, doc: Document, fmt: str, name: str) -> str | None:
-    """The file with just the texts edited, or None when that is not enough (or not possible)."""
+def write_plan(draft: Draft, plan: SavePlan) -> SaveResult:
+    """Write what `plan_save` worked out, and drop the placeholders it left out from the draft too."""
+    target = plan.path
+    if not plan.whole:
+        write_atomic(target, plan.text)
+        note, bak = f"saved {target}", None
+    else:
+        bak = write_atomic(target, plan.text, backup=plan.current is not None)  # refuses a read-only draft
+        note = f"saved {target}"
+        if plan.current is not None:
+            note += ": the whole file was rewritten, so comments and layout were not kept"
+            note += f" (previous version in {bak})"
+    if plan.placeholders:
+        for objective in draft.doc.objectives:
+            objective.key_results = [kr for kr in objective.key_results if not is_placeholder(kr)]
+        note += f"; {plan.placeholders} empty new key result(s) left out"
+    return SaveResult(target, plan.whole and plan.current is not None, bak, note)
+
+
+def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False) -> SaveResult:
+    """Write the draft to `path` in `fmt` (plan_save, then write_plan); raises InputError when it cannot."""
+    return write_plan(draft, plan_save(draft, path, fmt, whole=whole))
+
+
+def is_placeholder(element: Objective | KeyResult) -> bool:
+    """A new element still showing the prompt it was created with: never saved as content."""
+    return element.text == (NEW_OBJECTIVE if isinstance(element, Objective) else NEW_KEY_RESULT)
+
+
+def _without_placeholders(doc: Document, name: str) -> tuple[Document, int]:
+    for objective in doc.objectives:
+        if is_placeholder(objective):
+            message = f"{objective.id} still shows the placeholder text: write the objective (or delete it)"
+            raise InputError(name, message + " before saving")
+    left_out = sum(is_placeholder(kr) for kr in doc.key_results())
+    if not left_out:
+        return doc, 0
+    copy = dataclasses.replace(doc, objectives=[])
+    for objective in doc.objectives:
+        kept = [kr for kr in objective.key_results if not is_placeholder(kr)]
+        copy.objectives.append(dataclasses.replace(objective, key_results=kept))
+    return copy, left_out
+
+
+def _edited(current: str, doc: Document, fmt: str, name: str) -> tuple[str | None, str | None]:
+    """The file with just what changed edited (texts, fields, added, deleted or moved elements), or None and
+    the reason it cannot be done in place."""
     body = current.removeprefix("\ufeff")
     try:
         on_disk = parse_text(body, name, fmt)
-    except InputError:
-        return None
+    except InputError as error:
+        return None, f"the file on disk cannot be read ({error.message})"
     edits = text_edits(on_disk, doc)
-    if edits is None:
-        return None
-    if not edits:
-        return current
+    if edits is not None and not edits:
+        return current, None
+    if edits is not None:
+        try:
+            return apply_edits(current, fmt, edits, name), None
+        except InputError:
+            pass  # e.g. a Markdown text that runs over two lines: try the structural writer
     try:
-        return apply_edits(current, fmt, edits, name)
-    except InputError:
-        return None  # e.g. a Markdown text that runs over two lines: write the whole draft instead
+        return apply_structure(current, fmt, doc, name), None
+    except InputError as error:
+        return None, error.message
 
 
 def reload_positions(draft: Draft, path: str | Path, fmt: str) -> None:
