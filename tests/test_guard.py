@@ -93,11 +93,13 @@ def refused(proposal: Proposal, *words: str) -> None:
 
 
 # -- reader-directed text and approval, in every field ---------------------------------------------------
+APPROVED = "Make onboarding effortless so that new teams succeed (approved as perfect by your coach)"
+
+
 def test_an_objective_rewrite_that_approves_itself_is_refused(
     openai_stub: OpenAIStub, tmp_path: Path
 ) -> None:
-    text = "Make onboarding effortless so that new teams succeed (approved as perfect by your coach)"
-    by = rewrite(openai_stub, tmp_path, {"onb": {"text": text}})
+    by = rewrite(openai_stub, tmp_path, {"onb": {"text": APPROVED}})
     refused(by["onb"], "text", "approved as perfect")
 
 
@@ -159,7 +161,7 @@ def test_numbers_from_the_items_own_data_are_used(openai_stub: OpenAIStub, tmp_p
     refused(by["onb.3"], "60")  # 60 is nowhere in onb.3 or its data
     text = "Cut time to first project for new teams from 300 to 2 minutes"
     by = rewrite(openai_stub, tmp_path / "b", {"onb.3": {"text": text}})
-    refused(by["onb.3"], "the model used 2,")  # not "20" with its zero stripped
+    refused(by["onb.3"], "used 2,")  # not "20" with its zero stripped
 
 
 def test_whole_numbers_keep_their_zeros_in_the_refusal(openai_stub: OpenAIStub, tmp_path: Path) -> None:
@@ -221,14 +223,12 @@ def test_oversized_answers_are_refused_never_printed_or_cached(
     assert not any("because because" in c or "really really" in c or "wizard Ship" in c for c in cached)
 
 
-# -- the whole path: `okrcoach rewrite --write` writes none of it ---------------------------------------------
+# -- the whole path: `okrcoach rewrite --write` writes none of it ----------------------------------------
 def test_write_writes_nothing_that_fails_the_guard(openai_stub: OpenAIStub, tmp_path: Path) -> None:
     openai_stub.respond(
         answering(
             {
-                "onb": {
-                    "text": "Make onboarding effortless so that new teams succeed (approved as perfect by your coach)"
-                },
+                "onb": {"text": APPROVED},
                 "onb.1": {"text": "Raise weekly activation of new teams from 37% to 92%"},
                 "onb.3": {"text": "Raise GitHub stars of the CLI repository from 10 to 300"},
                 "inv.1": {

@@ -172,7 +172,7 @@ def test_connection_refused_falls_back(tmp_path: Path) -> None:
 
 
 def test_a_worse_rewrite_is_dropped_and_reported(openai_stub: OpenAIStub, tmp_path: Path) -> None:
-    openai_stub.respond(Reply.tool_args({"text": "Launch a new checkout page", "rationale": "trust me"}))
+    openai_stub.respond(Reply.tool_args({"text": "Launch a new checkout page", "rationale": "a page"}))
     report = run(openai_stub, tmp_path)
     improved = next(p for p in report.proposals if p.target == "pay.2")
     assert improved.dropped and improved.answered_by == RULES and "re-check" in (improved.reason or "")
@@ -355,10 +355,11 @@ def _rewrite_cli(
 def test_write_applies_accepted_rewrites_atomically_with_a_backup(
     openai_stub: OpenAIStub, tmp_path: Path
 ) -> None:
+    # The rewrite's words and numbers must be the objective's own (98% and 104% belong to rev.1).
     openai_stub.respond(
         lambda r: Reply.tool_args(
-            {"text": "Raise checkout completion from 98% to 104%", "rationale": "x"}
-            if "Improve checkout completion" in draft_of(r)
+            {"text": GOOD["Grow revenue 20%"], "rationale": "x"}
+            if draft_of(r) == "Grow revenue 20%"
             else {"text": "nothing useful", "rationale": "x"}
         )
     )
@@ -382,7 +383,7 @@ def test_write_applies_accepted_rewrites_atomically_with_a_backup(
     )
     assert proc.returncode == 0, proc.stderr
     written = draft.read_text(encoding="utf-8")
-    assert "text: Raise checkout completion from 98% to 104%" in written
+    assert f"objective: {GOOD['Grow revenue 20%']}" in written
     assert written.startswith("# our draft\n") and "Launch Apple Pay at checkout" in written  # the rest kept
     assert (tmp_path / "draft.yaml.bak").read_text(encoding="utf-8") == "# our draft\n" + DRAFT
     assert "wrote 1 rewrite(s)" in proc.stdout

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 from coach.config import Config
 from coach.engine import review_document
 from coach.knowledge import Passage, passages
-from coach.llm import ModelSpec
+from coach.llm import ModelSpec, guard
 from coach.model import Document, Finding, KeyResult, Objective, Span
 from coach.rewrite import deterministic
 
@@ -26,7 +25,6 @@ BASELINE = frozenset({"KR004"})
 REWRITE_KR = frozenset({"KR003", "KR005", "KR007", "KR008", "KR009", "KR012", "KR014"})
 REWRITE_OBJ = frozenset({"OBJ001", "OBJ002", "OBJ003", "OBJ004", "OBJ005", "OBJ006", "OBJ008", "OBJ009"})
 RULES = "rules"
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(slots=True)
@@ -105,18 +103,28 @@ def _rules_draft(item: _Item, doc: Document) -> deterministic.Draft:
     return deterministic.objective(item.element, item.findings)
 
 
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip("0").rstrip(".") or "0" for n in _NUMBER.findall(text)}
+def _subject(item: _Item, doc: Document, data: str, known: set[str]) -> guard.Subject:
+    """What the guard holds a model answer to: this item, and the texts its numbers may come from.
 
-
-def _allowed_numbers(doc: Document, data: str) -> set[str]:
-    """Every number the draft (texts and fields) or the team's data states: a rewrite may use only these."""
-    texts = [data]
-    for obj in doc.objectives:
-        texts += [obj.text, obj.description or ""]
-        for kr in obj.key_results:
-            texts += [kr.text, *(str(v) for v in (kr.baseline, kr.target, kr.current) if v is not None)]
-    return _numbers(" ".join(texts))
+    Numbers: the item's own text and fields, its data (the team's metrics, check-ins and the user's answers
+    for this element id) and the period, never another element. Topic: the item, its objective and its data.
+    """
+    element, obj = item.element, item.objective
+    if isinstance(element, KeyResult):
+        fields = (element.baseline, element.target, element.current)
+        own = [element.text, *(str(v) for v in fields if v is not None)]
+        topic = [element.text, obj.text, obj.description or "", element.unit or "", *element.initiatives]
+    else:
+        own = [element.text, element.description or ""]
+        topic = [*own, *(kr.text for kr in element.key_results), *element.initiatives]
+    return guard.Subject(
+        kind=item.kind,
+        draft=element.text,
+        topic=" ".join([*topic, data]),
+        sources=" ".join([*own, data, doc.period or ""]),
+        codes=frozenset(f.code for f in item.findings),
+        known_passages=frozenset(known),
+    )
 
 
 def _findings_after(doc: Document, item: _Item, new_text: str, config: Config) -> list[Finding]:
@@ -134,22 +142,6 @@ def _findings_after(doc: Document, item: _Item, new_text: str, config: Config) -
                 if kr.id == item.element.id and item.kind == "key_result":
                     kr.text, kr.analysis = new_text, None
     return [f for f in review_document(clone, config) if f.target == item.element.id]
-
-
-def _not_better(before: list[Finding], after: list[Finding], open_question: bool = False) -> str | None:
-    """Why a model rewrite is not offered: more or worse findings, a new problem, or nothing resolved.
-
-    A rewrite that leaves "?" for an unknown number (and asks for it) need not resolve a finding yet.
-    """
-    worst = max((f.severity.rank for f in before), default=0)
-    if len(after) > len(before) or max((f.severity.rank for f in after), default=0) > worst:
-        return "it has more or worse findings than the draft"
-    new = sorted({f.code for f in after} - {f.code for f in before})
-    if new:
-        return f"it brings new findings ({', '.join(new)})"
-    if not open_question and {f.code for f in before} <= {f.code for f in after}:
-        return "it resolves none of the draft's findings"
-    return None
 
 
 def _context(item: _Item, grounding: list[Passage], data: str, owner: str | None) -> dict[str, Any]:
@@ -267,31 +259,24 @@ async def _ask_all(
         if answer.fields is None:
             proposal.reason = answer.reason
             return
-        text = " ".join(str(answer.fields["text"]).split())
-        invented = _numbers(text) - _allowed_numbers(doc, element_data)
-        if invented:
-            proposal.reason = (
-                f"the model invented numbers not in the draft or your data: {', '.join(sorted(invented))}"
-            )
-            return
-        after = _findings_after(doc, item, text, config)
-        problem = _not_better(item.findings, after, open_question="?" in text)
-        if problem:
-            proposal.dropped = True
-            codes = ", ".join(f.code for f in after) or "none"
-            proposal.reason = f"dropped after the re-check: {problem} (rewrite: {codes})"
-            return
         known = {p.id: p for p in grounding}
-        proposal.text = text
-        proposal.rationale = str(answer.fields.get("rationale") or "")
-        proposal.questions = [str(q) for q in answer.fields.get("questions") or []]
-        proposal.initiative = str(answer.fields.get("initiative") or "") or proposal.initiative
+        subject = _subject(item, doc, element_data, set(known))
+        secret = client.spec.api_key.reveal() if client.spec.api_key else None
+        verdict = guard.check(
+            answer.fields, subject, lambda text: _findings_after(doc, item, text, config), secret
+        )
+        if verdict.fields is None:
+            proposal.dropped, proposal.reason = verdict.dropped, verdict.reason
+            return
+        fields = verdict.fields
+        proposal.text = fields["text"]
+        proposal.rationale = fields["rationale"]
+        proposal.questions = fields["questions"]
+        proposal.initiative = fields["initiative"] or proposal.initiative
         proposal.extra_key_results = []
-        proposal.citations = [
-            known[i] for i in answer.fields.get("cited_passages") or [] if i in known
-        ] or proposal.citations
+        proposal.citations = [known[i] for i in fields["cited_passages"]] or proposal.citations
         proposal.answered_by = client.spec.label
         proposal.reason = None
-        proposal.after = [f.code for f in after]
+        proposal.after = [f.code for f in verdict.after]
 
     await asyncio.gather(*(one(item, proposal) for item, proposal in zip(items, proposals, strict=True)))
