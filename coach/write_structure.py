@@ -49,6 +49,7 @@ FIELDS = {  # what the TUI edits: the element's attribute -> the field's canonic
     "confidence": "confidence",
 }
 _TRAILING_BLANK = re.compile(r"(?<=\n)(?:[ \t]*\n)+\Z")
+_COMMENT_LINE = re.compile(r"[ \t]*#[^\n]*\n")
 _KEYS = {"description": "why"}  # the key a new field is written under, where not its canonical name
 _OTHER = ("team", "level", "parents", "initiatives")  # fields the TUI does not edit: they must not change
 
@@ -310,7 +311,11 @@ class _Tree:
             line_start = text.rfind("\n", 0, dash) + 1
             if dash < 0 or text[dash] != "-" or text[line_start:dash].strip():
                 raise self.fail(f"{item.parsed.id}: its list item was not found")
-            item.start, item.indent = line_start, dash - line_start
+            while line_start and _COMMENT_LINE.fullmatch(
+                text, text.rfind("\n", 0, line_start - 1) + 1, line_start
+            ):
+                line_start = text.rfind("\n", 0, line_start - 1) + 1  # comments just above it go with it
+            item.start, item.indent = line_start, dash - text.rfind("\n", 0, dash) - 1
             if index:
                 items[index - 1].end = line_start
         if not flow:
