@@ -79,11 +79,27 @@ def _is_year(value: float, q: re.Match[str]) -> bool:
     return 1990 <= value <= 2039 and not (q["cur"] or q["mag"] or q["unit"]) and "," not in q["num"]
 
 
+_NAME_WINDOW = 64  # a name before a number ("Postgres 16") is a word shorter than this
+
+
+def _word_before(text: str, num_start: int) -> tuple[str, int]:
+    """The space-separated word before `num_start` and where it starts, looking back a bounded distance so
+    that a text with thousands of numbers stays linear (no slicing from the start for each one)."""
+    end = num_start
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    space = text.rfind(" ", max(0, end - _NAME_WINDOW), end)
+    if space < 0 and end > _NAME_WINDOW:
+        return "", end  # longer than any name
+    return text[space + 1 : end], space + 1
+
+
 def quantities(text: str, lowered: str) -> list[Quantity]:
     """The numbers in `text` that are quantities (not dates, versions, names, list numbers or scopes)."""
     found: list[Quantity] = []
     if not _DIGIT.search(text):
         return found  # most of the work below is for numbers; half of all KRs have none
+    lead = len(text) - len(text.lstrip())  # where the text starts, past leading spaces
     for q in _QTY.finditer(text):
         start = q.start("num") if not (q["cmp"] or q["cur"]) else q.start()
         num_start, num_end = q.start("num"), q.end("num")
@@ -125,10 +141,10 @@ def quantities(text: str, lowered: str) -> list[Quantity]:
         if prev in {"the", "our", "its", "their", "from"} and not (unit or q["cur"] or q["mag"]):
             continue  # "the 5 core services", "from 3 sources": a scope, not an end value
         if not (unit or q["cur"] or q["mag"]) and num_start > 1:
-            word_before = text[:num_start].rstrip().rsplit(" ", 1)[-1]
+            word_before, word_start = _word_before(text, num_start)
             if (
                 word_before[:1].isupper()
-                and text[:num_start].strip() != word_before
+                and lead < word_start - 1  # words come before it: a name, not the KR's first word
                 and word_before.isalpha()
                 and not word_before.isupper()
             ):
@@ -198,8 +214,11 @@ _MULTIPLE = re.compile(
 )
 
 
+# A number token. The lookbehinds refuse to start inside a run of digits and commas ("9999", "1,1,1"): a match
+# starting there always has a twin starting at the run's first digit, which is found first, and trying every
+# position of a long run again made the searches quadratic (8,000 digits took 40 s).
 _NUMTOK = (
-    r"[<>~]?\s?[+\-−]?[$€£]?\s?\d[\d,]*(?:\.\d+)?\s?(?:(?:k|m|bn)(?![a-z])|million|thousand)?\s?"
+    r"[<>~]?\s?[+\-−]?[$€£]?\s?(?<!\d)(?<![\d,],)\d[\d,]*(?:\.\d+)?\s?(?:(?:k|m|bn)(?![a-z])|million|thousand)?\s?"
     r"(?:%|(?:x|ms|s|secs?|seconds|mins?|minutes|h|hrs?|hours|days|weeks|pts|points|stars)(?![a-z])|/\d+)?"
     r"(?:\s?(?:[a-z]{1,3}/[a-z]{1,3}|/\s?[a-z]+))?"
 )
