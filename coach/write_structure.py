@@ -104,8 +104,8 @@ def check_fields(on_disk: Document, wanted: Document, name: str) -> None:
     found = matches(on_disk, wanted)
     for element in _elements(wanted):
         old = found.get(id(element))
-        if old is None:
-            if any(getattr(element, attribute) for attribute in (*_OTHER, "suppressions")):
+        if old is None:  # a new element takes its team and level from where it is written
+            if any(getattr(element, attribute) for attribute in ("parents", "initiatives", "suppressions")):
                 raise NotSurgical(name, f"{element.id}: a new element with fields that cannot be written")
             continue
         for attribute in _OTHER:
