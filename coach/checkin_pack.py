@@ -93,6 +93,24 @@ class CheckinPack:
     def attention(self) -> list[PackItem]:
         return [item for item in self.items if item.state.needs_attention]
 
+    @property
+    def cycle_status(self) -> str:
+        """running | ended | not-started: a pack made outside its cycle says so (`cycle_note`)."""
+        if self.date > self.cycle.end:
+            return "ended"
+        return "not-started" if self.date < self.cycle.start else "running"
+
+    @property
+    def cycle_note(self) -> str | None:
+        status = self.cycle_status
+        if status == "ended":
+            days = _days((self.date - self.cycle.end).days)
+            return f"The cycle ended on {_long(self.cycle.end)}, {days} before this check-in"
+        if status == "not-started":
+            days = _days((self.cycle.start - self.date).days)
+            return f"The cycle starts on {_long(self.cycle.start)}, in {days}"
+        return None
+
     def citations(self) -> list[Passage]:
         """The cited passages, in the order they are first cited."""
         known = passages()
@@ -102,6 +120,14 @@ class CheckinPack:
                 if question.passage in known and question.passage not in seen:
                     seen[question.passage] = known[question.passage]
         return list(seen.values())
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def checkin_pack(

@@ -80,7 +80,7 @@ def _today(args: argparse.Namespace) -> date:
     if not args.date:
         return today()
     try:
-        return parse_date(args.date)
+        return parse_date(args.date, day_first=None)  # typed by a person: 08/12/2026 is not guessed
     except DateError as error:
         raise InputError("--date", str(error)) from None
 

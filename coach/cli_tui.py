@@ -56,7 +56,7 @@ def build_engine(args: argparse.Namespace) -> Any:
     day = None
     if args.date:
         try:
-            day = parse_date(args.date)
+            day = parse_date(args.date, day_first=None)  # typed by a person: 08/12/2026 is not guessed
         except DateError as error:
             raise InputError("--date", str(error)) from None
     for path in [*args.metrics, *([args.history] if args.history else [])]:

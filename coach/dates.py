@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -41,14 +42,27 @@ _PERIOD = re.compile(
     r"(?i)^\s*(\d{4})\s*[-_ ]?\s*(q[1-4]|h[12])\s*$|^\s*(q[1-4]|h[12])\s*[-_ ]?\s*(\d{4})\s*$"
 )
 
+_RANGE = re.compile(r"(.+?)\s*(?:\.\.|\s+to\s+|\s+[-\u2013\u2014]\s+|\u2013|\u2014)\s*(.+)", re.IGNORECASE)
+
 
 class DateError(ValueError):
     """A date that cannot be read, with the text that was given."""
 
 
-def parse_date(text: str, *, day_first: bool = True) -> date:
+_ACCEPTED = "YYYY-MM-DD (2026-12-08) or the month in words (8 Dec 2026)"
+
+
+def parse_date(text: str | date, *, day_first: bool | None = True) -> date:
     """Read 2026-02-12, 2026/02/12, 12/02/2026 (day first unless day_first=False), 12 Feb 2026,
-    Feb 12, 2026, ISO timestamps, and Excel serial day numbers (e.g. 46065)."""
+    Feb 12, 2026, ISO timestamps, and Excel serial day numbers (e.g. 46065). A date object (TOML and
+    YAML give those) is taken as it is.
+
+    day_first=None: no convention is known (a date a person typed on the command line), so a numeric date
+    that reads two ways (08/12/2026) is refused rather than guessed; 13/08/2026 and 08/13/2026 are read."""
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
     raw = str(text).strip()
     value = raw.lower()
     if not value:
@@ -60,7 +74,10 @@ def parse_date(text: str, *, day_first: bool = True) -> date:
     if m:
         first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         year += 2000 if year < 100 else 0
-        day, month = (first, second) if day_first else (second, first)
+        if day_first is None and first != second and first <= 12 and second <= 12:
+            one, other = _day(year, second, first), _day(year, first, second)
+            raise DateError(f"{raw!r} could be {one} or {other}: write it as {_ACCEPTED}")
+        day, month = (first, second) if day_first in (True, None) else (second, first)
         if month > 12 and day <= 12:  # 02/13/2026 can only be month first
             day, month = month, day
         return _make(year, month, day, raw)
@@ -75,7 +92,11 @@ def parse_date(text: str, *, day_first: bool = True) -> date:
         return _make(year, _MONTHS[month_name], day, raw)
     if re.fullmatch(r"\d{5}(?:\.\d+)?", value):  # a spreadsheet serial day number
         return date(1899, 12, 30) + timedelta(days=int(float(value)))
-    raise DateError(f"cannot read the date {raw!r} (use YYYY-MM-DD)")
+    raise DateError(f"cannot read the date {raw!r} (use {_ACCEPTED})")
+
+
+def _day(year: int, month: int, day: int) -> str:
+    return f"{day} {date(year, month, 1):%B} {year}"
 
 
 def _make(year: int, month: int, day: int, raw: str) -> date:
@@ -105,9 +126,16 @@ class Cycle:
 
 
 def cycle_from_period(period: str | None) -> Cycle | None:
-    """'2026-Q3' -> 1 Jul to 30 Sep 2026; 'H1 2026' -> 1 Jan to 30 Jun; a bare year -> the year."""
+    """'2026-Q3' -> 1 Jul to 30 Sep 2026; 'H1 2026' -> 1 Jan to 30 Jun; a bare year -> the year;
+    '2026-01-01 to 2026-03-31' (also '..' or a dash between them; what a draft's `cycle: {start, end}`
+    is read as) -> those dates."""
     if not period:
         return None
+    m = _RANGE.fullmatch(period.strip())
+    if m:
+        with contextlib.suppress(DateError):
+            cycle = Cycle(parse_date(m.group(1), day_first=None), parse_date(m.group(2), day_first=None))
+            return cycle if cycle.end > cycle.start else None
     m = _PERIOD.match(period)
     if m:
         year = int(m.group(1) or m.group(4))
@@ -123,10 +151,11 @@ def cycle_from_period(period: str | None) -> Cycle | None:
     return None
 
 
-def resolve_cycle(start: str | None, end: str | None, period: str | None) -> Cycle | None:
-    """The cycle from explicit dates (flags or config) or else from the draft's period."""
+def resolve_cycle(start: str | date | None, end: str | date | None, period: str | None) -> Cycle | None:
+    """The cycle from explicit dates (flags or config) or else from the draft's period. Explicit dates that
+    read two ways (01/02/2026) are refused: a person typed them, and no convention says which is meant."""
     if start and end:
-        cycle = Cycle(parse_date(start), parse_date(end))
+        cycle = Cycle(parse_date(start, day_first=None), parse_date(end, day_first=None))
         if cycle.end <= cycle.start:
             raise DateError(f"the cycle ends ({cycle.end}) before it starts ({cycle.start})")
         return cycle

@@ -422,6 +422,32 @@ def test_json_pack(clean_pack) -> None:  # type: ignore[no-untyped-def]
     assert {c["id"] for c in data["citations"]} <= set(known)
 
 
+@pytest.mark.parametrize(
+    ("now", "status", "says"),
+    [
+        (date(2026, 4, 20), "ended", "The cycle ended on 31 March 2026, 20 days before this check-in"),
+        (date(2025, 12, 20), "not-started", "The cycle starts on 1 January 2026, in 12 days"),
+        (NOW, "running", None),
+    ],
+)
+def test_the_pack_says_when_it_is_made_outside_the_cycle(now: date, status: str, says: str | None) -> None:
+    doc = load(str(DRAFT))
+    pack = checkin_pack(doc, read_history(CLEAN, doc, Q1, now=now), Q1, now)
+    text = render_pack_markdown(pack)
+    data = json.loads(json.dumps(pack_dict(pack)))
+    assert data["cycle"]["status"] == status and data["cycle"]["note"] == says
+    if says is None:
+        assert "The cycle ended" not in text and "The cycle starts" not in text
+    else:
+        assert f"**{says}**" in text.split("## 1.")[0]  # said at the top, before the questions
+
+
+def test_cli_pack_after_the_cycle(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["checkin", str(DRAFT), "--history", str(CLEAN), "--no-config", "--date", "2026-06-30"]
+    assert cli(argv) == 0
+    assert "The cycle ended on 31 March 2026, 91 days before this check-in" in capsys.readouterr().out
+
+
 def test_the_pack_is_deterministic() -> None:
     doc = load(str(DRAFT))
     runs = [

@@ -16,6 +16,7 @@ from coach.parse.common import (
     finish,
     new_key_result,
     new_objective,
+    number_problem,
     parse_confidence,
     parse_level,
     parse_number,
@@ -156,7 +157,7 @@ class _Reader:
         doc = self.doc
         doc.team = self.string(fields, "team")
         doc.owner = self.string(fields, "owner")
-        doc.period = self.string(fields, "period")
+        doc.period = self.period(fields)
         doc.parents = self.strings(fields, "parents", split_references)
         doc.suppressions = self.suppressions(fields)
         doc.level = self.level(fields)
@@ -220,7 +221,7 @@ class _Reader:
         objective.extra = fields.extra
         objective.level = self.level(fields)
         if single and "period" in fields:
-            self.doc.period = self.string(fields, "period")
+            self.doc.period = self.period(fields)
         if "key_results" in fields:
             key, value = fields["key_results"]
             if value.kind == "seq":
@@ -262,6 +263,9 @@ class _Reader:
         if "confidence" in fields:
             value = fields["confidence"][1]
             raw = value.value if value.kind == "scalar" else [value.kind]
+            unusable = number_problem(_label(fields["confidence"][0], "confidence"), raw)
+            if unusable:
+                raise InputError(self.name, unusable, value.line, value.text_col)
             kr.confidence, problem = parse_confidence(raw)
             if problem:
                 self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, self.span(value), kr))
@@ -320,6 +324,21 @@ class _Reader:
             raise InputError(self.name, f"{label} must be text, got {node.type_name()}", node.line, node.col)
         return clean_text(node.text() or "") or None
 
+    def period(self, fields: _Fields) -> str | None:
+        """`period: 2026-Q3`, or the cycle's dates, `cycle: {start: 2026-01-01, end: 2026-03-31}`, which is
+        kept as '2026-01-01 to 2026-03-31' (coach.dates.cycle_from_period reads it)."""
+        if "period" not in fields.known or fields.known["period"][1].kind != "map":
+            return self.string(fields, "period")
+        key, node = fields.known["period"]
+        ends = {"start": "start", "from": "start", "begin": "start", "end": "end", "to": "end"}
+        named = [(ends.get(compact(k.text() or ""), "?"), v) for k, v in node.pairs]
+        found = {end: value.text() for end, value in named if value.kind == "scalar"}
+        if set(found) != {"start", "end"} or len(node.pairs) != 2 or not all(found.values()):
+            label = _label(key, "period")
+            message = f"{label} must give a start and end date (start: 2026-01-01, end: 2026-03-31)"
+            raise InputError(self.name, message, node.line, node.col)
+        return f"{clean_text(found['start'] or '')} to {clean_text(found['end'] or '')}"
+
     def strings(self, fields: _Fields, name: str, split: Callable[[str], list[str]]) -> list[str]:
         if name not in fields.known:
             return []
@@ -362,6 +381,9 @@ class _Reader:
             raise InputError(
                 self.name, f"{label} must be a number or text, got {node.type_name()}", node.line, node.col
             )
+        problem = number_problem(_label(key, name), node.value)
+        if problem:
+            raise InputError(self.name, problem, node.line, node.text_col)
         number = parse_number(node.value)
         return node.raw if isinstance(number, str) and not isinstance(node.value, str) else number
 

@@ -40,6 +40,7 @@ def render_pack_markdown(pack: CheckinPack) -> str:
         f"({round(cycle.elapsed(pack.date) * 100)}% gone). Check-ins from `{pack.history_path}`: "
         f"{pack.rows} rows, {pack.kept} used, {pack.rows - pack.kept} not used.",
         "",
+        *_outside_the_cycle(pack),
         _summary(pack),
         "",
     ]
@@ -54,6 +55,17 @@ def render_pack_markdown(pack: CheckinPack) -> str:
         lines.append("")
     lines += _sources(pack.citations())
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _outside_the_cycle(pack: CheckinPack) -> list[str]:
+    note = pack.cycle_note
+    if note is None:
+        return []
+    if pack.cycle_status == "ended":
+        advice = "The questions look back on a finished cycle; `okrcoach score` gives its scorecard."
+    else:
+        advice = "Check-ins dated outside the cycle are not used."
+    return [f"**{note}**. {advice}", ""]
 
 
 def _summary(pack: CheckinPack) -> str:
@@ -117,6 +129,8 @@ def pack_dict(pack: CheckinPack) -> dict[str, Any]:
             "start": cycle.start.isoformat(),
             "end": cycle.end.isoformat(),
             "elapsed": round(cycle.elapsed(pack.date), 3),
+            "status": pack.cycle_status,
+            "note": pack.cycle_note,
         },
         "history": {
             "file": pack.history_path,
