@@ -7,8 +7,7 @@ carried them before (and one that stops being first takes what the objective's o
 the rows still group into the same objectives. A changed field replaces just its cell. A field without a
 column (a `unit` in a table with no unit column, say) cannot be written in place: NotSurgical says so.
 
-Markdown drafts are not edited structurally in place yet: NotSurgical says so, and the caller offers to
-rewrite the whole file (which drops prose and comments).
+Markdown drafts are handled by coach.write_markdown.
 """
 
 from __future__ import annotations
@@ -41,8 +40,10 @@ _OBJECTIVE_FIELD_COLUMNS = {"text": "objective", "owner": "objective_owner", "de
 
 
 def render_rows(text: str, fmt: str, on_disk: Document, wanted: Document, name: str) -> str:
-    if fmt != "csv":
-        raise NotSurgical(name, "Markdown drafts cannot yet take added, deleted or moved elements in place")
+    if fmt == "markdown":
+        from coach.write_markdown import render_markdown
+
+        return render_markdown(text, on_disk, wanted, name)
     return _Csv(text, on_disk, name).render(wanted)
 
 

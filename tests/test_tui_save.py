@@ -137,8 +137,8 @@ async def test_a_new_drafts_placeholders_are_never_saved(work: Path) -> None:
 
 
 async def test_a_save_that_must_rewrite_the_whole_file_asks_first(work: Path) -> None:
-    source = "# notes\n\n## Objective 1: Make paying us effortless\n\n"
-    source += "- Raise checkout completion from 61% to 75%\n"
+    source = "# notes\n\n## Make paying us effortless\n\n| Key result | Owner |\n|---|---|\n"
+    source += "| Raise checkout completion from 61% to 75% | Dana |\n"  # a table: not edited in place
     (work / "draft.md").write_text(source)
     app = make_app("draft.md")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -12,6 +12,7 @@ from coach.parse.common import (
     diagnostic,
     new_key_result,
     new_objective,
+    number_problem,
     parse_confidence,
     parse_level,
     parse_number,
@@ -26,6 +27,7 @@ _WHY_LABEL = re.compile(
     re.IGNORECASE,
 )
 _SEPARATOR_CELL = re.compile(r":?-+:?")
+_NUMERIC_FIELDS = frozenset({"target", "baseline", "current", "confidence"})
 
 
 class Builder:
@@ -236,6 +238,9 @@ class Builder:
 
     def kr_fields(self, kr: KeyResult, fields: dict[str, str], span: Span) -> None:
         for field, value in fields.items():
+            problem = number_problem(field, value) if field in _NUMERIC_FIELDS else None
+            if problem:
+                raise InputError(span.file, problem, span.line, span.col)
             if field == "owner":
                 kr.owner = mdtext.owner_name(value) or None
             elif field in ("target", "baseline", "current"):

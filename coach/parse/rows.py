@@ -15,6 +15,7 @@ from coach.parse.common import (
     diagnostic,
     new_key_result,
     new_objective,
+    number_problem,
     parse_confidence,
     parse_level,
     parse_number,
@@ -164,6 +165,11 @@ class RowReader:
         kr.owner = clean_text(row.get("owner")) or None
         kr.team = objective.team if objective.team else (clean_text(row.get("team")) or None)
         kr.level = level
+        for field in ("baseline", "target", "current", "confidence"):
+            problem = number_problem(field, row.get(field))
+            if problem:
+                span = row.span(field)
+                raise InputError(span.file, problem, span.line, span.col)
         kr.baseline = parse_number(row.get("baseline"))
         kr.target = parse_number(row.get("target"))
         kr.current = parse_number(row.get("current"))

@@ -263,7 +263,7 @@ class _Reader:
         if "confidence" in fields:
             value = fields["confidence"][1]
             raw = value.value if value.kind == "scalar" else [value.kind]
-            unusable = number_problem(_label(fields["confidence"][0], "confidence"), raw)
+            unusable = number_problem(_label(fields["confidence"][0], "confidence"), raw, value.raw)
             if unusable:
                 raise InputError(self.name, unusable, value.line, value.text_col)
             kr.confidence, problem = parse_confidence(raw)
@@ -381,7 +381,7 @@ class _Reader:
             raise InputError(
                 self.name, f"{label} must be a number or text, got {node.type_name()}", node.line, node.col
             )
-        problem = number_problem(_label(key, name), node.value)
+        problem = number_problem(_label(key, name), node.value, node.raw)
         if problem:
             raise InputError(self.name, problem, node.line, node.text_col)
         number = parse_number(node.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from coach.analysis import MAX_KR_CHARS
 from coach.model import KeyResult, Objective
 from coach.rules import Context, rule
 
@@ -464,6 +465,40 @@ def too_long(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]
     limit = int(ctx.threshold("max-kr-words"))
     if words > limit:
         yield f"is {words} words long (limit {limit}): keep the measure and its numbers; notes go elsewhere"
+
+
+@rule(
+    "KR018",
+    "kr-past-analysis-limit",
+    "warning",
+    "kr",
+    "kr-measurable",
+    triggers=("Raise checkout completion from 61% to 75%" + "; and tell the team how it went" * 40,),
+    passes=("Raise checkout completion from 61% to 75%",),
+)
+def past_analysis_limit(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
+    """Key result is longer than the coach reads.
+
+    What it does
+    Flags key results longer than 1,000 characters. Only their first 1,000 characters are analysed (kind,
+    numbers, baseline, target), so findings about the rest are missing.
+
+    Why it matters
+    A key result is one line that anyone can score at a glance. Past a thousand characters it is a
+    document pasted into a cell, or text that went into the wrong field, and no finding about it can be
+    trusted to cover it all.
+
+    Example
+    A key result that carries the whole plan, its history and the meeting notes.
+
+    Use instead
+    One measure with its start and target; the rest goes into the objective's description or a linked doc.
+    """
+    if len(kr.text) > MAX_KR_CHARS:
+        yield (
+            f"is {len(kr.text):,} characters long: only the first {MAX_KR_CHARS:,} were analysed; keep one "
+            "measure on one line and move the rest to the description"
+        )
 
 
 _DEADLINE = re.compile(
