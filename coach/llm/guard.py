@@ -68,7 +68,7 @@ _SCREEN: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?:access|auth|bearer|api|secret|session|refresh|github|slack)[\s_-]tokens?\b|\bbearer\b|"
             r"\bauthori[sz]ation\s+header\b|\bcredentials?\b|\b\w*_(?:key|token|secret)\b|"
             r"\bpass(?:word|phrase)s?\b(?!\s*-?\s*(?:resets?|recovery|changes?|strength|policy|managers?))|"
-            r"\b(?:sk|pk|rk)-[a-z0-9_-]{6,}"
+            r"\b(?:sk|pk|rk)-[a-z0-9_-]{6,}|\*{3}"  # ***: a key the transport already scrubbed
         ),
     ),
     (

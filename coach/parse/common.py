@@ -46,6 +46,13 @@ def diagnostic(
     return Finding(code=code, name=name, severity=Severity.WARNING, message=message, span=span, target=target)
 
 
+def claim(findings: list[Finding], element: Objective | KeyResult) -> None:
+    """Make the element the target of those parser findings that have none yet (see `diagnostic`)."""
+    for finding in findings:
+        if finding.target is None:
+            finding.target = f"{_ABOUT}{id(element)}"
+
+
 def unknown_field(what: str, name: str, span: Span) -> Finding:
     return diagnostic(UNKNOWN_FIELD, f"unknown {what} '{name}' (ignored)", span)
 

@@ -10,6 +10,7 @@ from coach.parse.common import (
     INVALID_CONFIDENCE,
     INVALID_SUPPRESSION,
     NO_OBJECTIVES,
+    claim,
     clean_text,
     compact,
     diagnostic,
@@ -201,6 +202,7 @@ class _Reader:
             message = f"each objective must be a mapping or a string, got {node.type_name()}"
             raise InputError(self.name, message, node.line, node.col)
         table = {**_OBJECTIVE_FIELDS, "period": "period", "cycle": "period", "quarter": "period"}
+        before = len(self.diagnostics)
         fields = self.fields(node, table if single else _OBJECTIVE_FIELDS, "field")
         text_node = fields["text"][1] if "text" in fields else key_text
         if text_node is None:
@@ -220,6 +222,7 @@ class _Reader:
         objective.suppressions = self.suppressions(fields)
         objective.extra = fields.extra
         objective.level = self.level(fields)
+        claim(self.diagnostics[before:], objective)  # its unknown fields, level, suppressions
         if single and "period" in fields:
             self.doc.period = self.period(fields)
         if "key_results" in fields:
@@ -241,6 +244,7 @@ class _Reader:
                 raise InputError(self.name, "key result has no text", node.line, node.col)
             message = f"each key result must be a mapping or a string, got {node.type_name()}"
             raise InputError(self.name, message, node.line, node.col)
+        before = len(self.diagnostics)
         fields = self.fields(node, _KR_FIELDS, "field")
         if "text" not in fields:
             raise InputError(
@@ -269,6 +273,7 @@ class _Reader:
             kr.confidence, problem = parse_confidence(raw)
             if problem:
                 self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, self.span(value), kr))
+        claim(self.diagnostics[before:], kr)  # its unknown fields, level, suppressions
         return kr
 
     # -- fields and values --------------------------------------------------------------------------------
