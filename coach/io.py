@@ -106,6 +106,8 @@ def _stale(entry: os.DirEntry[str], pid: str | None) -> bool:
         return False
     if int(pid) == os.getpid():
         return False  # ours: another thread may be writing it
+    if os.name != "posix":
+        return False  # os.kill(pid, 0) would end that process on Windows: leave the file alone
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
@@ -179,7 +181,7 @@ def _write_file(
         finally:
             os.close(fd)
         if current is not None:
-            if (current.st_uid, current.st_gid) != (os.geteuid(), os.getegid()):
+            if hasattr(os, "geteuid") and (current.st_uid, current.st_gid) != (os.geteuid(), os.getegid()):
                 with contextlib.suppress(OSError):
                     os.chown(tmp, current.st_uid, current.st_gid)
             os.chmod(tmp, stat.S_IMODE(current.st_mode))

@@ -251,6 +251,22 @@ def test_existing_files_keep_their_mode_and_the_backup_gets_the_drafts(
     assert stat.S_IMODE((tmp_path / "d.yaml.bak").stat().st_mode) == 0o640
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_root_keeps_the_owner_of_a_file_it_rewrites(tmp_path: Path) -> None:
+    draft = tmp_path / "d.yaml"
+    draft.write_text(OLD, encoding="utf-8")
+    os.chown(draft, 65534, 65534)
+    write_atomic(draft, "new\n")
+    assert (draft.stat().st_uid, draft.stat().st_gid) == (65534, 65534)
+
+
+def test_a_symlink_loop_is_one_line(tmp_path: Path) -> None:
+    loop = tmp_path / "d.yaml"
+    loop.symlink_to(tmp_path / "d.yaml")
+    with pytest.raises(InputError, match=r"d\.yaml: cannot write"):
+        write_atomic(loop, "new\n")
+
+
 # -- temporary files left by a killed run ----------------------------------------------------------------
 
 
@@ -394,10 +410,11 @@ def test_tui_save_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     link.symlink_to(real)
     doc = load(str(link))
     draft = Draft(doc, str(link), stated_ids(doc))
-    draft.set_field("pay-1.KR1", "owner", "Sam")
-    result = storage.save_draft(draft, link, "yaml")
-    assert result.whole and result.backup == tmp_path / "team-draft.yaml.bak"
-    assert link.is_symlink() and load(str(real)).objectives[0].key_results[0].owner == "Sam"
+    for whole, owner in ((False, "Kim"), (True, "Sam")):
+        draft.set_field("pay-1.KR1", "owner", owner)
+        result = storage.save_draft(draft, link, "yaml", whole=whole)
+        assert link.is_symlink() and load(str(real)).objectives[0].key_results[0].owner == owner
+    assert result.backup == tmp_path / "team-draft.yaml.bak" and result.backup.is_file()
 
 
 def test_tui_save_onto_a_folder_is_an_input_error(tmp_path: Path) -> None:
