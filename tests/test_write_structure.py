@@ -341,3 +341,10 @@ def test_an_unreadable_confidence_is_a_finding_on_its_key_result(fmt: str) -> No
     doc = parse_text(SOURCES[fmt], f"draft.{fmt}", fmt)
     found = [f for f in review_document(doc) if f.code == "KR016"]
     assert [f.target for f in found] == [doc.objectives[0].key_results[1].id]
+
+
+def test_a_parser_finding_about_an_element_targets_it() -> None:
+    source = "objectives:\n- objective: Make paying us effortless\n  colour: red\n  key_results:\n"
+    source += "  - text: Raise checkout completion from 61% to 75%\n    level: galaxy\n    wibble: 1\n"
+    found = {(f.code, f.target) for f in review_document(parse_text(source, "draft.yaml", "yaml"))}
+    assert {("DOC001", "O1"), ("DOC001", "O1.KR1"), ("DOC005", "O1.KR1")} <= found
