@@ -45,6 +45,8 @@ def add_parsers(sub: Any) -> None:
     add_store_options(search)
     doctor = sub.add_parser("doctor", help="what is installed, configured and built")
     doctor.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    doctor.add_argument("--model", help="check this model instead of the configured one (as rewrite does)")
+    doctor.add_argument("--base-url", help="check this OpenAI-compatible server, not the configured one")
     add_store_options(doctor)
 
 
@@ -147,13 +149,19 @@ def related_to_rule(rule: Any, args: argparse.Namespace) -> tuple[list[Any], str
         return [], f"related passages unavailable: {exc}"
 
 
-def _model_status(config_path: Path | None, problems: list[str]) -> dict[str, Any] | str:
-    """Which model `okrcoach rewrite` would use, and whether an OpenAI-compatible server answers."""
+def _model_status(
+    config_path: Path | None, problems: list[str], args: argparse.Namespace | None = None
+) -> dict[str, Any] | str:
+    """Which model `okrcoach rewrite` would use, and whether an OpenAI-compatible server answers it."""
     from coach.config import load_config
     from coach.llm import ModelConfigError, resolve_model, scrub
 
     try:
-        spec = resolve_model(load_config(config_path).model)
+        spec = resolve_model(
+            load_config(config_path).model,
+            model=getattr(args, "model", None),
+            base_url=getattr(args, "base_url", None),
+        )
     except ModelConfigError as exc:
         problems.append(f"model: {exc}")
         return f"misconfigured: {exc}"
@@ -164,6 +172,7 @@ def _model_status(config_path: Path | None, problems: list[str]) -> dict[str, An
         "from": spec.source,
         "timeout_s": spec.timeout,
         "max_retries": spec.max_retries,
+        "concurrency": spec.slots,
         "api_key": "set" if spec.api_key else "not set",
     }
     if not spec.base_url:
@@ -174,14 +183,18 @@ def _model_status(config_path: Path | None, problems: list[str]) -> dict[str, An
     headers = {"Authorization": f"Bearer {spec.api_key.reveal()}"} if spec.api_key else {}
     try:
         response = httpx.get(f"{spec.base_url.rstrip('/')}/models", headers=headers, timeout=3.0)
-        status["reachable"] = (
-            f"yes (HTTP {response.status_code})"
-            if response.status_code < 400
-            else f"answers HTTP {response.status_code}"
-        )
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
         status["reachable"] = "no"
-        problems.append(scrub(f"model server {spec.base_url} unreachable: {type(exc).__name__}", spec))
+        why = "timed out" if isinstance(exc, httpx.TimeoutException) else "could not connect"
+        problems.append(scrub(f"model server {spec.base_url} unreachable: {why}", spec))
+        return status
+    code = response.status_code
+    if code < 400:
+        status["reachable"] = f"yes (HTTP {code})"
+    else:
+        hint = " (check the API key)" if code in {401, 403} else ""
+        status["reachable"] = f"no: it answers HTTP {code}{hint}"
+        problems.append(scrub(f"model server {spec.base_url} answers HTTP {code}{hint}", spec))
     return status
 
 
@@ -218,7 +231,7 @@ def run_doctor(args: argparse.Namespace) -> int:
     from coach.rules import catalogue
 
     info["rules"] = len(catalogue())
-    info["model"] = _model_status(config_path, problems)
+    info["model"] = _model_status(config_path, problems, args)
     info["problems"] = problems
     if args.format == "json":
         print(json.dumps(info, indent=2, ensure_ascii=False, default=str))

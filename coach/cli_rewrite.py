@@ -18,9 +18,13 @@ def add_parser(sub: Any) -> None:
     rw.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
     rw.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
     rw.add_argument("--timeout", type=float, help="seconds per model call (default 30)")
-    rw.add_argument("--max-retries", type=int, help="retries per call (default 2)")
+    rw.add_argument("--max-retries", type=int, help="retries per call on HTTP 429/5xx (default 2)")
     rw.add_argument("--max-calls", type=int, help="a budget: at most this many model calls")
-    rw.add_argument("--concurrency", type=int, default=8, help="model calls in flight at once (default 8)")
+    rw.add_argument(
+        "--concurrency",
+        type=int,
+        help="model calls in flight at once (default: [model] concurrency, else 1 on localhost, 8 elsewhere)",
+    )
     rw.add_argument("--no-cache", action="store_true", help="ask the model even when the answer is cached")
     rw.add_argument("--write", action="store_true", help="apply the rewrites in place (atomic, .bak kept)")
     rw.add_argument("--interactive", action="store_true", help="ask per rewrite: y(es) / n(o) / e(dit)")
@@ -38,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
 
     doc = load(args.path, args.input_format)
     config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
-    if (args.max_calls is not None and args.max_calls < 0) or args.concurrency < 1:
-        raise InputError("--max-calls", "--max-calls must be >= 0 and --concurrency >= 1")
+    if args.max_calls is not None and args.max_calls < 0:
+        raise InputError("--max-calls", "must be >= 0")
     spec, problem, store, cache_dir = model_and_store(args, config)
     report = rewrite_document(
         doc,
@@ -64,10 +68,12 @@ def run(args: argparse.Namespace) -> int:
 def model_and_store(args: argparse.Namespace, config: Any) -> tuple[Any, str | None, Any, Path | None]:
     """(model spec or None, why there is none, knowledge store, cache dir) from the flags and the config.
 
-    Shared by `rewrite` and `org --rewrite`: a misconfigured model is a reason to answer with the rules.
+    Shared by `rewrite` and `org --rewrite`: a misconfigured model is a reason to answer with the rules,
+    but a flag that cannot be right (an empty or broken --base-url, --concurrency 0) is an input error.
     """
     from coach.llm import ModelConfigError, resolve_model
 
+    check_flags(args)
     try:
         spec = resolve_model(
             config.model,
@@ -75,6 +81,7 @@ def model_and_store(args: argparse.Namespace, config: Any) -> tuple[Any, str | N
             base_url=args.base_url,
             timeout=args.timeout,
             max_retries=args.max_retries,
+            concurrency=getattr(args, "concurrency", None),
         )
     except ModelConfigError as exc:
         return None, str(exc), None, None
@@ -82,6 +89,22 @@ def model_and_store(args: argparse.Namespace, config: Any) -> tuple[Any, str | N
         return None, None, None, None
     store, cache_dir = _store(args, config)
     return spec, None, store, cache_dir
+
+
+def check_flags(args: argparse.Namespace) -> None:
+    """The model flags as given, each checked on its own: an InputError (one line, exit 2) names it."""
+    from coach.llm import ModelConfigError, check_base_url
+
+    if getattr(args, "base_url", None) is not None:
+        try:
+            check_base_url(args.base_url, "the server URL")
+        except ModelConfigError as exc:
+            raise InputError("--base-url", str(exc)) from None
+    for flag, low in (("timeout", 0.001), ("max_retries", 0), ("concurrency", 1)):
+        value = getattr(args, flag, None)
+        if value is not None and value < low:
+            name = "--" + flag.replace("_", "-")
+            raise InputError(name, f"must be at least {low:g}")
 
 
 def _store(args: argparse.Namespace, config: Any) -> tuple[Any, Path]:
@@ -137,6 +160,9 @@ def report_dict(report: Any) -> dict[str, Any]:
             "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens,
             "failure_reasons": usage.reasons,
+            "retries": usage.retries,
+            "not_asked": usage.skipped,
+            "stopped_because": usage.stopped,
         },
     }
 
@@ -169,6 +195,11 @@ def render_text(report: Any) -> str:
             f"; {usage.calls} model calls, {usage.cache_hits} from cache, {usage.failures} failed; "
             f"tokens {usage.prompt_tokens} in / {usage.completion_tokens} out"
         )
+        if usage.stopped:
+            summary += (
+                f"\nthe model stopped answering ({usage.stopped}): "
+                f"{usage.skipped} item(s) went to the rules without asking it"
+            )
     lines.append(summary)
     return "\n".join(lines) + "\n"
 

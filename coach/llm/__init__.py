@@ -8,13 +8,18 @@ module is scrubbed of it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_RETRIES = 2
+DEFAULT_RETRIES = 2  # for HTTP 429 and 5xx only: a timeout or a refused connection is not retried
+DEFAULT_CONCURRENCY = 8  # requests in flight at once against a hosted or remote server
+LOCAL_CONCURRENCY = 1  # against a server on this machine: llama.cpp and friends answer one at a time
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0", "::"})
 
 
 class Secret:
@@ -48,6 +53,8 @@ class ModelSpec:
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_RETRIES
     source: str = ""  # where the choice came from (flag, env, config)
+    concurrency: int | None = None  # None: by server (see `slots`)
+    max_tokens: int | None = None  # None: the answer schema's cap (coach.llm.client.ANSWER_MAX_TOKENS)
 
     @property
     def label(self) -> str:
@@ -58,9 +65,56 @@ class ModelSpec:
     def cache_id(self) -> str:
         return f"{self.provider}:{self.name}@{self.base_url or 'default'}"
 
+    @property
+    def local(self) -> bool:
+        """The server runs on this machine (loopback): it usually has one slot."""
+        if not self.base_url:
+            return False
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        return host in _LOCAL_HOSTS or host.startswith("127.")
+
+    @property
+    def slots(self) -> int:
+        """Requests in flight at once: the setting, else 1 for a local server and 8 for any other."""
+        if self.concurrency is not None:
+            return self.concurrency
+        return LOCAL_CONCURRENCY if self.local else DEFAULT_CONCURRENCY
+
 
 class ModelConfigError(Exception):
     """The model settings are contradictory or incomplete (reported, then the rule path answers)."""
+
+
+def check_base_url(url: str, where: str = "base-url") -> str:
+    """The URL of an OpenAI-compatible server, or a ModelConfigError that says what is wrong with it."""
+    if not url.strip():
+        raise ModelConfigError(
+            f"{where} is empty: give the server's URL (http://127.0.0.1:8080/v1) or leave it out"
+        )
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ModelConfigError(f"{where} {url!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ModelConfigError(f"{where} {url!r} must start with http:// or https:// and name a host")
+    return url.strip()
+
+
+def _setting(table: dict[str, Any], key: str, value: Any, default: Any, kind: type, low: float) -> Any:
+    """A number from a flag (`value`) or the [model] table, checked: a ModelConfigError names the key."""
+    raw = value if value is not None else table.get(key, default)
+    if raw is None:
+        return None
+    try:
+        if isinstance(raw, bool) or (kind is int and isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError
+        number = kind(raw)
+    except (TypeError, ValueError):
+        raise ModelConfigError(f"model {key} must be a number, not {raw!r}") from None
+    if number < low:
+        raise ModelConfigError(f"model {key} must be at least {low:g}, not {raw!r}")
+    return number
 
 
 def resolve_model(
@@ -70,22 +124,34 @@ def resolve_model(
     base_url: str | None = None,
     timeout: float | None = None,
     max_retries: int | None = None,
+    concurrency: int | None = None,
     env: dict[str, str] | None = None,
 ) -> ModelSpec | None:
     """Decide which model runs: CLI flags, then the environment, then the config's [model] table.
 
     OKRCOACH_MODEL ("openai:gpt-4o-mini", or a bare name for an OpenAI-compatible server),
     OKRCOACH_BASE_URL, OPENAI_API_KEY (or OKRCOACH_API_KEY). None means no model: the rule path answers.
+    An empty --base-url (or base-url in the config) is a mistake, not "the hosted endpoint": it is refused.
     """
     env = dict(os.environ if env is None else env)
     table = dict(config or {})
+    if base_url is not None:
+        url: str | None = check_base_url(base_url, "--base-url")
+    elif env.get("OKRCOACH_BASE_URL"):
+        url = check_base_url(env["OKRCOACH_BASE_URL"], "OKRCOACH_BASE_URL")
+    elif "base-url" in table:
+        url = check_base_url(str(table["base-url"]), "[model] base-url")
+    else:
+        url = None
     chosen = model or env.get("OKRCOACH_MODEL") or table.get("name")
-    url = base_url or env.get("OKRCOACH_BASE_URL") or table.get("base-url")
     source = (
         "--model" if model else "OKRCOACH_MODEL" if env.get("OKRCOACH_MODEL") else "config" if chosen else ""
     )
     if not chosen and url:
-        chosen, source = "default", "--base-url" if base_url else "OKRCOACH_BASE_URL"
+        chosen = "default"
+        source = (
+            "--base-url" if base_url else "OKRCOACH_BASE_URL" if env.get("OKRCOACH_BASE_URL") else "config"
+        )
     if not chosen:
         return None
     provider, _, name = str(chosen).partition(":")
@@ -96,15 +162,22 @@ def resolve_model(
         key = env.get(str(table["api-key-env"]))
     if provider == "openai" and not url and not key:
         raise ModelConfigError(f"model {chosen} needs OPENAI_API_KEY (or a --base-url for a local server)")
-    spec_timeout = float(timeout if timeout is not None else table.get("timeout", DEFAULT_TIMEOUT))
-    retries = int(max_retries if max_retries is not None else table.get("max-retries", DEFAULT_RETRIES))
-    if spec_timeout <= 0 or retries < 0:
-        raise ModelConfigError("model timeout must be positive and max-retries not negative")
-    return ModelSpec(provider, name, url, Secret(key) if key else None, spec_timeout, retries, source)
+    spec_timeout = _setting(table, "timeout", timeout, DEFAULT_TIMEOUT, float, 0.001)
+    retries = _setting(table, "max-retries", max_retries, DEFAULT_RETRIES, int, 0)
+    slots = _setting(table, "concurrency", concurrency, None, int, 1)
+    max_tokens = _setting(table, "max-tokens", None, None, int, 16)
+    return ModelSpec(
+        provider, name, url, Secret(key) if key else None, spec_timeout, retries, source, slots, max_tokens
+    )
 
 
-def chat_model(spec: ModelSpec) -> Any:
-    """The langchain chat model for a spec, always with an explicit timeout and bounded retries."""
+def chat_model(spec: ModelSpec, max_tokens: int) -> Any:
+    """The langchain chat model for a spec: an explicit timeout, a token cap, and no retries of its own.
+
+    The client retries (HTTP 429 and 5xx only) and bounds each attempt itself. The SDK's timeout is a
+    second apart from the client's so that the client's, with its plain-words reason, fires first.
+    """
+    guard_logs(spec)
     if spec.base_url or spec.provider == "openai":
         from langchain_openai import ChatOpenAI
         from pydantic import SecretStr
@@ -113,50 +186,186 @@ def chat_model(spec: ModelSpec) -> Any:
             model=spec.name,
             base_url=spec.base_url,
             api_key=SecretStr(spec.api_key.reveal() if spec.api_key else "not-needed"),
-            timeout=spec.timeout,
-            max_retries=spec.max_retries,
+            timeout=spec.timeout + 1,
+            max_retries=0,
             temperature=0,
+            max_completion_tokens=max_tokens,  # what OpenAI reads
+            # llama.cpp and most OpenAI-compatible servers read max_tokens only; without it a small
+            # model writes until its context is full.
+            extra_body={"max_tokens": max_tokens} if spec.base_url else None,
         )
     from langchain.chat_models import init_chat_model
 
-    kwargs: dict[str, Any] = {"timeout": spec.timeout, "max_retries": spec.max_retries, "temperature": 0}
+    kwargs: dict[str, Any] = {
+        "timeout": spec.timeout + 1,
+        "max_retries": 0,
+        "temperature": 0,
+        "max_tokens": max_tokens,
+    }
     if spec.api_key:
         kwargs["api_key"] = spec.api_key.reveal()
     return init_chat_model(f"{spec.provider}:{spec.name}", **kwargs)
 
 
-_KEYLIKE = re.compile(r"\b(?:sk|pk|rk|key)-[A-Za-z0-9_\-]{6,}")
+# Key shapes: sk-/pk-/rk- tokens at a word start; the same (and key-) glued to a word when long and with a
+# digit, as real keys are ("task-specific" and "key-results" stay); Bearer tokens.
+_KEYLIKE = re.compile(
+    r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{6,}|(?:sk|pk|rk|key)-(?=[A-Za-z_\-]*\d)[A-Za-z0-9_\-]{16,}"
+)
+_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]+=*")
+_MIN_SECRET = 8  # a shorter configured "key" (EMPTY, none) is no secret, and replacing it mangles text
 
 
 def scrub(text: str, spec: ModelSpec | None) -> str:
     """Remove the API key (and anything shaped like one) from a message."""
-    if spec is not None and spec.api_key and spec.api_key.reveal():
+    if spec is not None and spec.api_key and len(spec.api_key.reveal()) >= _MIN_SECRET:
         text = text.replace(spec.api_key.reveal(), "***")
-    return _KEYLIKE.sub("***", text)
+    return _BEARER.sub(r"\1 ***", _KEYLIKE.sub("***", text))
+
+
+def scrub_value(value: Any, spec: ModelSpec | None) -> Any:
+    """`scrub` through every string of a parsed answer (dicts, lists, strings)."""
+    if isinstance(value, str):
+        return scrub(value, spec)
+    if isinstance(value, dict):
+        return {key: scrub_value(item, spec) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_value(item, spec) for item in value]
+    return value
+
+
+class _ScrubLogs(logging.Filter):
+    """Scrubs each record of the loggers that may see the key (the SDK's debug logs show headers)."""
+
+    def __init__(self, spec: ModelSpec) -> None:
+        super().__init__("okrcoach-scrub")
+        self.spec = spec
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken record is the logger's problem, not a reason to leak
+            message = str(record.msg)
+        record.msg, record.args = scrub(message, self.spec), None
+        return True
+
+
+_LOGGERS = (
+    "openai",
+    "openai._base_client",
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "langchain_openai",
+)
+
+
+def guard_logs(spec: ModelSpec) -> None:
+    """Put the scrubbing filter on the loggers of the model stack (once per key)."""
+    for name in _LOGGERS:
+        logger = logging.getLogger(name)
+        for old in [f for f in logger.filters if isinstance(f, _ScrubLogs)]:
+            logger.removeFilter(old)
+        logger.addFilter(_ScrubLogs(spec))
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A failed model call, in plain words. `kind` is the first word of the reason, for the tallies."""
+
+    kind: str  # timeout | connection | http | invalid JSON | invalid answer | error
+    reason: str
+    retry: bool = False  # HTTP 429 and 5xx: worth another attempt
+    trips: bool = False  # timeout or connection: the server is not answering; ask no more
+    retry_after: float | None = None
+
+
+def _detail(exc: BaseException, spec: ModelSpec | None, limit: int = 160) -> str:
+    """The server's own message for an HTTP error, scrubbed first and then cut to `limit` characters."""
+    body = getattr(exc, "body", None)
+    message = body.get("message") if isinstance(body, dict) else None
+    if not isinstance(message, str):
+        error = body.get("error") if isinstance(body, dict) else None
+        message = error.get("message") if isinstance(error, dict) else None
+    text = scrub(" ".join(str(message if isinstance(message, str) else exc).split()), spec)
+    text = re.sub(r"^Error code: \d+ - ", "", text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _refused(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if isinstance(link, ConnectionRefusedError) or "refused" in str(link).lower():
+            return True
+        link = link.__cause__ or link.__context__
+    return False
+
+
+def classify_failure(exc: BaseException, spec: ModelSpec | None) -> Failure:
+    """What went wrong with a model call, as a key-free reason in plain words."""
+    name = type(exc).__name__
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    seconds = f"{spec.timeout:g}" if spec is not None else "the allotted"
+    if "Timeout" in name or isinstance(exc, TimeoutError):
+        return Failure("timeout", f"timeout: the model did not answer in {seconds} s", trips=True)
+    if "Connection" in name or isinstance(exc, ConnectionError):
+        if _refused(exc):
+            return Failure(
+                "connection",
+                "connection failed: the model server refused the connection (is it running?)",
+                trips=True,
+            )
+        return Failure("connection", "connection failed: the model server could not be reached", trips=True)
+    if isinstance(status, int) and status >= 400:
+        detail = _detail(exc, spec)
+        label = "HTTP 429 (rate limited)" if status == 429 else f"HTTP {status}"
+        headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+        try:
+            retry_after: float | None = float(str(headers.get("retry-after")))
+        except (TypeError, ValueError):
+            retry_after = None
+        return Failure(
+            "http",
+            f"{label} from the model server: {detail}" if detail else f"{label} from the model server",
+            retry=status == 429 or status >= 500,
+            retry_after=retry_after,
+        )
+    if isinstance(exc, json.JSONDecodeError) or any(
+        marker in str(exc) for marker in ("Expecting value", "not valid JSON", "Unterminated string")
+    ):
+        return Failure("invalid JSON", "invalid JSON from the model server (its answer is not JSON)")
+    if "Validation" in name:
+        return Failure("invalid answer", f"invalid answer: {_schema_problem(exc)}")
+    if "OutputParser" in name:
+        return Failure("invalid answer", "invalid answer: the model called a tool that was not offered")
+    if isinstance(exc, (IndexError, KeyError, TypeError, AttributeError, ValueError)):
+        # choices: [], a body that is a list, null or {}: the SDK and langchain trip over it
+        return Failure("invalid answer", "invalid answer: the model server's response holds no answer")
+    return Failure("error", "the model call failed for an unexpected reason")
+
+
+def _schema_problem(exc: BaseException) -> str:
+    """A pydantic ValidationError as "the answer does not match the schema (missing: text, rationale)"."""
+    errors = getattr(exc, "errors", None)
+    try:
+        items = errors() if callable(errors) else []
+    except Exception:
+        items = []
+    missing = [".".join(str(p) for p in e.get("loc", ())) for e in items if e.get("type") == "missing"]
+    wrong = [
+        ".".join(str(p) for p in e.get("loc", ())) or "the arguments"
+        for e in items
+        if e.get("type") != "missing"
+    ]
+    parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+        [f"wrong type for {', '.join(wrong)}"] if wrong else []
+    )
+    return "the answer does not match the schema" + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def failure_reason(exc: BaseException, spec: ModelSpec | None) -> str:
     """A short, key-free reason for a failed call: timeout, connection, HTTP 429/5xx, invalid output."""
-    name = type(exc).__name__
-    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
-    if "Timeout" in name or isinstance(exc, TimeoutError):
-        reason = "timeout"
-    elif "Connection" in name:
-        reason = "connection failed (is the server running?)"
-    elif status == 429 or "RateLimit" in name:
-        reason = "rate limited (HTTP 429)"
-    elif status is not None and status >= 400:
-        reason = f"HTTP {status}"
-    elif (
-        isinstance(exc, json.JSONDecodeError)
-        or "OutputParser" in name
-        or "JSON" in name
-        or any(marker in str(exc) for marker in ("Expecting value", "not valid JSON", "Unterminated string"))
-    ):
-        reason = "invalid JSON from the model"
-    elif "Validation" in name:
-        reason = "answer does not match the schema"
-    else:
-        reason = name
-    detail = " ".join(str(exc).split())[:160]
-    return scrub(f"{reason}: {detail}" if detail and reason != detail else reason, spec)
+    return classify_failure(exc, spec).reason
