@@ -3,6 +3,7 @@ undo, and the engine adapter (one model call per rewrite)."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 from pathlib import Path
@@ -86,6 +87,16 @@ def yaml_draft(tmp_path: Path) -> Path:
     return path
 
 
+def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    a, b = before.splitlines(), after.splitlines()
+    removed: list[str] = []
+    added: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            removed, added = removed + a[i1:i2], added + b[j1:j2]
+    return removed, added
+
+
 def draft_of(path: Path) -> Draft:
     doc = load(str(path))
     return Draft(doc, str(path), stated_ids(doc))
@@ -103,21 +114,34 @@ def test_text_edits_keep_everything_else(yaml_draft: Path) -> None:
     )
 
 
-def test_structural_changes_write_the_whole_file_with_a_backup(yaml_draft: Path) -> None:
+def test_structural_changes_are_edits_in_place(yaml_draft: Path) -> None:
     before = yaml_draft.read_text()
     draft = draft_of(yaml_draft)
     new = draft.add_key_result("pay-3", "Keep payout disputes below 0.1% of payouts")
     assert new == "pay-3.KR3"
     draft.set_field("pay-1.KR1", "owner", "Sam")
-    result = storage.save_draft(draft, yaml_draft, "yaml")
-    assert result.whole and result.backup is not None and result.backup.read_text() == before
-    assert "comments and layout were not kept" in result.note
+    plan = storage.plan_save(draft, yaml_draft, "yaml")
+    assert not plan.whole and not plan.loses_layout
+    result = storage.write_plan(draft, plan)
+    assert not result.whole and result.backup is None
+    removed, added = _changed_lines(before, yaml_draft.read_text())  # the rest is kept byte for byte
+    assert removed == ["        owner: Dana Reyes"]
+    assert added == ["        owner: Sam", "      - text: Keep payout disputes below 0.1% of payouts"]
     back = load(str(yaml_draft))
     assert back.objectives[2].key_results[-1].text == "Keep payout disputes below 0.1% of payouts"
     assert back.objectives[0].key_results[0].owner == "Sam"
     storage.reload_positions(draft, yaml_draft, "yaml")
     assert draft.doc.objectives[2].key_results[-1].id == "pay-3.KR3"
     assert draft.doc.objectives[2].key_results[-1].span.line > 0
+
+
+def test_a_whole_file_save_keeps_a_backup_and_says_so(yaml_draft: Path) -> None:
+    before = yaml_draft.read_text()
+    draft = draft_of(yaml_draft)
+    draft.add_key_result("pay-3", "Keep payout disputes below 0.1% of payouts")
+    result = storage.save_draft(draft, yaml_draft, "yaml", whole=True)
+    assert result.whole and result.backup is not None and result.backup.read_text() == before
+    assert "comments and layout were not kept" in result.note
 
 
 def test_empty_texts_are_not_saved(yaml_draft: Path) -> None:
