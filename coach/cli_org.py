@@ -74,7 +74,7 @@ def add_parser(sub: Any) -> None:
     rewrite.add_argument("--rewrite", action="store_true", help="propose rewrites for the worst drafts first")
     rewrite.add_argument("--max-calls", type=int, help="a budget: at most this many model calls in all")
     rewrite.add_argument(
-        "--concurrency", type=int, default=8, help="model calls in flight at once (default 8)"
+        "--concurrency", type=int, help="model calls in flight at once (default 1 on localhost, else 8)"
     )
     rewrite.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
     rewrite.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
         args.jobs < 0
         or args.top < 0
         or (args.max_calls is not None and args.max_calls < 0)
-        or args.concurrency < 1
+        or (args.concurrency is not None and args.concurrency < 1)
     ):
         raise InputError("okrcoach org", "--jobs, --top and --max-calls must be >= 0, --concurrency >= 1")
     jobs = args.jobs or os.cpu_count() or 1

@@ -35,7 +35,7 @@ _KEYS = {
     "baselines",
     "checkin",
 }
-_MODEL_KEYS = {"name", "base-url", "timeout", "max-retries", "api-key-env"}
+_MODEL_KEYS = {"name", "base-url", "timeout", "max-retries", "api-key-env", "concurrency", "max-tokens"}
 _TABLE_KEYS = {
     "model": _MODEL_KEYS,
     "cycle": {"start", "end"},

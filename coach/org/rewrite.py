@@ -39,7 +39,7 @@ def rewrite_worst(
     store: Any = None,
     cache_dir: Path | None = None,
     max_calls: int | None = None,
-    concurrency: int = 8,
+    concurrency: int | None = None,
     use_cache: bool = True,
     without_model: int = 10,
 ) -> tuple[list[Any], str]:

@@ -181,7 +181,7 @@ def rewrite_document(
     store: Any = None,
     cache_dir: Path | None = None,
     max_calls: int | None = None,
-    concurrency: int = 8,
+    concurrency: int | None = None,  # None: the spec's (1 for a local server, else 8)
     use_cache: bool = True,
     data: dict[str, str] | None = None,
 ) -> RewriteReport:
