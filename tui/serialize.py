@@ -1,10 +1,11 @@
 """Write a whole Document back as YAML, JSON, Markdown or CSV, and keep it as JSON for recovery.
 
-Used when a save cannot go through `coach.writeback.apply_edits` (objectives or key results were added,
-deleted or moved, or fields other than the texts changed). What the Document model holds is written: ids
+Used for a new draft (there is no file to edit), Save as, and as the fallback the app asks about before
+using it, when `coach.write_structure` cannot write the changes as edits to the file. What the Document
+model holds is written: ids
 (when the draft stated them), texts, why, owners, teams, levels, parents, baselines, targets, current
 values, units, confidence, initiatives, suppressions and the extra fields. Comments and the layout of the
-original file are not kept, and Markdown prose outside the OKRs is dropped: the app says so when it happens.
+original file are not kept, and Markdown prose outside the OKRs is dropped: the app asks before it happens.
 
 Every text is read back with the engine's own parser before it is written (`verify`): a draft that would
 not read back as the same objectives and key results is refused with the reason.
