@@ -134,7 +134,7 @@ def test_good_answers_are_used_cited_and_rechecked(openai_stub: OpenAIStub, tmp_
         (Reply.error(500, "boom"), "HTTP 500"),
         (Reply.error(429, "slow down", retry_after=0), "HTTP 429"),
         (Reply.error(401, f"Incorrect API key provided: {KEY}"), "HTTP 401"),
-        (Reply.raw_arguments("{not json"), "invalid answer"),
+        (Reply.raw_arguments("{not json"), "invalid JSON"),  # lands in invalid_tool_calls
         (Reply.tool_args({"rationale": "no text field"}), "invalid answer"),
         (Reply.tool_args({"text": "", "rationale": "x"}), "empty answer"),
         (Reply.tool_args({"text": "word " * 120, "rationale": "x"}), "over-long"),
