@@ -31,7 +31,7 @@ from coach.writeback import _md_region
 _HEADING = re.compile(r"[ ]{0,3}(#{1,6})[ \t]")
 _BULLET = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
 _COMMENT = re.compile(r"[ \t]*<!--.*-->[ \t]*")
-_KR_LABEL = re.compile(r"(?i:KR)\s?\d+\s*[:.)–—-]\s*")
+_MENTION = re.compile(r"[(\[,;][ \t]*(@[\w.-]+)")
 _OBJECTIVE_LABEL = re.compile(r"(?i:objective)\s*\d+\s*[:.)–—-]\s*")
 _NAMES = {
     "owner": "owner|owners|dri|lead|assignee",
@@ -209,13 +209,22 @@ class _Markdown:
                     lines[index] = match.group(1) + _value(name, value, match.group(2))
                 return
         inline = _inline(_NAMES[name])
-        match = inline.search(lines[at], _md_text_end(lines[at], item))
+        text_end = _md_text_end(lines[at], item)
+        match = inline.search(lines[at], text_end)
         if match:
             if value is None:
-                lines[at] = _drop_inline(lines[at], match)
+                lines[at] = _drop_inline(lines[at], match.start(), match.end())
             else:
                 source = _value(name, value, match.group(1))
                 lines[at] = lines[at][: match.start(1)] + source + lines[at][match.end(1) :]
+            return
+        mention = _MENTION.search(lines[at], text_end) if name == "owner" else None
+        if mention:  # "(@priya)": the owner as a handle
+            start, end = mention.span(1)
+            if value is None:
+                lines[at] = _drop_inline(lines[at], start, end)
+            else:
+                lines[at] = lines[at][:start] + f"owner: {value}" + lines[at][end:]
             return
         if old is not None:
             raise self.fail(f"{item.parsed.id}: its {name} is not written as a field")
@@ -265,15 +274,17 @@ def _md_text_end(line: str, item: _Item) -> int:
     return region[1] if region else 0
 
 
-def _drop_inline(line: str, match: re.Match[str]) -> str:
-    start, end = match.start(), match.end()
+def _drop_inline(line: str, start: int, end: int) -> str:
+    """The line without the inline field at [start, end), its separator and an emptied bracket."""
     before, after = line[:start], line[end:]
     if after.lstrip().startswith((",", ";")):
         after = after.lstrip()[1:].lstrip()
     elif before.rstrip().endswith((",", ";")):
         before = before.rstrip()[:-1]
-    out = before + after
-    return re.sub(r"\s*[(\[]\s*[)\]]", "", out)
+    out = re.sub(r"\s*[(\[]\s*[)\]]", "", before + after)
+    if not after.strip():  # "text — owner: Sam": the dash went with it
+        out = re.sub(r"\s+[–—-]{1,2}\s*$|\s*[|·•]\s*$", "", out)
+    return out
 
 
 def _value(name: str, value: object, old: str | None) -> str:

@@ -76,12 +76,18 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
     except InputError as error:
         raise NotSurgical(name, f"the file on disk cannot be read ({error.message})") from None
     check_fields(on_disk, wanted, name)
-    if fmt in ("yaml", "json"):
-        result = _Tree(body, fmt, on_disk, name).render(wanted)
-    else:
-        from coach.write_rows import render_rows
+    try:
+        if fmt in ("yaml", "json"):
+            result = _Tree(body, fmt, on_disk, name).render(wanted)
+        else:
+            from coach.write_rows import render_rows
 
-        result = render_rows(body, fmt, on_disk, wanted, name)
+            result = render_rows(body, fmt, on_disk, wanted, name)
+    except (IndexError, KeyError, ValueError, StopIteration, AssertionError) as error:
+        # a shape the locators did not foresee: refuse (the caller can ask to rewrite the whole file)
+        raise NotSurgical(
+            name, f"the change could not be located in the file ({type(error).__name__})"
+        ) from None
     verify(result, fmt, wanted, name)
     return bom + (result.replace("\n", "\r\n") if crlf else result)
 
