@@ -15,25 +15,15 @@ the edited elements' source:
 The result is read back and compared with `wanted` before it is returned. What cannot be done this way (a
 shape the locator does not know, a change to fields the TUI does not edit) raises NotSurgical with the
 reason, before anything is written: the caller can then offer to rewrite the whole file instead.
-YAML and JSON are handled here; CSV and Markdown in coach.write_rows.
+YAML and JSON are located by coach.write_tree, CSV by coach.write_rows, Markdown by coach.write_markdown.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
-
-import yaml
 
 from coach.model import Document, InputError, KeyResult, Objective
 from coach.parse import parse_text
-from coach.parse.common import compact
-from coach.parse.structured import _KR_FIELDS, _OBJECTIVE_FIELDS
-from coach.writeback import _yaml_double, _yaml_plain_ok
 
 __all__ = ["FIELDS", "NotSurgical", "apply_structure", "difference", "number_text", "percent_text"]
 
@@ -48,9 +38,6 @@ FIELDS = {  # what the TUI edits: the element's attribute -> the field's canonic
     "unit": "unit",
     "confidence": "confidence",
 }
-_TRAILING_BLANK = re.compile(r"(?<=\n)(?:[ \t]*\n)+\Z")
-_COMMENT_LINE = re.compile(r"[ \t]*#[^\n]*\n")
-_KEYS = {"description": "why"}  # the key a new field is written under, where not its canonical name
 _OTHER = ("team", "level", "parents", "initiatives")  # fields the TUI does not edit: they must not change
 
 
@@ -78,7 +65,9 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
     check_fields(on_disk, wanted, name)
     try:
         if fmt in ("yaml", "json"):
-            result = _Tree(body, fmt, on_disk, name).render(wanted)
+            from coach.write_tree import render_tree
+
+            result = render_tree(body, fmt, on_disk, wanted, name)
         else:
             from coach.write_rows import render_rows
 
@@ -94,10 +83,10 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
 
 def matches(on_disk: Document, wanted: Document) -> dict[int, Element]:
     """For each wanted element (by id()), the element on disk it came from, found by where its text is."""
-    at = {(type(e), e.span.line, e.span.col): e for e in _elements(on_disk)}
+    at = {(type(e), e.span.line, e.span.col): e for e in elements(on_disk)}
     out: dict[int, Element] = {}
     used: set[int] = set()
-    for element in _elements(wanted):
+    for element in elements(wanted):
         old = at.get((type(element), element.span.line, element.span.col)) if element.span.line else None
         if old is not None and id(old) not in used:
             out[id(element)] = old
@@ -108,7 +97,7 @@ def matches(on_disk: Document, wanted: Document) -> dict[int, Element]:
 def check_fields(on_disk: Document, wanted: Document, name: str) -> None:
     """Refuse a change to what this writer does not edit (teams, levels, parents, ...)."""
     found = matches(on_disk, wanted)
-    for element in _elements(wanted):
+    for element in elements(wanted):
         old = found.get(id(element))
         if old is None:  # a new element takes its team and level from where it is written
             if any(getattr(element, attribute) for attribute in ("parents", "initiatives", "suppressions")):
@@ -146,7 +135,7 @@ def difference(want: Document, got: Document) -> str | None:
     """The first way `got` differs from `want` in what the TUI edits, or None."""
     if [len(o.key_results) for o in want.objectives] != [len(o.key_results) for o in got.objectives]:
         return "not the same objectives and key results"
-    for element, back in zip(_elements(want), _elements(got), strict=True):
+    for element, back in zip(elements(want), elements(got), strict=True):
         for attribute in changed(back, element):
             return f"the {attribute} of {element.id} reads back as {getattr(back, attribute)!r}"
         if element.parents != back.parents or element.initiatives != back.initiatives:
@@ -162,7 +151,8 @@ def _same(a: Any, b: Any) -> bool:
     return (None if a == "" else a) == (None if b == "" else b)
 
 
-def _elements(doc: Document) -> list[Element]:
+def elements(doc: Document) -> list[Element]:
+    """Every objective followed by its key results, in document order."""
     out: list[Element] = []
     for objective in doc.objectives:
         out += [objective, *objective.key_results]
@@ -195,410 +185,3 @@ def confidence_like(value: float, old: str | None) -> str | float:
     if 10 < number <= 100 and float(round(value * 100, 4)).is_integer():
         return round(value * 100)
     return round(value, 6)
-
-
-# -- YAML and JSON ----------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Item:
-    """An objective or key result in the text."""
-
-    parsed: Element
-    node: yaml.Node
-    pairs: dict[str, tuple[yaml.Node, yaml.Node]]  # canonical field -> (key node, value node)
-    start: int = 0  # its extent in the list
-    end: int = 0
-    indent: int = 0  # block: its dash's column; flow: its own column
-    flow: bool = False  # in a flow (or JSON) list: its extent starts mid-line
-    krs: _List | None = None
-
-
-@dataclass(slots=True)
-class _List:
-    node: yaml.SequenceNode
-    items: list[_Item] = field(default_factory=list)
-    flow: bool = False
-    start: int = 0
-    end: int = 0
-    indent: int = 0
-    separators: list[str] = field(default_factory=list)
-
-
-class _Tree:
-    def __init__(self, text: str, fmt: str, on_disk: Document, name: str) -> None:
-        self.text, self.fmt, self.on_disk, self.name = text, fmt, on_disk, name
-        try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            raise NotSurgical(name, "the file cannot be located as YAML") from None
-        parsed = iter(_elements(on_disk))
-        if root is None:
-            raise NotSurgical(name, "the file holds no YAML document")
-        self.objectives = self._objectives(root, parsed)
-        if next(parsed, None) is not None:
-            raise NotSurgical(name, "not every element was found in the file")
-        self.items = {id(item.parsed): item for item in self._all()}
-
-    def fail(self, reason: str) -> NotSurgical:
-        return NotSurgical(self.name, reason)
-
-    def _all(self) -> list[_Item]:
-        out: list[_Item] = []
-        for objective in self.objectives.items:
-            out.append(objective)
-            out.extend(objective.krs.items if objective.krs else [])
-        return out
-
-    # -- locating -------------------------------------------------------------------------------------
-
-    def _objectives(self, root: yaml.Node, parsed: Any) -> _List:
-        node = root
-        if isinstance(root, yaml.MappingNode):
-            lists = [v for k, v in root.value if compact(str(k.value)) in ("objectives", "okrs")]
-            if not lists:
-                raise self.fail("the file holds one objective, not a list of them")
-            node = lists[-1]
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail("the objectives are not a list")
-        items = []
-        for child in node.value:
-            objective = next(parsed, None)
-            if not isinstance(objective, Objective) or not isinstance(
-                child, yaml.MappingNode | yaml.ScalarNode
-            ):
-                raise self.fail("an objective was not found where the parser read it")
-            item = _Item(objective, child, self._pairs(child, _OBJECTIVE_FIELDS, objective))
-            krs = item.pairs.get("key_results", (None, None))[1]
-            if isinstance(krs, yaml.SequenceNode) and krs.value:
-                item.krs = self._list(krs, [self._kr(kr, parsed) for kr in krs.value])
-            elif objective.key_results:
-                raise self.fail(f"{objective.id}: its key results were not found")
-            items.append(item)
-        return self._list(node, items)
-
-    def _kr(self, node: yaml.Node, parsed: Any) -> _Item:
-        kr = next(parsed, None)
-        if not isinstance(kr, KeyResult) or not isinstance(node, yaml.MappingNode | yaml.ScalarNode):
-            raise self.fail("a key result was not found where the parser read it")
-        return _Item(kr, node, self._pairs(node, _KR_FIELDS, kr))
-
-    def _pairs(self, node: yaml.Node, table: dict[str, str], parsed: Element) -> dict[str, Any]:
-        if isinstance(node, yaml.ScalarNode):
-            return {"text": (None, node)}
-        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-        for key, value in node.value:
-            canonical = table.get(compact(str(key.value)))
-            if canonical == "text" and (value.start_mark.line + 1, value.start_mark.column + 1) != (
-                parsed.span.line,
-                parsed.span.col - (1 if getattr(value, "style", None) in ("'", '"') else 0),
-            ):
-                continue  # another text alias the parser kept aside
-            if canonical is not None:
-                out[canonical] = (key, value)
-        if "text" not in out:
-            raise self.fail(f"{parsed.id}: its text was not found")
-        return out
-
-    def _list(self, node: yaml.SequenceNode, items: list[_Item]) -> _List:
-        flow = bool(node.flow_style)
-        out = _List(node, items, flow)
-        text = self.text
-        for index, item in enumerate(items):
-            start = item.node.start_mark.index
-            item.flow = flow
-            if flow:
-                item.start, item.end = start, _end(item.node, text)
-                item.indent = item.node.start_mark.column
-                continue
-            dash = start - 1
-            while dash >= 0 and text[dash] in " \t\n":
-                dash -= 1
-            line_start = text.rfind("\n", 0, dash) + 1
-            if dash < 0 or text[dash] != "-" or text[line_start:dash].strip():
-                raise self.fail(f"{item.parsed.id}: its list item was not found")
-            while line_start and _COMMENT_LINE.fullmatch(
-                text, text.rfind("\n", 0, line_start - 1) + 1, line_start
-            ):
-                line_start = text.rfind("\n", 0, line_start - 1) + 1  # comments just above it go with it
-            item.start, item.indent = line_start, dash - text.rfind("\n", 0, dash) - 1
-            if index:
-                items[index - 1].end = line_start
-        if not flow:
-            last = items[-1]
-            eol = text.find("\n", _end(last.node, text))
-            last.end = len(text) if eol < 0 else eol + 1
-            for item in items[:-1]:  # blank lines after an item separate it from the next
-                blank = _TRAILING_BLANK.search(text, item.start, item.end)
-                item.end = blank.start() if blank else item.end
-        out.start, out.end, out.indent = items[0].start, items[-1].end, items[0].indent
-        out.separators = [text[a.end : b.start] for a, b in itertools.pairwise(items)]
-        if flow and any(separator.strip() != "," for separator in out.separators):
-            raise self.fail("a comment between list items")
-        if flow and not out.separators:
-            before = text[node.start_mark.index + 1 : out.start]
-            out.separators.append("," + (before if not before.strip() and "\n" in before else " "))
-        return out
-
-    # -- writing --------------------------------------------------------------------------------------
-
-    def render(self, wanted: Document) -> str:
-        self.found = matches(self.on_disk, wanted)
-        top = self.objectives
-        body = self._render_list(top, wanted.objectives, self._objective)
-        return self.text[: top.start] + body + self.text[top.end :]
-
-    def _render_list(self, listing: _List, wanted: Sequence[Element], render: Callable[..., str]) -> str:
-        old = [self.items.get(id(self.found.get(id(w)))) for w in wanted]
-        if not wanted:
-            return ""
-        blocks = [render(w, item, listing) for w, item in zip(wanted, old, strict=True)]
-        if not listing.flow:
-            blocks = [block if block.endswith("\n") else block + "\n" for block in blocks]
-        # the separators stay where they were (blank lines between YAML items, ", " between JSON ones)
-        separators = listing.separators + listing.separators[-1:] * len(blocks) or [""] * len(blocks)
-        separators = [*separators[: len(blocks) - 1], ""]
-        out = "".join(block + separator for block, separator in zip(blocks, separators, strict=True))
-        if not listing.flow and not self.text[listing.start : listing.end].endswith("\n"):
-            out = out[:-1]
-        return out
-
-    def _objective(self, wanted: Objective, item: _Item | None, listing: _List) -> str:
-        if item is None:
-            return self._new(wanted, listing)
-        assert isinstance(item.parsed, Objective)
-        edits = self._field_edits(item, wanted)
-        if item.krs is not None:
-            body = self._render_list(item.krs, wanted.key_results, self._key_result)
-            edits.append((item.krs.start, item.krs.end, body))
-        elif wanted.key_results:
-            raise self.fail(f"{wanted.id}: key results added where there was no list of them")
-        return self._splice(item, edits, listing.indent)
-
-    def _key_result(self, wanted: KeyResult, item: _Item | None, listing: _List) -> str:
-        if item is None:
-            return self._new(wanted, listing)
-        return self._splice(item, self._field_edits(item, wanted), listing.indent)
-
-    def _splice(self, item: _Item, edits: list[tuple[int, int, str]], indent: int) -> str:
-        out, at = [], item.start
-        for start, end, source in sorted(edits):
-            out += [self.text[at:start], source]
-            at = end
-        block = "".join([*out, self.text[at : item.end]])
-        return _reindent(block, indent - item.indent, not item.flow)
-
-    # -- fields ---------------------------------------------------------------------------------------
-
-    def _field_edits(self, item: _Item, wanted: Element) -> list[tuple[int, int, str]]:
-        edits: list[tuple[int, int, str]] = []
-        attributes = changed(item.parsed, wanted)
-        if attributes and isinstance(item.node, yaml.ScalarNode) and attributes != ["text"]:
-            raise self.fail(f"{wanted.id}: fields added to an element written as a plain string")
-        for attribute in attributes:
-            canonical = FIELDS[attribute]
-            value = getattr(wanted, attribute)
-            pair = item.pairs.get(canonical)
-            old_raw = None if pair is None else str(pair[1].value)
-            if pair is not None and value is not None:
-                _, node = pair
-                start, end = node.start_mark.index, _end(node, self.text)
-                edits.append((start, end, self._value(attribute, value, old_raw, node, self._in_flow(item))))
-            elif pair is not None:
-                edits.append(self._remove(item, *pair))
-            elif value is not None:
-                source = self._value(attribute, value, None, None, self._in_flow(item))
-                edits.append(self._insert(item, canonical, source))
-        return edits
-
-    def _in_flow(self, item: _Item) -> bool:
-        return item.flow or bool(getattr(item.node, "flow_style", False))
-
-    def _value(
-        self, attribute: str, value: Any, old_raw: str | None, node: yaml.Node | None, in_flow: bool
-    ) -> str:
-        if attribute == "confidence":
-            value = confidence_like(value, old_raw)
-        if self.fmt == "json":
-            return json.dumps(value, ensure_ascii=False)
-        if isinstance(value, float | int):
-            return number_text(float(value))
-        text = str(value)
-        style = getattr(node, "style", None)
-        if style == "'" and "'" not in text:
-            return f"'{text}'"
-        return text if style not in ('"', "'") and _yaml_plain_ok(text, in_flow) else _yaml_double(text)
-
-    def _remove(self, item: _Item, key: yaml.Node, value: yaml.Node) -> tuple[int, int, str]:
-        text = self.text
-        start, end = key.start_mark.index, _end(value, text)
-        if isinstance(item.node, yaml.MappingNode) and not item.node.flow_style and self.fmt != "json":
-            line_start = text.rfind("\n", 0, start) + 1
-            eol = text.find("\n", end)
-            if not text[line_start:start].strip():  # the key starts its line: the line goes
-                return line_start, len(text) if eol < 0 else eol + 1, ""
-            return value.start_mark.index, end, ""  # `- owner: x` on the dash line: `- owner:` (null)
-        pairs = item.node.value
-        index = next(i for i, (k, _) in enumerate(pairs) if k is key)
-        if index:  # from the end of the pair before it
-            return _end(pairs[index - 1][1], text), end, ""
-        if len(pairs) > 1:
-            return start, pairs[1][0].start_mark.index, ""
-        raise self.fail("cannot remove the only field")
-
-    def _insert(self, item: _Item, canonical: str, source: str) -> tuple[int, int, str]:
-        if not isinstance(item.node, yaml.MappingNode):
-            raise self.fail(f"{item.parsed.id}: a field added to an element written as a plain string")
-        text, key = self.text, _KEYS.get(canonical, canonical)
-        after = next(  # after the text, or after the last field that sits on one line
-            (k, v)
-            for k, v in reversed(item.node.value)
-            if (isinstance(v, yaml.ScalarNode) and (k, v) == item.pairs["text"]) or _one_line(k, v)
-        )
-        end = _end(after[1], text)
-        if item.node.flow_style or self.fmt == "json":
-            pairs = item.node.value
-            label = json.dumps(key) if self.fmt == "json" else key
-            gap = text[_end(pairs[0][1], text) : pairs[1][0].start_mark.index] if len(pairs) > 1 else ", "
-            return end, end, f"{gap}{label}: {source}"
-        eol = text.find("\n", end)
-        at = len(text) if eol < 0 else eol + 1
-        line = " " * item.node.start_mark.column + f"{key}: {source}\n"
-        return at, at, line if eol >= 0 else "\n" + line.rstrip("\n")
-
-    # -- new elements ---------------------------------------------------------------------------------
-
-    def _new(self, wanted: Element, listing: _List) -> str:
-        data = self._data(wanted, listing.items[0] if listing.items else None)
-        if listing.flow or self.fmt == "json":
-            template = listing.items[0] if listing.items else None
-            kr_template = template.krs.items[0] if template and template.krs else self._any_kr()
-            step = self._step(template)
-            dumped = _json_text(data, step, self._step(kr_template) if step else None)
-            return _reindent(dumped, listing.indent, False)
-        lines = _yaml_block(data, self).splitlines()
-        return "".join(" " * listing.indent + line + "\n" for line in lines)
-
-    def _step(self, template: _Item | None) -> int | None:
-        """How far a flow item's keys are indented under its brace; None: on the brace's line."""
-        if template is None or not isinstance(template.node, yaml.MappingNode) or not template.node.value:
-            return None
-        first = template.node.value[0][0].start_mark
-        if first.line == template.node.start_mark.line:
-            return None
-        return max(1, first.column - template.node.start_mark.column)
-
-    def _data(self, wanted: Element, template: _Item | None) -> Any:
-        """The new element as a mapping, with the template sibling's key names."""
-        names = {
-            c: str(k.value) for c, (k, _) in (template.pairs.items() if template else ()) if k is not None
-        }
-        if (
-            isinstance(wanted, KeyResult)
-            and template is not None
-            and isinstance(template.node, yaml.ScalarNode)
-        ) and not any(getattr(wanted, a) is not None for a in FIELDS if a != "text"):
-            return wanted.text
-        if template is None:
-            names = {"text": "objective" if isinstance(wanted, Objective) else "text"}
-        data: dict[str, Any] = {}
-        for attribute, canonical in FIELDS.items():
-            value = getattr(wanted, attribute, None)
-            if value is None or value == "":
-                continue
-            if attribute == "confidence":
-                value = confidence_like(value, None)
-            elif isinstance(value, float):
-                value = int(value) if value.is_integer() else value
-            data[names.get(canonical, _KEYS.get(canonical, canonical))] = value
-        if isinstance(wanted, Objective):
-            kr_template = template.krs.items[0] if template and template.krs else self._any_kr()
-            key = names.get("key_results", "key_results")
-            data[key] = [self._data(kr, kr_template) for kr in wanted.key_results]
-            if not wanted.key_results:
-                del data[key]
-        return data
-
-    def _any_kr(self) -> _Item | None:
-        return next((item for item in self._all() if isinstance(item.parsed, KeyResult)), None)
-
-
-def _json_text(data: Any, step: int | None, inner: int | None) -> str:
-    """A new JSON value: its keys `step` under its brace (None: on one line), its list's items `inner`."""
-    if step is None or not isinstance(data, dict):
-        return json.dumps(data, ensure_ascii=False)
-    pad, lines = " " * step, ["{"]
-    for index, (key, value) in enumerate(data.items()):
-        comma = "," if index < len(data) - 1 else ""
-        if isinstance(value, list) and value:
-            items = [_reindent(_json_text(v, inner, None), 2 * step, False) for v in value]
-            body = ",\n".join(pad * 2 + item for item in items)
-            lines.append(f"{pad}{json.dumps(key)}: [\n{body}\n{pad}]{comma}")
-        else:
-            lines.append(f"{pad}{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
-    return "\n".join([*lines, "}"])
-
-
-def _one_line(key: yaml.Node, value: yaml.Node) -> bool:
-    return (
-        isinstance(value, yaml.ScalarNode) and key.start_mark.line == value.end_mark.line and not value.style
-    )
-
-
-def _end(node: yaml.Node, text: str) -> int:
-    """Where a node's own text ends (a block collection's end mark lies past comments and blank lines)."""
-    if isinstance(node, yaml.ScalarNode):
-        end = node.end_mark.index
-        if node.style in ("|", ">"):
-            while end > node.start_mark.index and text[end - 1] in " \t\n":
-                end -= 1
-        return end
-    if getattr(node, "flow_style", False) or not node.value:
-        return int(node.end_mark.index)
-    last = node.value[-1]
-    if isinstance(node, yaml.MappingNode):
-        key, value = last
-        empty = isinstance(value, yaml.ScalarNode) and value.start_mark.index == value.end_mark.index
-        return _end(key, text) if empty else _end(value, text)
-    return _end(last, text)
-
-
-def _reindent(block: str, delta: int, first: bool) -> str:
-    """Shift a block's lines by `delta` columns (`first`: the first line too); blank lines stay blank."""
-    if not delta:
-        return block
-    lines = block.split("\n")
-    out = []
-    for index, line in enumerate(lines):
-        if (index == 0 and not first) or not line.strip():
-            out.append(line)
-        elif delta > 0:
-            out.append(" " * delta + line)
-        else:
-            cut = min(-delta, len(line) - len(line.lstrip(" ")))
-            out.append(line[cut:])
-    return "\n".join(out)
-
-
-def _yaml_block(data: Any, tree: _Tree, indent: int = 0) -> str:
-    """A new element as a YAML block list item ("- key: value" and its lines), quoted only as needed."""
-
-    def scalar(value: Any) -> str:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return number_text(float(value))
-        text = str(value)
-        return text if _yaml_plain_ok(text, False) else _yaml_double(text)
-
-    if not isinstance(data, dict):
-        return f"- {scalar(data)}\n"
-    lines: list[str] = []
-    for key, value in data.items():
-        prefix = "- " if not lines else "  "
-        if isinstance(value, list):
-            lines.append(f"{prefix}{key}:")
-            step = 2
-            for child in value:
-                lines += ["  " + " " * step + line for line in _yaml_block(child, tree).splitlines()]
-        else:
-            lines.append(f"{prefix}{key}: {scalar(value)}")
-    return "\n".join(lines) + "\n"
