@@ -240,3 +240,19 @@ def test_doctor_fails_on_a_broken_url_and_on_a_refused_key(openai_stub: OpenAISt
     info = json.loads(proc.stdout)
     assert proc.returncode == 1 and "401" in info["model"]["reachable"]
     assert any("401" in problem for problem in info["problems"])
+
+
+def test_cli_against_a_hung_server_says_the_model_stopped_answering(
+    openai_stub: OpenAIStub, tmp_path: Path
+) -> None:
+    openai_stub.respond(Reply.hang())
+    draft = tmp_path / "d.yaml"
+    draft.write_text(ONE, encoding="utf-8")
+    args = ["rewrite", str(draft), "--no-config", "--base-url", openai_stub.url, "--timeout", "1"]
+    proc = _cli([*args, "--embedding", "hashing"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "the model stopped answering (timeout: the model did not answer in 1 s)" in proc.stdout
+    assert "1 item(s) went to the rules without asking it" in proc.stdout
+    proc = _cli([*args, "--embedding", "hashing", "--format", "json"], tmp_path)
+    usage = json.loads(proc.stdout)["usage"]
+    assert usage["not_asked"] == 1 and usage["stopped_because"].startswith("timeout")
