@@ -95,10 +95,10 @@ def test_same_document_as_yaml() -> None:
 def test_numbers_literals_and_duplicates() -> None:
     doc = parse(
         '{"objectives": [{"objective": "O", "key_results": [{"text": "K", "target": 1e3, '
-        '"baseline": -0.5, "current": NaN, "confidence": 7, "owner": "A", "owner": "B"}]}]}'
+        '"baseline": -0.5, "current": "n/a", "confidence": 7, "owner": "A", "owner": "B"}]}]}'
     )
     kr = doc.key_results()[0]
-    assert (kr.target, kr.baseline, kr.current, kr.confidence, kr.owner) == (1000.0, -0.5, "NaN", 0.7, "B")
+    assert (kr.target, kr.baseline, kr.current, kr.confidence, kr.owner) == (1000.0, -0.5, "n/a", 0.7, "B")
 
 
 def test_crlf_and_bom() -> None:

@@ -166,7 +166,6 @@ NUMBERS = [
     ("TBD", "TBD"),
     ('""', None),
     ("null", None),
-    (".nan", ".nan"),
 ]
 
 

@@ -65,6 +65,44 @@ _PLAIN_NUMBER = re.compile(
 )
 
 
+_NOT_FINITE = frozenset(
+    sign + word for sign in ("", "+", "-") for word in ("inf", ".inf", "infinity", "nan", ".nan")
+)
+
+
+def number_problem(field: str, value: object, written: str | None = None) -> str | None:
+    """Why a numeric field's value is a number that does not fit (a 400-digit integer, 1e999, inf, NaN), or
+    None. The parsers make it an InputError at the value's line: no value the analysis could use is there.
+    `written`: the value as the file spells it, for the message (JSON's 1e999 arrives as inf)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        try:
+            float(value)
+        except OverflowError:
+            return f"{field} {_shown(written or str(value))} is too large to be a number"
+        return None
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return None
+        value = written or str(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.lower() in _NOT_FINITE:
+        return f"{field} {_shown(text)} is not a finite number"
+    if _PLAIN_NUMBER.fullmatch(text) and not math.isfinite(float(text.replace(",", ""))):
+        return f"{field} {_shown(text)} is too large to be a number"  # "1e999", 400 digits
+    return None
+
+
+def _shown(text: str) -> str:
+    """A value for a one-line message: a 400-digit number is shown by its ends and its length."""
+    if len(text) <= 24:
+        return f"'{text}'"
+    return f"'{text[:8]}…{text[-8:]}' ({len(text)} characters)"
+
+
 def parse_number(value: object) -> float | str | None:
     """A baseline/target/current value: a float when it is a plain number, else the text as written."""
     if value is None:
@@ -72,7 +110,10 @@ def parse_number(value: object) -> float | str | None:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # the parsers refuse these (number_problem); other callers get the text
+            return str(value)
         return number if math.isfinite(number) else str(value)
     text = str(value).strip()
     if not text:
@@ -102,7 +143,10 @@ def parse_confidence(value: object) -> tuple[float | None, str | None]:
         number = float(match.group(1))
         scale = re.sub(r"\s+", "", match.group(2) or "")
     else:
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
     if not math.isfinite(number) or number < 0:
         return None, f"confidence {clean_text(str(value))} is out of range ({CONFIDENCE_HELP})"
     if scale == "%" or scale == "/100":
