@@ -40,7 +40,7 @@ MAX_CITED = 10
 OPEN_NUMBER = frozenset({"KR003", "KR004", "KR005", "KR008", "KR009", "KR014"})
 ASKED = frozenset({"KR003", "KR004", "KR009"})  # what a "?" in a number slot still shows as
 
-_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*%?")
+_NUMBER = re.compile(r"(?<!\d)\d+(?:[.,]\d+)*%?")  # "p95" and "Q3" hold numbers too
 _THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 _SLOT_END = r"(?=\s*%|\s|$|[),.;])"
 _PLACEHOLDER = re.compile(
@@ -49,6 +49,7 @@ _PLACEHOLDER = re.compile(
     r"\?" + _SLOT_END + r"|(?<![\w/?=&])\?\s?%"
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _P = r"(?:the\s+|your\s+|our\s+|this\s+|an?\s+)?"
@@ -172,8 +173,16 @@ def _stem(word: str) -> str:
 
 
 def content_words(text: str) -> set[str]:
-    """The stems of a text's content words: generic OKR words ("raise", "rate", "weekly") left out."""
-    return {_stem(w) for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in _STOP} - {""}
+    """The stems of a text's content words: generic OKR words ("raise", "rate", "weekly") left out.
+
+    Scripts written without spaces (Chinese, Japanese) give their character pairs instead."""
+    out: set[str] = set()
+    for word in _WORD.findall(text):
+        if _CJK.search(word):
+            out |= {word[i : i + 2] for i in range(len(word) - 1)}
+        elif len(word) > 2 and word.lower() not in _STOP:
+            out.add(_stem(word))
+    return out - {""}
 
 
 @dataclass(frozen=True, slots=True)

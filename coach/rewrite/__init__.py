@@ -185,7 +185,11 @@ def rewrite_document(
     use_cache: bool = True,
     data: dict[str, str] | None = None,
 ) -> RewriteReport:
-    """Propose rewrites for every element with findings. `data`: the team's own facts per element id."""
+    """Propose rewrites for every element with findings.
+
+    `data`: the team's own facts per element id (metrics, check-ins, the user's answers to the questions).
+    A model answer may use numbers only from its element's own text and fields and from that element's data.
+    """
     config = config or Config()
     findings = review_document(doc, config)
     items = _items(doc, findings)
