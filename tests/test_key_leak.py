@@ -76,7 +76,7 @@ def test_scrub_knows_the_key_and_common_key_shapes() -> None:
         assert "0123456789" not in scrub(f"echo {shaped} end", None), shaped
     assert scrub("Authorization: Bearer abc.DEF-123_456~xyz", None) == "Authorization: Bearer ***"
     # Ordinary words that merely contain sk-/key- stay as they are.
-    for word in ("task-specific", "risk-adjusted revenue", "key-results", "desk-booking app"):
+    for word in ("task-specific", "risk-adjusted revenue", "key-results", "desk-booking app", "bearer bonds"):
         assert scrub(word, None) == word
 
 

@@ -212,7 +212,7 @@ def chat_model(spec: ModelSpec, max_tokens: int) -> Any:
 _KEYLIKE = re.compile(
     r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{6,}|(?:sk|pk|rk|key)-(?=[A-Za-z_\-]*\d)[A-Za-z0-9_\-]{16,}"
 )
-_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]+=*")
+_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]{16,}=*")  # "bearer bonds" stay
 _MIN_SECRET = 8  # a shorter configured "key" (EMPTY, none) is no secret, and replacing it mangles text
 
 
