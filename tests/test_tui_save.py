@@ -75,6 +75,7 @@ async def test_adding_a_key_result_keeps_comments_key_names_unknown_fields_and_s
         await pilot.press("ctrl+n")  # a new key result after the selected one, its placeholder selected
         await paste(pilot, app, "Reduce refund handling time from 6 to 2 days")
         await pilot.pause(DEBOUNCE * 2)
+        assert "whole file" not in str(app.main.query_one("#status").render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, ChoiceDialog)  # nothing to ask: written in place
@@ -145,6 +146,11 @@ async def test_a_save_that_must_rewrite_the_whole_file_asks_first(work: Path) ->
         await select(pilot, app, "O1.KR1")
         await pilot.press("ctrl+n")
         await paste(pilot, app, "Cut failed card payments from 2.8% to 1.5%")
+        await pilot.pause(DEBOUNCE * 2)
+        app.main.update_status()
+        assert "saving rewrites the whole file (it will ask first)" in str(
+            app.main.query_one("#status").render()
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ChoiceDialog) and app.screen.id == "rewrite-whole"

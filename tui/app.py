@@ -96,6 +96,7 @@ class OkrCoachApp(App[int]):
         self._saved_doc = copy.deepcopy(document)
         self._fingerprint = storage.fingerprint(path) if path else None
         self._autosaved: str | None = None
+        self._whole_for: tuple[str, bool] | None = None  # (draft signature, saving it rewrites the file)
         self._burst: tuple[str, str] | None = None
         self._selected_at_start: str | None = None
         self.checkin_history = engine.history
@@ -134,11 +135,24 @@ class OkrCoachApp(App[int]):
         if not self.draft.dirty:
             return ("saved" if exists else "not saved yet"), []
         details = []
-        if exists and storage.text_edits(self._saved_doc, self.draft.doc) is None:
-            details.append("saving rewrites the whole file")
+        if exists and storage.text_edits(self._saved_doc, self.draft.doc) is None and self._rewrites_whole():
+            details.append("saving rewrites the whole file (it will ask first)")
         if self._autosaved == self.draft.signature():
             details.append("recovery copy kept")
         return "modified", details
+
+    def _rewrites_whole(self) -> bool:
+        """Whether saving now could not be done as edits to the file (worked out once per change)."""
+        signature = self.draft.signature()
+        if self._whole_for is None or self._whole_for[0] != signature:
+            try:
+                assert self.draft.path is not None
+                plan = storage.plan_save(self.draft, self.draft.path, self.draft.doc.format)
+                whole = plan.loses_layout
+            except (InputError, OSError):
+                whole = False  # the save itself will say why it cannot be done
+            self._whole_for = (signature, whole)
+        return self._whole_for[1]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         on_main = isinstance(self.screen, MainScreen)
@@ -393,6 +407,7 @@ class OkrCoachApp(App[int]):
         self.draft.path = str(path)
         self.draft.mark_saved()
         self._saved_doc = copy.deepcopy(self.draft.doc)
+        self._whole_for = None
         self._fingerprint = storage.fingerprint(path)
         self._autosaved = None
         storage.remove_recovery(old_recovery)
