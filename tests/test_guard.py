@@ -49,7 +49,7 @@ objectives:
 """
 DATA = {
     "inv.1": "invite acceptance: 40% in Q2, 60% planned",
-    "onb.3": "time to first project: 300 minutes in Q2; 20% of teams finish within an hour",
+    "onb.3": "time to first project: 300 minutes last quarter; 20% of teams finish within an hour",
 }
 DRAFTS = {
     "Make onboarding effortless": "onb",
