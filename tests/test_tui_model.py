@@ -236,3 +236,18 @@ def test_rewrite_asks_about_one_element_only(openai_stub: OpenAIStub, tmp_path: 
     assert openai_stub.count == 1
     with pytest.raises(InputError):
         engine.rewrite(doc, "nope")
+
+
+def test_undo_after_a_save_is_saved_against_the_file_as_written(yaml_draft: Path) -> None:
+    """Undo brings back elements as they were before the save: they must be found where the save put them,
+    not where they stood in the file before it (or another element's unknown fields would be lost)."""
+    original = yaml_draft.read_text()
+    draft = draft_of(yaml_draft)
+    draft.checkpoint("pay-1.KR1")
+    draft.add_key_result("pay-1.KR1", "Reduce refunds from 4% to 2%")
+    storage.save_draft(draft, yaml_draft, "yaml")
+    storage.reload_positions(draft, yaml_draft, "yaml")
+    draft.undo(None)  # the new key result goes again
+    result = storage.save_draft(draft, yaml_draft, "yaml")
+    assert not result.whole
+    assert yaml_draft.read_text() == original

@@ -330,8 +330,8 @@ class OkrCoachApp(App[int]):
             choices = [("o", "Overwrite", "overwrite"), ("escape", "Cancel", "cancel")]
 
             def answered(choice: str | None) -> None:
-                if choice == "overwrite":
-                    self.save_to(path)
+                if choice == "overwrite":  # the draft's places are those of the file as it was: write it all
+                    self.save_to(path, whole=True)
 
             self.push_screen(
                 ChoiceDialog("File changed on disk", message, choices, id="changed-on-disk"), answered

@@ -122,6 +122,14 @@ class Draft:
         self.doc.objectives = snapshot.objectives
         return snapshot.selected or (self.doc.objectives[0].id if self.doc.objectives else None)
 
+    def move_spans(self, moved: dict[tuple[type, int, int], Span]) -> None:
+        """After a save: the undo and redo snapshots' elements take the spans the file now gives them; one
+        the file no longer holds becomes new (line 0), so that a later save writes it, not another."""
+        for snapshot in (*self._undo, *self._redo):
+            for element in elements(Document(self.doc.path, self.doc.format, snapshot.objectives)):
+                key = (type(element), element.span.line, element.span.col)
+                element.span = moved.get(key) or Span(element.span.file, 0, 0)
+
     # -- edits --------------------------------------------------------------------------------------------
 
     def set_text(self, element_id: str, text: str) -> bool:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.io import write_atomic
-from coach.model import Document, InputError, KeyResult, Objective
+from coach.model import Document, InputError, KeyResult, Objective, Span
 from coach.parse import decode, detect_format, parse_text
 from coach.write_structure import apply_structure
 from coach.writeback import Edit, apply_edits
@@ -212,10 +212,14 @@ def _edited(current: str, doc: Document, fmt: str, name: str) -> tuple[str | Non
 def reload_positions(draft: Draft, path: str | Path, fmt: str) -> None:
     """After a save: take the spans (and the ids the parser gives) from the file as written."""
     saved = parse_text(decode(Path(path).read_bytes(), str(path)), str(path), fmt)
+    moved: dict[tuple[type, int, int], Span] = {}  # where each element was read from -> where it is now
     for (written, _, _), (element, _, _) in zip(_pairs(saved), _pairs(draft.doc), strict=False):
+        if element.span.line:
+            moved[(type(element), element.span.line, element.span.col)] = written.span
         element.span = written.span
         element.id = written.id  # a new element gets the id the parser gives it where it now stands
     draft.doc.path, draft.doc.format = str(path), fmt
+    draft.move_spans(moved)  # undo and redo bring elements back where the file now has them
 
 
 # -- recovery ---------------------------------------------------------------------------------------------
