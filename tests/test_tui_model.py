@@ -251,3 +251,18 @@ def test_undo_after_a_save_is_saved_against_the_file_as_written(yaml_draft: Path
     result = storage.save_draft(draft, yaml_draft, "yaml")
     assert not result.whole
     assert yaml_draft.read_text() == original
+
+
+def test_new_key_results_left_as_placeholders_or_empty_are_left_out(yaml_draft: Path) -> None:
+    before = yaml_draft.read_text()
+    draft = draft_of(yaml_draft)
+    draft.add_key_result("pay-1.KR1")  # still the placeholder
+    empty = draft.add_key_result("pay-2.KR1")
+    assert empty is not None
+    draft.set_text(empty, "")
+    result = storage.save_draft(draft, yaml_draft, "yaml")
+    assert "2 empty new key result(s) left out" in result.note
+    assert yaml_draft.read_text() == before and len(draft.doc.key_results()) == 9
+    draft.add_objective("pay-1")
+    with pytest.raises(InputError, match="placeholder"):
+        storage.save_draft(draft, yaml_draft, "yaml")

@@ -168,7 +168,10 @@ def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False)
 
 
 def is_placeholder(element: Objective | KeyResult) -> bool:
-    """A new element still showing the prompt it was created with: never saved as content."""
+    """A new element still showing the prompt it was created with (or a new key result left empty): never
+    saved as content."""
+    if isinstance(element, KeyResult) and not element.text.strip() and not element.span.line:
+        return True
     return element.text == (NEW_OBJECTIVE if isinstance(element, Objective) else NEW_KEY_RESULT)
 
 
