@@ -319,7 +319,9 @@ class _Tree:
             step = self._step(template)
             dumped = _json_text(data, step, self._step(kr_template) if step else None)
             return _reindent(dumped, listing.indent, False)
-        lines = _yaml_block(data, self).splitlines()
+        template = listing.items[0] if listing.items else None
+        offset = template.krs.indent - template.indent if template and template.krs else 4
+        lines = _yaml_block(data, max(offset, 2)).splitlines()
         return "".join(" " * listing.indent + line + "\n" for line in lines)
 
     def _step(self, template: _Item | None) -> int | None:
@@ -423,8 +425,9 @@ def _reindent(block: str, delta: int, first: bool) -> str:
     return "\n".join(out)
 
 
-def _yaml_block(data: Any, tree: _Tree, indent: int = 0) -> str:
-    """A new element as a YAML block list item ("- key: value" and its lines), quoted only as needed."""
+def _yaml_block(data: Any, offset: int = 4) -> str:
+    """A new element as a YAML block list item ("- key: value" and its lines), quoted only as needed; its
+    key results' dashes `offset` columns right of its own."""
 
     def scalar(value: Any) -> str:
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -439,9 +442,8 @@ def _yaml_block(data: Any, tree: _Tree, indent: int = 0) -> str:
         prefix = "- " if not lines else "  "
         if isinstance(value, list):
             lines.append(f"{prefix}{key}:")
-            step = 2
             for child in value:
-                lines += ["  " + " " * step + line for line in _yaml_block(child, tree).splitlines()]
+                lines += [" " * offset + line for line in _yaml_block(child).splitlines()]
         else:
             lines.append(f"{prefix}{key}: {scalar(value)}")
     return "\n".join(lines) + "\n"
