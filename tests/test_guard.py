@@ -330,8 +330,13 @@ def test_placeholders_are_number_slots_only() -> None:
 
 
 def test_same_item_is_a_shared_content_word() -> None:
-    from coach.llm.guard import content_words
+    from coach.llm.guard import content_words, shares_a_word
 
     assert content_words("Improve weekly activation of new teams") & content_words("Activated teams per week")
+    assert shares_a_word(
+        content_words("Small businesses trust us to pay them out on time, every time"),
+        content_words("Leverage synergies to drive best-in-class payment excellence"),
+    )  # "pay" begins "payment"
+    assert not shares_a_word(content_words("Raise GitHub stars"), content_words("Improve weekly activation"))
     assert not content_words("Raise weekly activation") & content_words("Raise weekly GitHub stars")
     assert content_words("Invitations accepted") == content_words("invitation acceptance")

@@ -185,6 +185,20 @@ def content_words(text: str) -> set[str]:
     return out - {""}
 
 
+def shares_a_word(words: set[str], others: set[str]) -> bool:
+    """A stem in common, or a short word that begins a longer one ("pay" and "payment", "team" and
+    "teamwork"): stems cut at five letters would otherwise miss a short word's longer forms."""
+    if words & others:
+        return True
+    return any(
+        long.startswith(short)
+        for a in words
+        for b in others
+        for short, long in ((a, b) if len(a) < len(b) else (b, a),)
+        if len(short) >= 3
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Subject:
     """The item an answer must be about, and the only texts its numbers may come from."""
@@ -321,7 +335,7 @@ def invented(fields: dict[str, Any], subject: Subject) -> str | None:
 
 def off_topic(text: str, subject: Subject) -> str | None:
     """Whether the rewrite is about something else: no content word in common with the item."""
-    if content_words(text) & content_words(subject.topic):
+    if shares_a_word(content_words(text), content_words(subject.topic)):
         return None
     what = "key result" if subject.kind == "key_result" else "objective"
     draft = _snippet(subject.draft)
