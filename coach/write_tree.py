@@ -132,16 +132,28 @@ class _Tree:
         out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key, value in node.value:
             canonical = table.get(compact(str(key.value)))
-            if canonical == "text" and (value.start_mark.line + 1, value.start_mark.column + 1) != (
-                parsed.span.line,
-                parsed.span.col - (1 if getattr(value, "style", None) in ("'", '"') else 0),
-            ):
+            if canonical == "text" and self._text_at(value) != (parsed.span.line, parsed.span.col):
                 continue  # another text alias the parser kept aside
             if canonical is not None:
                 out[canonical] = (key, value)
         if "text" not in out:
             raise self.fail(f"{parsed.id}: its text was not found")
         return out
+
+    def _text_at(self, node: yaml.Node) -> tuple[int, int]:
+        """Where the parser says a text starts: past a quote; a block scalar's on its first line of text."""
+        style = getattr(node, "style", None)
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if style in ("'", '"'):
+            return line, col + 1
+        if style in ("|", ">"):
+            lines = self.text.split("\n")
+            number = node.start_mark.line + 1  # the line after the indicator (0-based)
+            while number < len(lines) and not lines[number].strip():
+                number += 1
+            if number < len(lines):
+                return number + 1, len(lines[number]) - len(lines[number].lstrip()) + 1
+        return line, col
 
     def _list(self, node: yaml.SequenceNode, items: list[_Item]) -> _List:
         flow = bool(node.flow_style)
@@ -237,7 +249,7 @@ class _Tree:
         edits: list[tuple[int, int, str]] = []
         attributes = changed(item.parsed, wanted)
         if attributes and isinstance(item.node, yaml.ScalarNode) and attributes != ["text"]:
-            raise self.fail(f"{wanted.id}: fields added to an element written as a plain string")
+            return [self._as_mapping(item, wanted)]
         for attribute in attributes:
             canonical = FIELDS[attribute]
             value = getattr(wanted, attribute)
@@ -253,6 +265,18 @@ class _Tree:
                 source = self._value(attribute, value, None, None, self._in_flow(item))
                 edits.append(self._insert(item, canonical, source))
         return edits
+
+    def _as_mapping(self, item: _Item, wanted: Element) -> tuple[int, int, str]:
+        """A key result written as a plain string that gets fields: the string becomes a mapping."""
+        node, text = item.node, self.text
+        data = self._data(wanted, None)
+        if not isinstance(data, dict):
+            raise self.fail(f"{wanted.id}: cannot be written as a mapping")
+        if self._in_flow(item) or self.fmt == "json":
+            return node.start_mark.index, _end(node, text), json.dumps(data, ensure_ascii=False)
+        first, *rest = _yaml_block(data).splitlines()
+        pad = " " * node.start_mark.column
+        return node.start_mark.index, _end(node, text), "\n".join([first[2:], *(pad + r[2:] for r in rest)])
 
     def _in_flow(self, item: _Item) -> bool:
         return item.flow or bool(getattr(item.node, "flow_style", False))
@@ -342,7 +366,7 @@ class _Tree:
             isinstance(wanted, KeyResult)
             and template is not None
             and isinstance(template.node, yaml.ScalarNode)
-        ) and not any(getattr(wanted, a) is not None for a in FIELDS if a != "text"):
+        ) and not any(getattr(wanted, a, None) is not None for a in FIELDS if a != "text"):
             return wanted.text
         if template is None:
             names = {"text": "objective" if isinstance(wanted, Objective) else "text"}

@@ -348,3 +348,80 @@ def test_a_parser_finding_about_an_element_targets_it() -> None:
     source += "  - text: Raise checkout completion from 61% to 75%\n    level: galaxy\n    wibble: 1\n"
     found = {(f.code, f.target) for f in review_document(parse_text(source, "draft.yaml", "yaml"))}
     assert {("DOC001", "O1"), ("DOC001", "O1.KR1"), ("DOC005", "O1.KR1")} <= found
+
+
+SHAPES = {
+    "indentless lists": [
+        "objectives:",
+        "- objective: Pay",
+        "  key_results:",
+        "  - text: Raise checkout completion from 61% to 75%",
+        "    owner: A",
+        "  - Cut failed payments from 3% to 1%",
+        "- objective: Grow",
+        "  key_results:",
+        "  - text: Raise NRR from 98% to 104%",
+        "",
+    ],
+    "flow lists": [
+        "objectives:",
+        "  - objective: Pay",
+        "    key_results: [Raise checkout completion from 61% to 75%, 'Cut failed payments from 3% to 1%']",
+        "  - {objective: Grow, key_results: [{text: Raise NRR from 98% to 104%}]}",
+        "",
+    ],
+    "a list at the root": [
+        "- objective: Pay",
+        "  key_results:",
+        "    - text: Raise checkout completion from 61% to 75%",
+        "    - text: Cut failed payments from 3% to 1%",
+        "- objective: Grow",
+        "  key_results:",
+        "    - text: Raise NRR from 98% to 104%",
+        "",
+    ],
+    "no newline at the end": [
+        "objectives:",
+        "  - objective: Pay",
+        "    key_results:",
+        "      - text: Raise checkout completion from 61% to 75%",
+        "      - Cut failed payments from 3% to 1%",
+    ],
+    "block scalars": [
+        "objectives:",
+        "  - objective: >",
+        "      Pay us",
+        "      easily",
+        "    key_results:",
+        "      - text: |",
+        "          Raise checkout completion from 61% to 75%",
+        "        owner: A   # c",
+        "      - text: Cut failed payments from 3% to 1%",
+        "",
+    ],
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("change", ["add", "reverse", "delete", "objective", "fields"])
+def test_yaml_shapes_take_structural_edits(shape: str, change: str) -> None:
+    source = "\n".join(SHAPES[shape])
+    wanted = copy.deepcopy(parse_text(source, "draft.yaml", "yaml"))
+    first = wanted.objectives[0]
+    if change == "add":
+        first.key_results.insert(1, new("Reduce refunds from 4% to 2%", owner="Ana"))
+    elif change == "reverse":
+        first.key_results.reverse()
+    elif change == "delete":
+        del first.key_results[0]
+    elif change == "objective":
+        objective = Objective("new", "Customers love our invoices", Span("<new>", 0, 0))
+        objective.key_results.append(new("Raise invoice NPS from 20 to 40"))
+        wanted.objectives.append(objective)
+    else:
+        first.text, first.key_results[1].text = "Pay us fast", "Cut failed payments from 3% to 0.5%"
+        first.key_results[0].target, first.key_results[1].owner = 80.0, "Kim"  # a string gets a field
+    result = apply_structure(source, "yaml", wanted, "draft.yaml")  # read back and compared inside
+    if change == "reverse":
+        assert sorted(result.splitlines()) == sorted(source.splitlines()) or shape == "flow lists"
+    assert result.endswith("\n") == source.endswith("\n")
