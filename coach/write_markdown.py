@@ -33,6 +33,7 @@ _BULLET = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
 _COMMENT = re.compile(r"[ \t]*<!--.*-->[ \t]*")
 _MENTION = re.compile(r"[(\[,;][ \t]*(@[\w.-]+)")
 _OBJECTIVE_LABEL = re.compile(r"(?i:objective)\s*\d+\s*[:.)–—-]\s*")
+_SHORT_LABEL = re.compile(r"O\d+\s*[:.)–—-]\s*")
 _NAMES = {
     "owner": "owner|owners|dri|lead|assignee",
     "baseline": "baseline|start",
@@ -232,18 +233,33 @@ class _Markdown:
             return
         if isinstance(item.parsed, Objective):
             raise self.fail(f"{item.parsed.id}: a new {name} for an objective")
-        lines.append(f"{item.indent}  {item.marker} {_LABELS[name]}: {_value(name, value, None)}")
+        lines.append(f"{self._sub_prefix(item)}{_LABELS[name]}: {_value(name, value, None)}")
+
+    def _sub_prefix(self, item: _Item) -> str:
+        """How a field is written under a key result: like the sub-items under it or its siblings."""
+        krs = [kr for objective in self.objectives for kr in objective.krs]
+        for kr in sorted(krs, key=lambda kr: kr is not item):
+            for line in self.lines[kr.line + 1 : kr.end]:
+                bullet = _BULLET.match(line)
+                if bullet and len(bullet.group(1).expandtabs()) > len(kr.indent.expandtabs()):
+                    depth = len(bullet.group(1).expandtabs()) - len(kr.indent.expandtabs())
+                    return item.indent + " " * depth + bullet.group(2) + " "
+        return (
+            item.indent
+            + " " * (len(item.marker) + 1)
+            + ("-" if item.marker[0].isdigit() else item.marker)
+            + " "
+        )
 
     # -- new elements ---------------------------------------------------------------------------------
 
     def _new_kr(self, wanted: KeyResult, template: _Item) -> list[str]:
         lines = [f"{template.indent}{template.marker} {_escape(wanted.text)}"]
+        prefix = self._sub_prefix(template)
         for name in _NAMES:
             value = getattr(wanted, name)
             if value is not None:
-                lines.append(
-                    f"{template.indent}  {template.marker} {_LABELS[name]}: {_value(name, value, None)}"
-                )
+                lines.append(f"{prefix}{_LABELS[name]}: {_value(name, value, None)}")
         return lines
 
     def _new_objective(self, wanted: Objective, number: int) -> list[str]:
@@ -257,6 +273,8 @@ class _Markdown:
         rest = heading[hashes.end() :]
         if _OBJECTIVE_LABEL.match(rest):
             label = f"Objective {number}: "
+        elif _SHORT_LABEL.match(rest):
+            label = f"O{number}: "
         owner = f" (owner: {wanted.owner})" if wanted.owner else ""
         lines = [f"{hashes.group(1)} {label}{_escape(wanted.text)}{owner}"]
         kr_template = next((o.krs[0] for o in self.objectives if o.krs), None)
