@@ -425,3 +425,51 @@ def test_yaml_shapes_take_structural_edits(shape: str, change: str) -> None:
     if change == "reverse":
         assert sorted(result.splitlines()) == sorted(source.splitlines()) or shape == "flow lists"
     assert result.endswith("\n") == source.endswith("\n")
+
+
+MARKDOWN_SHAPES = {
+    "numbered": "# OKRs\n\n## O1: Pay\n\n1. Raise checkout completion from 61% to 75%\n"
+    "2. Cut failed payments from 3% to 1%\n\n## O2: Grow\n\n1. Raise NRR from 98% to 104%\n",
+    "checkboxes and sub-items": "## Objective: Pay\n\n"
+    "* [ ] Raise checkout completion from 61% to 75% [owner: Ana]\n"
+    "* [x] Cut failed payments from 3% to 1%\n    * Target: 1%\n",
+    "blank lines between items": "## Objective 1: Pay\n\n- Raise checkout completion from 61% to 75%\n\n"
+    "- Cut failed payments from 3% to 1%\n",
+}
+
+
+@pytest.mark.parametrize("shape", MARKDOWN_SHAPES)
+@pytest.mark.parametrize("change", ["add", "reverse", "delete", "objective", "fields"])
+def test_markdown_shapes_take_structural_edits(shape: str, change: str) -> None:
+    source = MARKDOWN_SHAPES[shape]
+    wanted = copy.deepcopy(parse_text(source, "draft.md", "markdown"))
+    first = wanted.objectives[0]
+    if change == "add":
+        first.key_results.insert(1, new("Reduce refunds from 4% to 2%", owner="Ana"))
+    elif change == "reverse":
+        first.key_results.reverse()
+    elif change == "delete":
+        del first.key_results[0]
+    elif change == "objective":
+        objective = Objective("new", "Customers love our invoices", Span("<new>", 0, 0), owner="Kim")
+        objective.key_results.append(new("Raise invoice NPS from 20 to 40"))
+        wanted.objectives.append(objective)
+    else:
+        first.text, first.key_results[0].owner, first.key_results[1].target = "Pay us fast", "Zed", 0.5
+    result = apply_structure(source, "markdown", wanted, "draft.md")  # read back and compared inside
+    if change == "reverse":
+        assert sorted(result.splitlines()) == sorted(source.splitlines())
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "## Objective 1: Pay\n\n### KR1: Raise checkout completion from 61% to 75%\n",
+        "- Objective: Pay\n  - KR: Raise checkout completion from 61% to 75%\n",
+    ],
+)
+def test_markdown_shapes_not_written_in_place_are_refused(source: str) -> None:
+    wanted = copy.deepcopy(parse_text(source, "draft.md", "markdown"))
+    wanted.objectives[0].key_results.append(new("Reduce refunds from 4% to 2%"))
+    with pytest.raises(NotSurgical, match="Markdown"):
+        apply_structure(source, "markdown", wanted, "draft.md")
