@@ -59,6 +59,20 @@ def test_an_objective_full_of_brackets(tmp_path: Path) -> None:
     assert _review_within(tmp_path, text, "markdown") in (0, 1)
 
 
+def test_a_line_of_many_comments(tmp_path: Path) -> None:
+    text = "## Objective: Grow\n\n- KR1: Raise NPS " + "<!--x-->" * 80_000 + "\n"  # was 83 s
+    assert _review_within(tmp_path, text, "markdown") in (0, 1)
+
+
+def test_a_suppression_naming_many_codes() -> None:
+    from coach.parse.common import parse_suppression_text
+
+    start = time.perf_counter()
+    parsed = parse_suppression_text("KR001, " * 300_000 + "KR002: noisy")  # was quadratic (re-slicing)
+    assert parsed is not None and len(parsed[0]) == 300_001 and parsed[1] == "noisy"
+    assert time.perf_counter() - start < 5
+
+
 @pytest.mark.parametrize("fmt", adversarial.FORMATS)
 def test_a_multi_megabyte_key_result_line(tmp_path: Path, fmt: str) -> None:
     krs = [adversarial.payload("numbers", 2_000_000)]  # a 2 MB KR line took tens of seconds

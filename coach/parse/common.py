@@ -220,14 +220,14 @@ def parse_suppression_text(text: str) -> tuple[list[str], str] | None:
     if match is None:
         return None
     codes = [match.group(0).upper()]
-    rest = rest[match.end() :]
-    while (separator := _CODE_SEPARATOR.match(rest)) is not None:
+    at = match.end()  # positions, not slices: a list of 80,000 codes stays linear
+    while (separator := _CODE_SEPARATOR.match(rest, at)) is not None:
         following = (_CODE if "," in separator.group(0) else _FULL_CODE).match(rest, separator.end())
         if following is None:
             break
         codes.append(following.group(0).upper())
-        rest = rest[following.end() :]
-    rest = rest.strip()
+        at = following.end()
+    rest = rest[at:].strip()
     separator = _REASON_SEPARATOR.match(rest)
     if separator is not None:
         rest = rest[separator.end() :]

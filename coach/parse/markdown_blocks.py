@@ -165,22 +165,29 @@ def hide(lines: list[str], directives: list[Directive]) -> None:
 def _comments(lines: list[str], index: int, directives: list[Directive]) -> int:
     """Cut the comments out of lines[index] (and the lines a comment spans); returns the next line to read."""
     line = lines[index]
+    # The line with its closed comments blanked is built once from pieces, and "alone on its line" is kept
+    # as we go: rebuilding and rescanning the line for each comment made 80,000 comments take 80 s.
+    pieces: list[str] = []
+    copied = 0  # line[:copied] is in pieces
+    blank_before = True  # nothing but spaces and comments before the current position
+    text_end = len(line.rstrip())  # past the line's last non-space character
     search_from = 0
     while (opened := _COMMENT_OPEN.search(line, search_from)) is not None:
         closer = "-->" if opened.group(0) == "<!--" else "*/}"
         start = opened.start()
+        blank_before = blank_before and not line[search_from:start].strip()
         end = line.find(closer, opened.end())
         if end >= 0:
             payload = line[opened.end() : end]
             end += len(closer)
-            own = not line[:start].strip() and not line[end:].strip()
+            own = blank_before and end >= text_end
             _directive(payload, index + 1, start + 1, own, directives)
-            line = line[:start] + " " * (end - start) + line[end:]
-            search_from = end
+            pieces += [line[copied:start], " " * (end - start)]
+            copied = search_from = end
             continue
         parts = [line[opened.end() :]]  # the comment runs on to later lines
-        own = not line[:start].strip()
-        lines[index] = line[:start]
+        own = blank_before
+        lines[index] = "".join([*pieces, line[copied:start]])
         last = index + 1
         while last < len(lines) and closer not in lines[last]:
             parts.append(lines[last])
@@ -194,7 +201,7 @@ def _comments(lines: list[str], index: int, directives: list[Directive]) -> int:
             own = own and not tail[cut:].strip()
         _directive("\n".join(parts), index + 1, start + 1, own, directives)
         return last  # read the closing line again: text or another comment may follow the closer
-    lines[index] = line
+    lines[index] = "".join([*pieces, line[copied:]]) if pieces else line
     return index + 1
 
 
