@@ -3,12 +3,15 @@
     python benchmarks/adversarial.py                        # every shape, 1 and 4 MB, the four formats
     python benchmarks/adversarial.py --sizes 1 5 20         # up to the 20 MB input limit
     python benchmarks/adversarial.py --shapes digits brackets --formats markdown
+    python benchmarks/adversarial.py --sizes 0.05 0.2 --timeout 60  # on an older version, say
 
 Each shape is a text that once made a regular expression or a loop super-linear (8,000 digits took 40 s,
-80,000 "[" took 20 s). It is written two ways: as one key result of the whole size ("line"), and as many key
-results of 2,000 characters ("many"). Each file goes through `okrcoach review --format json` in this process
-(`coach.cli.main`), so parsing, analysis, rules and rendering are all timed. Seconds per MB should stay flat
-as the size grows: a figure that doubles with the size is a quadratic pass.
+80,000 "[" took 20 s). It is written three ways: as one key result of the whole size ("line"), as many key
+results of 2,000 characters ("many"), and as the title of one objective ("objective"). Each file goes
+through `okrcoach review --format json` in this process (`coach.cli.main`), so parsing, analysis, rules and
+rendering are all timed. Seconds per MB should stay flat as the size grows: a figure that grows with the
+size is a super-linear pass. With --timeout, each file runs in a child process and a file that runs out of
+time prints ">N" (at least N seconds per MB).
 
 The generators are shared with tests/test_adversarial.py and scripts/fuzz.py.
 """
@@ -20,6 +23,7 @@ import contextlib
 import csv
 import io
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
@@ -67,21 +71,30 @@ def payload(shape: str, length: int) -> str:
 
 def key_results(shape: str, size: int, layout: str) -> list[str]:
     """Key result texts that add up to about `size` characters."""
+    if layout == "objective":
+        return ["Raise checkout completion from 61% to 75%"]
     if layout == "line":
         return [payload(shape, size)]
     count = max(1, size // CHUNK)
     return [payload(shape, CHUNK)] * count
 
 
-def document(fmt: str, krs: list[str], objectives: int = 1) -> str:
-    """A draft in `fmt` holding these key results under `objectives` objectives."""
+def document(fmt: str, krs: list[str], objectives: int = 1, title: str | None = None) -> str:
+    """A draft in `fmt` holding these key results under `objectives` objectives (the first one's title is
+    `title` when given)."""
     per = max(1, -(-len(krs) // objectives))
     groups = [krs[i : i + per] for i in range(0, len(krs), per)] or [[]]
+    if title is not None:
+        return _document(fmt, groups, [title] + [f"Make paying effortless {n}" for n in range(2, 99)])
+    return _document(fmt, groups, [f"Make paying effortless {n}" for n in range(1, len(groups) + 1)])
+
+
+def _document(fmt: str, groups: list[list[str]], titles: list[str]) -> str:
     if fmt == "json":
         data = {
             "objectives": [
-                {"objective": f"Make paying effortless {n}", "key_results": [{"text": kr} for kr in group]}
-                for n, group in enumerate(groups, 1)
+                {"objective": title, "key_results": [{"text": kr} for kr in group]}
+                for title, group in zip(titles, groups, strict=False)
             ]
         }
         return json.dumps(data, ensure_ascii=False)
@@ -89,20 +102,20 @@ def document(fmt: str, krs: list[str], objectives: int = 1) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(["objective", "key result"])
-        for n, group in enumerate(groups, 1):
+        for title, group in zip(titles, groups, strict=False):
             for kr in group:
-                writer.writerow([f"Make paying effortless {n}", kr])
+                writer.writerow([title, kr])
         return buffer.getvalue()
     if fmt == "markdown":
         parts = []
-        for n, group in enumerate(groups, 1):
-            parts.append(f"## Objective {n}: Make paying effortless {n}\n\n")
+        for n, (title, group) in enumerate(zip(titles, groups, strict=False), 1):
+            parts.append(f"## Objective {n}: {title}\n\n")
             parts.extend(f"- KR{i}: {kr}\n" for i, kr in enumerate(group, 1))
             parts.append("\n")
         return "".join(parts)
     parts = ["objectives:\n"]
-    for n, group in enumerate(groups, 1):
-        parts.append(f"  - objective: Make paying effortless {n}\n    key_results:\n")
+    for title, group in zip(titles, groups, strict=False):
+        parts.append(f"  - objective: |-\n      {title}\n    key_results:\n")
         # A block scalar keeps the text as written: brackets, colons and quotes need no escaping there.
         parts.extend(f"      - text: |-\n          {kr}\n" for kr in group)
     return "".join(parts)
@@ -126,7 +139,9 @@ def review_text(text: str, fmt: str, output_format: str = "json") -> int:
 
 def measure(shape: str, fmt: str, layout: str, megabytes: float) -> tuple[float, float, int]:
     """(seconds, MB actually written, exit code) for one file."""
-    text = document(fmt, key_results(shape, int(megabytes * MB), layout), objectives=3)
+    size = int(megabytes * MB)
+    title = payload(shape, size) if layout == "objective" else None
+    text = document(fmt, key_results(shape, size, layout), objectives=3, title=title)
     size = len(text.encode("utf-8")) / MB
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"draft{SUFFIX[fmt]}"
@@ -137,6 +152,30 @@ def measure(shape: str, fmt: str, layout: str, megabytes: float) -> tuple[float,
         return time.perf_counter() - start, size, code
 
 
+def measure_within(
+    shape: str, fmt: str, layout: str, megabytes: float, timeout: float | None
+) -> tuple[float, float, int] | None:
+    """measure() in a child process killed after `timeout` seconds (None: it ran out of time)."""
+    if timeout is None:
+        return measure(shape, fmt, layout, megabytes)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        send.send(measure(shape, fmt, layout, megabytes))
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    ready = receive.poll(timeout)
+    result: tuple[float, float, int] | None = receive.recv() if ready else None
+    process.kill()
+    process.join()
+    return result
+
+
+LAYOUTS = ("line", "many", "objective")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -144,10 +183,13 @@ def main() -> int:
     parser.add_argument("--sizes", type=float, nargs="+", default=[1.0, 4.0], help="file sizes in MB")
     parser.add_argument("--shapes", nargs="+", choices=sorted(SHAPES), default=sorted(SHAPES))
     parser.add_argument("--formats", nargs="+", choices=FORMATS, default=list(FORMATS))
-    parser.add_argument("--layouts", nargs="+", choices=("line", "many"), default=["line", "many"])
+    parser.add_argument("--layouts", nargs="+", choices=LAYOUTS, default=list(LAYOUTS))
+    parser.add_argument("--timeout", type=float, help="give up on one file after this many seconds")
     args = parser.parse_args()
+    for fmt in FORMATS:  # load every module once here, not in each child process's timing
+        measure("clauses", fmt, "many", 0.001)
     sizes = sorted(args.sizes)
-    header = f"{'shape':14} {'format':9} {'layout':6} " + " ".join(f"{f'{s:g} MB s/MB':>12}" for s in sizes)
+    header = f"{'shape':14} {'format':9} {'layout':9} " + " ".join(f"{f'{s:g} MB s/MB':>12}" for s in sizes)
     print(header + "  exit codes")
     worst = 0.0
     for shape in args.shapes:
@@ -155,12 +197,18 @@ def main() -> int:
             for layout in args.layouts:
                 cells, codes = [], []
                 for megabytes in sizes:
-                    seconds, size, code = measure(shape, fmt, layout, megabytes)
+                    measured = measure_within(shape, fmt, layout, megabytes, args.timeout)
+                    if measured is None:  # ran out of time: at least timeout / size
+                        cells.append(f"{'>' + format(args.timeout / megabytes, '.1f'):>12}")
+                        codes.append("-")
+                        worst = float("inf")
+                        break
+                    seconds, size, code = measured
                     per_mb = seconds / size
                     worst = max(worst, per_mb)
                     cells.append(f"{per_mb:12.2f}")
                     codes.append(str(code))
-                row = f"{shape:14} {fmt:9} {layout:6} " + " ".join(cells) + "  " + ",".join(codes)
+                row = f"{shape:14} {fmt:9} {layout:9} " + " ".join(cells) + "  " + ",".join(codes)
                 print(row, flush=True)
     print(f"worst: {worst:.2f} s/MB")
     return 0
