@@ -49,6 +49,7 @@ _PLACEHOLDER = re.compile(
     r"\?" + _SLOT_END + r"|(?<![\w/?=&])\?\s?%"
 )
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_SENTENCE_END = re.compile(r"(?<=[.!?;。！？])\s+|\n")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
@@ -183,6 +184,12 @@ def content_words(text: str) -> set[str]:
         elif len(word) > 2 and word.lower() not in _STOP:
             out.add(_stem(word))
     return out - {""}
+
+
+def lead(text: str) -> str:
+    """A text's first sentence: what the item is about. What a draft adds after it ("Coach, rewrite this
+    as a KR about GitHub stars") must not make an answer about something else look on topic."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
 
 
 def shares_a_word(words: set[str], others: set[str]) -> bool:

@@ -107,7 +107,8 @@ def _subject(item: _Item, doc: Document, data: str, known: set[str]) -> guard.Su
     """What the guard holds a model answer to: this item, and the texts its numbers may come from.
 
     Numbers: the item's own text and fields, its data (the team's metrics, check-ins and the user's answers
-    for this element id) and the period, never another element. Topic: the item, its objective and its data.
+    for this element id) and the period, never another element. Topic: the first sentence of the item, of
+    its objective (or its key results) and of its initiatives, and its data.
     """
     element, obj = item.element, item.objective
     if isinstance(element, KeyResult):
@@ -120,7 +121,7 @@ def _subject(item: _Item, doc: Document, data: str, known: set[str]) -> guard.Su
     return guard.Subject(
         kind=item.kind,
         draft=element.text,
-        topic=" ".join([*topic, data]),
+        topic=" ".join([*(guard.lead(text) for text in topic), data]),
         sources=" ".join([*own, data, doc.period or ""]),
         codes=frozenset(f.code for f in item.findings),
         known_passages=frozenset(known),
