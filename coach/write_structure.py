@@ -72,7 +72,15 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
             from coach.write_rows import render_rows
 
             result = render_rows(body, fmt, on_disk, wanted, name)
-    except (IndexError, KeyError, ValueError, StopIteration, AssertionError) as error:
+    except (
+        AttributeError,
+        IndexError,
+        KeyError,
+        TypeError,
+        ValueError,
+        StopIteration,
+        AssertionError,
+    ) as error:
         # a shape the locators did not foresee: refuse (the caller can ask to rewrite the whole file)
         raise NotSurgical(
             name, f"the change could not be located in the file ({type(error).__name__})"
