@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 
 from coach import lexicon as lx
-from coach.analysis import clean, quantities
+from coach.analysis import MAX_KR_CHARS, clean, quantities
 from coach.model import Objective
 from coach.rules import Context, rule
 
 _BUZZ = re.compile(
-    r"(?i)(?<![\w-])("
+    r"(?i)(?<![\w-])(?=\w)("  # every buzzword starts with a letter: other positions fail at once
     + "|".join(re.escape(b) for b in sorted(lx.BUZZWORDS, key=len, reverse=True))
     + r")(?![\w-])"
 )
@@ -108,7 +108,7 @@ def has_number(objective: Objective, ctx: Context) -> Iterator[str]:
     Objective: "Become the obvious choice for small agencies" with a key result "Revenue from agencies
     from $1.1M to $1.3M"
     """
-    text = clean(objective.text)
+    text = clean(objective.text[:MAX_KR_CHARS])  # as much as of a key result (OBJ005 flags the length)
     found = quantities(text, text.lower())
     halves = re.search(r"(?i)\b(?:double|triple|halve|by\s+half|in\s+half|\d+x)\b", text)
     if found or halves:
