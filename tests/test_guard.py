@@ -353,7 +353,8 @@ def test_same_item_is_a_shared_content_word() -> None:
     assert shares_a_word(
         content_words("Small businesses trust us to pay them out on time, every time"),
         content_words("Leverage synergies to drive best-in-class payment excellence"),
-    )  # "pay" begins "payment"
+    )  # "payment" is "pay" with a suffix
     assert not shares_a_word(content_words("Raise GitHub stars"), content_words("Improve weekly activation"))
+    assert not shares_a_word(content_words("GitHub stars of the repository"), content_words("Give reps time"))
     assert not content_words("Raise weekly activation") & content_words("Raise weekly GitHub stars")
     assert content_words("Invitations accepted") == content_words("invitation acceptance")

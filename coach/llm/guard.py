@@ -168,9 +168,18 @@ def has_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.search(text))
 
 
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ers", "er", "ed", "es", "s", "ly")
+
+
 def _stem(word: str) -> str:
+    """A crude stem: one common suffix off, then the first five letters ("payments" -> "pay",
+    "activation" and "activate" -> "activ"); a bare prefix would join "reps" and "repository"."""
     word = word.lower().replace("’", "'").split("'")[0]
-    return word[:5] if len(word) > 5 else word.rstrip("s")
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:5]
 
 
 def content_words(text: str) -> set[str]:
@@ -193,17 +202,8 @@ def lead(text: str) -> str:
 
 
 def shares_a_word(words: set[str], others: set[str]) -> bool:
-    """A stem in common, or a short word that begins a longer one ("pay" and "payment", "team" and
-    "teamwork"): stems cut at five letters would otherwise miss a short word's longer forms."""
-    if words & others:
-        return True
-    return any(
-        long.startswith(short)
-        for a in words
-        for b in others
-        for short, long in ((a, b) if len(a) < len(b) else (b, a),)
-        if len(short) >= 3
-    )
+    """Whether two texts' content words (see `content_words`) have a stem in common."""
+    return bool(words & others)
 
 
 @dataclass(frozen=True, slots=True)
