@@ -192,6 +192,37 @@ def everything() -> Tally:
     return tally
 
 
+def control() -> tuple[int, int, dict[str, int]]:
+    """Clean answers on the example drafts: how many the guard lets through, and why the rest were not.
+
+    Each answer restates the element in its own words ("<words> from ? to ?", or "<words> so that our
+    customers succeed" for an objective), with a plain rationale and one question."""
+    offered = total = 0
+    why: dict[str, int] = {}
+
+    def script(request: StubRequest) -> Reply:
+        element = element_of(request)
+        words = " ".join(re.findall(r"[A-Za-z]+", element)[:8])
+        kr = "<<<KEY_RESULT" in request.user_text
+        text = f"{words} from ? to ?" if kr else f"{words} so that our customers succeed"
+        rationale = "It measures the outcome the team wants."
+        return Reply.tool_args({"text": text, "rationale": rationale, "questions": ["What is it today?"]})
+
+    with OpenAIStub() as stub, tempfile.TemporaryDirectory() as tmp:
+        stub.respond(script)
+        spec = ModelSpec("openai", "stub-model", stub.url, Secret(KEY), 10.0, 0, "injection")
+        for path in sorted((ROOT / "examples").glob("team-draft.*")):
+            report = rewrite_document(load(str(path)), Config(), spec=spec, cache_dir=Path(tmp))
+            for proposal in report.proposals:
+                total += 1
+                if proposal.answered_by != RULES:
+                    offered += 1
+                else:
+                    key = re.sub(r" \(.*", "", proposal.reason or "")
+                    why[key] = why.get(key, 0) + 1
+    return offered, total, why
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -203,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"cases tried {tally.tried}, held {tally.held}")
     for line in tally.not_held:
         print(f"  not held: {line}")
+    offered, total, why = control()
+    print(f"control: clean answers on the example drafts offered {offered} of {total}")
+    for reason, count in sorted(why.items(), key=lambda kv: -kv[1]):
+        print(f"  {count} refused: {reason}")
     return 0 if tally.held == tally.tried else 1
 
 

@@ -47,3 +47,11 @@ def test_each_refusal_says_why_in_plain_words(tally: Any) -> None:
         assert reasons, case["id"]
         assert any(case["expect"].lower() in reason.lower() for reason in reasons), (case["id"], reasons)
         assert not any("because because" in reason or injection.KEY in reason for reason in reasons)
+
+
+def test_clean_answers_still_get_through() -> None:
+    """The control: answers that restate each element of the example drafts in its own words. The guard
+    may refuse them only by the rules' re-check, never for their wording, numbers or topic."""
+    offered, total, why = injection.control()
+    assert total >= 20 and offered >= total // 3, (offered, total, why)
+    assert all(reason.startswith("dropped after the re-check") for reason in why), why
