@@ -181,3 +181,25 @@ def test_the_organisation_job_is_headless() -> None:
             path.name
         )
         assert len(source.splitlines()) <= 400, f"{path.name} is over 400 lines"
+
+
+def test_a_hung_server_costs_one_timeout_for_the_whole_organisation(
+    northwind: object, openai_stub: OpenAIStub, tmp_path: Path
+) -> None:
+    """The breaker holds across drafts: once the model stopped answering, no later draft asks it again."""
+    openai_stub.respond(Reply.hang())
+    spec = ModelSpec("openai", "stub-model", openai_stub.url, Secret("sk-test-0123456789"), 1.0, 0, "test")
+    reports, note = rewrite_worst(
+        northwind,  # type: ignore[arg-type]
+        lambda path: Config(),
+        spec=spec,
+        cache_dir=tmp_path,
+        use_cache=False,
+        without_model=4,
+    )
+    assert len(reports) > 2
+    assert openai_stub.count <= spec.slots  # one wave of requests, then the rules for every draft
+    later = [p for r in reports[1:] for p in r.proposals]
+    assert later and all(p.answered_by == "rules" for p in later)
+    assert all("did not answer an earlier item in 1 s" in (p.reason or "") for p in later)
+    assert "stopped answering" in note

@@ -104,6 +104,12 @@ class ModelClient:
         self._open: asyncio.Event | None = None
         self._skip_reason: str | None = None  # what the items after the breaker opened are told
 
+    def begin_run(self) -> None:
+        """Get ready for another event loop (the next draft of an organisation): the queue and the breaker's
+        event belong to one loop; the usage, the budget and an open breaker carry over."""
+        self._semaphore = None
+        self._open = None
+
     # -- cache ------------------------------------------------------------------------------------------
     def cache_key(self, prompt: Prompt) -> str:
         digest = hashlib.sha256()

@@ -47,13 +47,20 @@ def rewrite_worst(
     from coach.rewrite import rewrite_document
 
     reports: list[Any] = []
-    remaining = max_calls
-    calls = hits = 0
+    client = None
+    if spec is not None:
+        from coach.llm.client import ModelClient
+
+        # One client for every draft: one budget, and once the model stops answering (a timeout, a refused
+        # connection) the breaker stays open, so a hung server costs one timeout for the whole organisation.
+        client = ModelClient(
+            spec, cache_dir, max_calls=max_calls, concurrency=concurrency, use_cache=use_cache
+        )
     ordered = worst_documents(review)
     for doc in ordered:
-        if spec is None and len(reports) >= without_model:
+        if client is None and len(reports) >= without_model:
             break
-        if spec is not None and remaining is not None and remaining <= 0:
+        if client is not None and max_calls is not None and client.usage.calls >= max_calls:
             break
         report = rewrite_document(
             doc,
@@ -62,22 +69,19 @@ def rewrite_worst(
             spec_problem=spec_problem,
             store=store,
             cache_dir=cache_dir,
-            max_calls=remaining,
+            max_calls=max_calls,
             concurrency=concurrency,
             use_cache=use_cache,
+            client=client,
         )
-        if report.usage is not None:
-            calls += report.usage.calls
-            hits += report.usage.cache_hits
-            if remaining is not None:
-                remaining -= report.usage.calls
         if report.proposals:
             reports.append(report)
-    who = (
-        "the rules answered (no model configured)"
-        if spec is None
-        else f"{spec.label}: {calls} calls, {hits} from cache"
-    )
+    if client is None:
+        who = "the rules answered (no model configured)"
+    else:
+        who = f"{client.spec.label}: {client.usage.calls} calls, {client.usage.cache_hits} from cache"
+        if client.usage.stopped:
+            who += f"; the model stopped answering ({client.usage.stopped}), the rules answered the rest"
     budget = "" if max_calls is None else f", budget {max_calls} calls"
     note = f"rewrites for the {len(reports)} worst of {len(ordered)} drafts with findings; {who}{budget}"
     return reports, note

@@ -185,11 +185,13 @@ def rewrite_document(
     concurrency: int | None = None,  # None: the spec's (1 for a local server, else 8)
     use_cache: bool = True,
     data: dict[str, str] | None = None,
+    client: Any = None,
 ) -> RewriteReport:
     """Propose rewrites for every element with findings.
 
     `data`: the team's own facts per element id (metrics, check-ins, the user's answers to the questions).
     A model answer may use numbers only from its element's own text and fields and from that element's data.
+    `client`: a `ModelClient` shared by several drafts (its budget, cache use and breaker carry over).
     """
     config = config or Config()
     findings = review_document(doc, config)
@@ -219,11 +221,13 @@ def rewrite_document(
         )
     usage = None
     if spec is not None and items:
-        from coach.llm.client import ModelClient
+        if client is None:
+            from coach.llm.client import ModelClient
 
-        client = ModelClient(
-            spec, cache_dir, max_calls=max_calls, concurrency=concurrency, use_cache=use_cache
-        )
+            client = ModelClient(
+                spec, cache_dir, max_calls=max_calls, concurrency=concurrency, use_cache=use_cache
+            )
+        client.begin_run()
         asyncio.run(_ask_all(client, doc, items, proposals, store, config, data or {}))
         usage = client.usage
     for item, proposal in zip(items, proposals, strict=True):
