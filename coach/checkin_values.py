@@ -16,8 +16,10 @@ _NUMBER_ONLY = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:[, ']\d{3})+(?:\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 _VALUE = re.compile(
-    r"(?P<pre>[$€£])?\s*(?P<num>[+-]?[\d.,' ]*\d|[+-]?\.\d+)\s*(?P<unit>%|[a-zµ]+\.?)?", re.IGNORECASE
+    r"(?P<pre>[$€£])?\s*(?P<num>[+-]?(?:[\d.,']|\s(?=[\d.,']))*\d|[+-]?\.\d+)\s*(?P<unit>%|[a-zµ]+\.?)?",
+    re.IGNORECASE,
 )
+MAX_VALUE_CHARS = 100
 _UNITS = {**UNIT_NAMES, "pp": "%"}  # a check-in in percentage points reads as percent
 _DONE_WORD = re.compile(
     r"\b(?:done|completed?|shipped|launched|live|released|delivered|finished|achieved|signed off)\b", re.I
@@ -121,6 +123,8 @@ def parse_value(text: str) -> tuple[float, str | None] | None:
     simple = _SIMPLE.fullmatch(raw)  # "45.3%", "2300 ms": most values
     if simple is not None and simple.group(2).lower() in _UNITS:
         return float(simple.group(1)), _UNITS[simple.group(2).lower()]
+    if len(raw) > MAX_VALUE_CHARS:  # a check-in value is a number and a unit, not a paragraph
+        return None
     match = _VALUE.fullmatch(raw)
     if match is None:
         return None

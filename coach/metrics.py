@@ -52,7 +52,6 @@ _UNITS = {
 _NO_UNIT = frozenset({"count", "#", "n", "number", "no.", "num", ""})
 # Units recognised at the end of a header without brackets ("p95 latency ms"); never single letters.
 _TRAILING_UNITS = frozenset(u for u in _UNITS if len(u) > 1 or not u.isalpha())
-_HEADER_UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<unit>[^)\]]*?)\s*[)\]]\s*$")
 _VALUE = re.compile(
     r"(?P<num>\d(?:[\d.,'\u00a0\u202f]|\s(?=\d))*)\s*(?:(?P<mult>bn|mn|[kKmMbB])(?![a-zA-Z]))?"
     r"\s*(?P<unit>[^\d\s].*?)?\s*"
@@ -115,13 +114,29 @@ def normalise_unit(unit: str | None) -> str | None:
     return _UNITS.get(key, key)
 
 
+def _bracketed_unit(text: str) -> tuple[str, str] | None:
+    """'MRR ($)' -> ('MRR', '$'): the text from the first opening bracket after which nothing closes until
+    the bracket that ends the header. Found by position (a pattern for it was quadratic on '((((...')."""
+    body = text.rstrip()
+    if not body.endswith((")", "]")):
+        return None
+    body = body[:-1]
+    after = max(body.rfind(")"), body.rfind("]")) + 1  # an earlier bracket would close inside the unit
+    starts = [i for i in (body.find("(", after), body.find("[", after)) if i >= 0]
+    if not starts:
+        return None
+    start = min(starts)
+    name = body[:start].rstrip()
+    return (name, body[start + 1 :].strip()) if name else None
+
+
 def split_header(header: str) -> tuple[str, str | None]:
     """A column header or metric name and its unit: 'MRR ($)' -> ('MRR', '$'), 'p95 latency ms' ->
     ('p95 latency', 'ms'), 'Sign-ups' -> ('Sign-ups', None)."""
     text = " ".join(header.split())
-    m = _HEADER_UNIT.match(text)
-    if m and m.group("name"):
-        return m.group("name").rstrip(" ,"), normalise_unit(m.group("unit"))
+    bracketed = _bracketed_unit(text)
+    if bracketed is not None:
+        return bracketed[0].rstrip(" ,"), normalise_unit(bracketed[1])
     words = text.split(" ")
     if len(words) > 1 and words[-1].lower() in _TRAILING_UNITS:
         name = " ".join(words[:-1]).rstrip(" ,")

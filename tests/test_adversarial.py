@@ -197,3 +197,35 @@ def test_large_but_finite_numbers_and_text_still_read(value: str) -> None:
         text, _ = _draft(fmt, "target", value)
         doc = parse_text(text, f"draft.{fmt}", fmt)
         assert doc.key_results()[0].target is not None
+
+
+# -- the team's data files: check-in values and metric headers ----------------------------------------------
+
+
+def _within(seconds: float, call: object, *args: object) -> object:
+    """Run `call(*args)` in a worker thread that must finish within `seconds`."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(call, *args)  # type: ignore[arg-type]
+        try:
+            return future.result(timeout=seconds)
+        except concurrent.futures.TimeoutError:
+            pytest.fail(f"{getattr(call, '__name__', call)} took more than {seconds:g} s")
+
+
+def test_a_check_in_value_full_of_spaces_is_refused_quickly() -> None:
+    from coach.checkin_values import parse_value
+
+    assert _within(5, parse_value, "1" + " " * 1_600 + "!") is None  # was about 20 s
+    assert _within(5, parse_value, "5,4 %") == (5.4, "%")
+    assert _within(5, parse_value, "1 350") == (1350.0, None)
+
+
+def test_a_metric_header_full_of_brackets_is_split_quickly() -> None:
+    from coach.metrics import split_header
+
+    header = "MRR " + "(" * 50_000 + "x"
+    assert _within(5, split_header, header)[1] is None  # type: ignore[index]
+    assert split_header("MRR ($)") == ("MRR", "$")
+    assert split_header("Latency (p95) [ms]") == ("Latency (p95)", "ms")
