@@ -217,7 +217,7 @@ def _within(seconds: float, call: object, *args: object) -> object:
 def test_a_check_in_value_full_of_spaces_is_refused_quickly() -> None:
     from coach.checkin_values import parse_value
 
-    assert _within(5, parse_value, "1" + " " * 1_600 + "!") is None  # was about 20 s
+    assert _within(5, parse_value, "1 " * 5_000 + "!") is None
     assert _within(5, parse_value, "5,4 %") == (5.4, "%")
     assert _within(5, parse_value, "1 350") == (1350.0, None)
 
@@ -226,6 +226,6 @@ def test_a_metric_header_full_of_brackets_is_split_quickly() -> None:
     from coach.metrics import split_header
 
     header = "MRR " + "(" * 50_000 + "x"
-    assert _within(5, split_header, header)[1] is None  # type: ignore[index]
+    assert _within(5, split_header, header)[1] is None  # type: ignore[index]  # quadratic before: ~50 s
     assert split_header("MRR ($)") == ("MRR", "$")
     assert split_header("Latency (p95) [ms]") == ("Latency (p95)", "ms")
