@@ -51,7 +51,7 @@ TASK_VERBS = _forms(
     "stand-up spin issue compose catalogue catalog inventory curate craft gather benchmark specify "
     "sketch assemble formulate figure learn understand discover reach-out offer transfer convene "
     "recognise read hear listen watch visit meet talk call contribute open-source import export "
-    "enforce issue distribute print equip provision negotiate pitch"
+    "enforce issue distribute print equip provision negotiate pitch polish"
 )
 # Irregular forms of task verbs.
 TASK_VERBS = TASK_VERBS | _words(
@@ -183,7 +183,8 @@ METRIC_NOUNS = _words(
     "footfall basket aov gmv tvl volume load memory cpu size weight emissions waste energy "
     "readmissions tickets bugs open clicks sessions dwell bounce ranking rank position visibility "
     "recall precision win lead cycle sla slo slos slas response resolution backlogs delays delay lag "
-    "freshness capacity headcount diversity representation"
+    "freshness capacity headcount diversity representation likes retweets upvotes reactions opportunities "
+    "opps"
 )
 
 # People and organisations the owner does not control: counting their behaviour is an outcome.

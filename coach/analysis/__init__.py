@@ -213,10 +213,14 @@ def analyse(text: str) -> KRAnalysis:
         )
         for q in nums.quantities
     )
+    universal_only = nums.quantifier in {"all", "every", "each"} and not (
+        nums.quantities or nums.multiple or nums.number_word or nums.cadence
+    )
+    money = any(q.unit in {"$", "€", "£"} for q in nums.quantities)
     kind = (
         _possession(head_lower, words, percent)
-        or (_verb_led(words, has_target, bool(nums.placeholders)) if words else None)
-        or _subject_led(words, has_target, head_lower, percent, timed)
+        or (_verb_led(words, has_target, bool(nums.placeholders), universal_only) if words else None)
+        or _subject_led(words, has_target, head_lower, percent, timed, money)
     )
     lead = words[0] if words and _verb_class(words[0]) else None
     target = from_to_target or _pick_target(nums.quantities, baseline, cleaned)

@@ -52,6 +52,34 @@ _COMPARATIVES = _words(
 )
 
 
+_DETERMINERS = _words("the a an our their its this that these those")
+
+
+# Direction verbs that steer work rather than move a level: with no measure they name an activity.
+_STEERING_VERBS = _words(
+    "drive drives driving promote promotes foster fosters advance encourage nurture polish"
+)
+
+
+# People inside the owner's organisation: their training or plans are the owner's programme.
+_INTERNAL_PEOPLE = _words(
+    "employees staff engineers managers team teams squads squad reps leads hires mentors reviewers"
+)
+
+
+# "Every team has / keeps / writes a plan": an artefact every unit holds is coverage of a programme.
+_KEEPS_ARTEFACT = _words("have has commit maintain own follow publish write hold run keep use")
+
+
+_COMMITS = _words("commits commit maintains follows owns publishes writes keeps exists works")
+
+
+_TARGET_WORDS = _words("target targets goal goals quota quotas forecast")
+
+
+_MONEY_LEAD = re.compile(r"^(?:over |at least |more than |~)?[$€£]\s?\d")
+
+
 _YES_NO = _words("achieved certified passed approved ratified signed secured obtained accepted agreed")
 
 
@@ -97,11 +125,15 @@ def _count_noun(words: list[str]) -> str:
     return "thing"
 
 
-def _verb_led(words: list[str], has_target: bool, placeholders: bool = False) -> str | None:
+def _verb_led(
+    words: list[str], has_target: bool, placeholders: bool = False, universal_only: bool = False
+) -> str | None:
     verb = words[0]
     cls = _verb_class(verb)
     if cls is None or (len(words) > 1 and words[1] == "of"):
         return None  # "share of docs ...": a noun
+    if verb.endswith("ing") and len(words) > 1 and words[1] in lx.PEOPLE_NOUNS:
+        return None  # "hiring managers report ...": a gerund naming who, the subject of the clause
     if verb.endswith("s") and not verb.endswith("ss") and cls != "outcome":
         return None  # "issues closed within 2 weeks": imperatives take no -s, so this is a plural noun
     lead_chunk = _chunk(words)
@@ -121,15 +153,27 @@ def _verb_led(words: list[str], has_target: bool, placeholders: bool = False) ->
         w for w in _chunk(words[1:8]) if w not in {"the", "a", "an", "our", "their", "its", "this", "that"}
     ]
     deliverable = bool(chunk) and chunk[-1] in lx.DELIVERABLE_NOUNS
+    # the object noun, cut at a conjunction: "improve the type system and ..." improves an artefact
+    object_nouns = _chunk([w for w in words[1:6] if w not in _DETERMINERS])
+    object_nouns = object_nouns[: next((i for i, w in enumerate(object_nouns) if w in {"and", "or"}), None)]
+    artefact = any(
+        (w in lx.DELIVERABLE_NOUNS or w in lx.OUTPUT_NOUNS) and w not in lx.PEOPLE_NOUNS for w in object_nouns
+    )
     counted = _count_noun(words) if has_target else ""
     if cls == "maintain":
         if counted in {"output", "thing"}:
             return "output_count"  # "hold 25 clinics"
+        if not metric and (universal_only or stem == "hold" or verb == "held"):
+            return "task"  # "hold a postmortem for every outage": a practice the team runs, not a level
         return "outcome" if (metric or has_target) else "task"
     if verb in {"move", "moves", "moved", "shift", "shifted"} and metric and not deliverable:
         return "outcome"
     if verb in {"make", "makes"}:
-        return "task" if deliverable or (obj and obj[0] in {"sure", "certain"}) else "outcome"
+        return (
+            "task"
+            if deliverable or (obj and obj[0] in {"sure", "certain", "headway", "progress"})
+            else "outcome"
+        )
     if verb in {"finish", "finishing", "end", "ending", "exit", "exiting"} and not (
         obj and (obj[0] in {"quarter", "year", "with", "cycle"} or obj[0][:1] == "q")
     ):
@@ -137,6 +181,10 @@ def _verb_led(words: list[str], has_target: bool, placeholders: bool = False) ->
     if cls == "reach":
         if counted == "output":
             return "output_count"
+        if universal_only and not metric:
+            return "task"  # "close all blockers", "collect feedback from every team": work done to every item
+        if metric and any(w in _TARGET_WORDS for w in obj):
+            return "outcome"  # "hit the revenue target": a level, by reference to a plan
         head_metric = bool(chunk) and (chunk[-1] in lx.METRIC_NOUNS or chunk[-1] in _METRIC_HEADS)
         if has_target or head_metric or (obj and obj[0] in _COMPARATIVES) or placeholders:
             return "outcome"
@@ -171,6 +219,8 @@ def _verb_led(words: list[str], has_target: bool, placeholders: bool = False) ->
             ):
                 return "output_count"
         if verb in _PURE_DIRECTION or stem in _PURE_DIRECTION:
+            if not metric and not has_target and (artefact or verb in _STEERING_VERBS):
+                return "task"  # "improve the notifications", "drive consensus on ...": work on a thing
             return "task" if deliverable and not metric else "outcome"
         return "outcome" if metric or counted in {"people", "metric"} else "task"
     # a task verb: "publish 5 posts" is an output count; "onboard 40 customers" counts people's behaviour
@@ -217,6 +267,8 @@ def _find_verb(words: list[str]) -> int | None:
             continue
         prev = words[i - 1]
         nxt = words[i + 1] if i + 1 < len(words) else ""
+        if word in _COMMITS and prev not in _PREPOSITIONS:
+            return i  # "each team commits to a plan"
         verbish = (
             word in lx.OUTCOME_VERBS
             or word in lx.BEHAVIOUR_WORDS
@@ -248,7 +300,9 @@ def _find_verb(words: list[str]) -> int | None:
     return None
 
 
-def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, timed: bool) -> str:
+def _subject_led(
+    words: list[str], has_target: bool, head: str, percent: bool, timed: bool, money: bool = False
+) -> str:
     if words and words[0] in lx.BEHAVIOUR_WORDS and words[0].endswith("ing"):
         return "outcome"  # "(we're) using the new editor daily"
     verb_at = _find_verb(words)
@@ -265,6 +319,8 @@ def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, t
     if subject[:2] in _METRIC_STARTS:
         return "outcome"
     chunk = _chunk(subject)
+    if lead_quant and len(chunk) == 1 and subject[1:2] == ["of"]:
+        chunk = _chunk([w for w in subject[2:] if w not in _DETERMINERS])  # "50% of new users": users
     people = any(w in lx.PEOPLE_NOUNS for w in (chunk or subject[:3]))
     subject_head = (chunk or subject or [""])[-1]
     subject_metric = (
@@ -280,8 +336,18 @@ def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, t
     quantified_after = any(w in {"every", "all", "100%", "each"} for w in predicate[:6])
     # coverage of the owner's own work: "100% of roles have a job description", "all engineers trained",
     # "MFA enforced for 100% of accounts"
+    universal = bool(subject) and (subject[0] in {"all", "every", "each"} or subject[0] == "100%")
+    internal = any(w in _INTERNAL_PEOPLE for w in subject[:4])
     if predicate and (
         (lead_quant and predicate[0] in {"have", "has"} and not people and len(predicate) > 1)
+        or (
+            universal
+            and _base(predicate[0]) in _KEEPS_ARTEFACT
+            and any(
+                w in lx.COVERAGE_ARTEFACTS or w in lx.DELIVERABLE_NOUNS or w in lx.OUTPUT_NOUNS
+                for w in predicate[1:9]
+            )
+        )
         or (
             lead_quant
             and predicate[0] in {"have", "has"}
@@ -289,7 +355,8 @@ def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, t
         )
         or (lead_quant and not people and any(w in lx.COVERAGE_STATES for w in predicate[:3]))
         or (
-            (lead_quant or people)
+            (universal or internal or not people)
+            and (lead_quant or people)
             and {"complete", "attend", "trained"} & pred_set
             and any(
                 w in {"training", "trainings", "course", "onboarding", "certification", "bootcamp", "trained"}
@@ -305,6 +372,8 @@ def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, t
         return "coverage"
     if not predicate:
         # a noun phrase: a count of outputs, a metric, a measured level, or a deliverable
+        if money and _MONEY_LEAD.match(head):
+            return "outcome"  # "$750k in commitments": an amount raised or sold is a level
         if subject and _is_count(subject[0]):
             rest = _chunk([w for w in subject[1:6] if w not in {"more", "new", "the", "a", "an", "our"}])
             if any(w in lx.PEOPLE_NOUNS for w in rest):
@@ -331,6 +400,19 @@ def _subject_led(words: list[str], has_target: bool, head: str, percent: bool, t
     rest = predicate[1:]
     if first in {"lets", "allows", "enables", "supports"}:
         return "capability"
+    if first in {"exists", "exist"}:
+        return "milestone"  # "the export API exists": a thing made
+    if first in {"works", "work", "runs"} and not people and not percent and not subject_metric:
+        return "capability"  # "search works offline": what the product can do
+    if (
+        people
+        and first in {"is", "are", "get", "gets"}
+        and rest[:1]
+        and rest[0].endswith("ed")
+        and "by" in rest[1:3]
+        and _verb_class(rest[0]) != "outcome"
+    ):
+        return "capability"  # "new users are greeted by a tour": the product acts on them
     if first in {"feel", "feels", "look", "looks", "seem", "seems", "sound", "sounds"}:
         return "outcome"  # "our docs feel delightful": how people perceive it
     if first in {"can", "could"} or ("able" in rest[:2] and first in {"is", "are", "be", "been"}):
