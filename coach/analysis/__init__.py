@@ -218,7 +218,8 @@ def analyse(text: str) -> KRAnalysis:
     )
     money = any(q.unit in {"$", "€", "£"} for q in nums.quantities)
     kind = (
-        _possession(head_lower, words, percent)
+        ("outcome" if _OTHERS_TELL.search(lowered) else None)
+        or _possession(head_lower, words, percent)
         or (_verb_led(words, has_target, bool(nums.placeholders), universal_only) if words else None)
         or _subject_led(words, has_target, head_lower, percent, timed, money)
     )
@@ -258,6 +259,13 @@ def analyse(text: str) -> KRAnalysis:
         compound=compound,
         maintain=maintain,
     )
+
+
+# "... and have them tell us ...": what other people know or say is the result being asked for
+_OTHERS_TELL = re.compile(
+    r"\b(?:have|get|hear)\s+(?:them|people|users|customers|someone|visitors|readers)\s+"
+    r"(?:tell|explain|say|describe|name|recall)\b"
+)
 
 
 _PAREN = re.compile(r"\([^)]*\)")

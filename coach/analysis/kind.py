@@ -43,6 +43,9 @@ _METRIC_STARTS = (
     ["amount", "of"],
     ["time", "to"],
     ["time", "from"],
+    ["median", "of"],
+    ["average", "of"],
+    ["mean", "of"],
 )
 
 
@@ -72,6 +75,9 @@ _KEEPS_ARTEFACT = _words("have has commit maintain own follow publish write hold
 
 
 _COMMITS = _words("commits commit maintains follows owns publishes writes keeps exists works")
+
+
+_NEGATIONS = _words("not no never don't doesn't won't can't cannot fail fails evenly")
 
 
 _TARGET_WORDS = _words("target targets goal goals quota quotas forecast")
@@ -146,6 +152,8 @@ def _verb_led(
         return None  # "lead time", "offer acceptance rate", "report rate": a metric's name
     if verb in {"reach", "reaches", "reached"} and len(words) > 1 and words[1] == "out":
         return "task"
+    if verb in {"show", "shows"} and len(words) > 1 and words[1] == "up":
+        return "outcome"  # "show up on the first page of results": visibility, a level others grant
     obj = _object_words(words)
     stem = _base(verb)
     metric = _has_metric_noun(obj)
@@ -305,6 +313,8 @@ def _subject_led(
 ) -> str:
     if words and words[0] in lx.BEHAVIOUR_WORDS and words[0].endswith("ing"):
         return "outcome"  # "(we're) using the new editor daily"
+    if money and _MONEY_LEAD.match(head):
+        return "outcome"  # "$750k in commitments", "$40k raised": an amount raised or sold is a level
     verb_at = _find_verb(words)
     subject = words if verb_at is None else words[:verb_at]
     predicate = [] if verb_at is None else words[verb_at:]
@@ -372,19 +382,29 @@ def _subject_led(
         return "coverage"
     if not predicate:
         # a noun phrase: a count of outputs, a metric, a measured level, or a deliverable
-        if money and _MONEY_LEAD.match(head):
-            return "outcome"  # "$750k in commitments": an amount raised or sold is a level
         if subject and _is_count(subject[0]):
             rest = _chunk([w for w in subject[1:6] if w not in {"more", "new", "the", "a", "an", "our"}])
             if any(w in lx.PEOPLE_NOUNS for w in rest):
                 return "outcome"
+            if any(
+                w in {"by", "from"} and any(p in lx.PEOPLE_NOUNS for p in subject[i + 1 : i + 4])
+                for i, w in enumerate(subject)
+            ):
+                return "outcome"  # "25 citations by policymakers": things other people do
             return "outcome" if _has_metric_noun(rest) else "output_count"
         if any(w in lx.MILESTONE_STATES for w in subject[1:]) or any(
             head.endswith(p) for p in lx.MILESTONE_PHRASES
         ):
             return "binary" if _YES_NO & set(subject) else "milestone"
-        if people:
-            return "outcome"
+        if people and (
+            not chunk
+            or chunk[-1] in lx.PEOPLE_NOUNS
+            or lead_quant
+            or (chunk[0] in lx.PEOPLE_NOUNS and chunk[0].endswith("s"))
+        ):
+            return "outcome"  # "happy customers"; but "user suggested edits" is a feature
+        if any(w in _COMPARATIVES and i > 0 and not _is_count(subject[i - 1]) for i, w in enumerate(subject)):
+            return "outcome"  # "agents perform better", "spends less time": a change in a state
         if any(w in {"every", "all", "each"} for w in subject):
             return "coverage"  # "a bedside report on every unit"
         if percent or (
@@ -465,6 +485,13 @@ def _subject_led(
         return "outcome"
     if first in {"has", "have"} and not has_target:
         return "task"  # "the service has a documented on-call process"
+    if (
+        not has_target
+        and not people
+        and not _has_metric_noun(predicate)
+        and not any(w in _COMPARATIVES or w in _NEGATIONS or w in lx.REACH_VERBS for w in predicate)
+    ):
+        return "capability"  # "retries back off with a dead-letter queue": how the product behaves
     return "outcome"
 
 
