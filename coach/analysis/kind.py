@@ -487,7 +487,7 @@ def _subject_led(
         return "task"  # "the service has a documented on-call process"
     if (
         not has_target
-        and not people
+        and not any(w in lx.PEOPLE_NOUNS for w in words)
         and not _has_metric_noun(predicate)
         and not any(w in _COMPARATIVES or w in _NEGATIONS or w in lx.REACH_VERBS for w in predicate)
     ):
