@@ -124,6 +124,7 @@ class KRAnalysis:
     vague_direction: bool = False
     compound: bool = False
     maintain: bool = False
+    reason: str = ""  # which clause and words decided the kind
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +145,7 @@ class KRAnalysis:
             "vague_direction": self.vague_direction,
             "compound": self.compound,
             "maintain": self.maintain,
+            "reason": self.reason,
         }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from coach import lexicon as lx
-from coach.analysis.kind import _TASK_KINDS, _possession, _subject_led, _verb_class, _verb_led
+from coach.analysis.kind import _TASK_KINDS, _possession, _subject_led, _verb_class, _verb_led, explain
 from coach.analysis.numbers import (
     _FROM_TO,
     _TIME_UNITS,
@@ -217,12 +217,14 @@ def analyse(text: str) -> KRAnalysis:
         nums.quantities or nums.multiple or nums.number_word or nums.cadence
     )
     money = any(q.unit in {"$", "€", "£"} for q in nums.quantities)
-    kind = (
-        ("outcome" if _OTHERS_TELL.search(lowered) else None)
-        or _possession(head_lower, words, percent)
-        or (_verb_led(words, has_target, bool(nums.placeholders), universal_only) if words else None)
-        or _subject_led(words, has_target, head_lower, percent, timed, money)
-    )
+    stage = "others"
+    kind = "outcome" if _OTHERS_TELL.search(lowered) else None
+    if kind is None:
+        stage, kind = "possession", _possession(head_lower, words, percent)
+    if kind is None and words and not _DETERMINER_LEAD.match(head_lower):
+        stage, kind = "verb", _verb_led(words, has_target, bool(nums.placeholders), universal_only)
+    if kind is None:
+        stage, kind = "subject", _subject_led(words, has_target, head_lower, percent, timed, money)
     lead = words[0] if words and _verb_class(words[0]) else None
     target = from_to_target or _pick_target(nums.quantities, baseline, cleaned)
     direction = _direction(words, cleaned, target, baseline)
@@ -258,7 +260,12 @@ def analyse(text: str) -> KRAnalysis:
         vague_direction=vague,
         compound=compound,
         maintain=maintain,
+        reason=explain(kind, stage, words, percent),
     )
+
+
+# "The export API ...": after a determiner the first word is a noun, not an imperative verb
+_DETERMINER_LEAD = re.compile(r"^(?:the|a|an|our|their|its|this|these|those)\s")
 
 
 # "... and have them tell us ...": what other people know or say is the result being asked for

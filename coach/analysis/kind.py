@@ -496,3 +496,60 @@ def _subject_led(
 
 
 _TASK_KINDS = frozenset({"task", "output_count", "milestone", "capability", "coverage", "binary"})
+
+
+def _phrase(words: list[str], limit: int = 4) -> str:
+    return " ".join(words[:limit])
+
+
+def explain(kind: str, stage: str, words: list[str], percent: bool) -> str:
+    """A short reason for the kind: which clause and words decided it."""
+    if stage == "others":
+        return "'have them tell us': what other people know or say"
+    if not words:
+        return "no words to judge: read as an outcome"
+    if stage == "possession":
+        if kind == "outcome":
+            return "'we have' with a count of people or a measure: a level to reach"
+        if kind == "output_count":
+            return "'we have' with a count of things made: an output count"
+        return "'we have' with a thing: an artefact the team owns"
+    if stage == "verb":
+        verb = words[0]
+        obj = _phrase([w for w in _chunk(words[1:]) if w not in _DETERMINERS]) or _phrase(words[1:])
+        return {
+            "task": f"head verb '{verb}' names work to do",
+            "output_count": f"head verb '{verb}' with a count of outputs ('{obj}'): effort, not effect",
+            "binary": f"head verb '{verb}' with no number: reached or not",
+            "outcome": f"head verb '{verb}' moves a measure ('{obj}')",
+        }.get(kind, f"head verb '{verb}' names work to do ({kind})")
+    verb_at = _find_verb(words)
+    subject = words if verb_at is None else words[:verb_at]
+    predicate = [] if verb_at is None else words[verb_at:]
+    subj = _phrase(subject, 5)
+    people = any(w in lx.PEOPLE_NOUNS for w in subject[:6])
+    if not predicate:
+        if kind == "outcome":
+            if people:
+                return f"noun phrase '{subj}' names people: behaviour of others"
+            return f"noun phrase '{subj}' with a measure: a level to reach"
+        if kind == "output_count":
+            return f"noun phrase '{subj}' counts things made: an output count"
+        if kind == "coverage":
+            return f"noun phrase '{subj}' over every item: coverage of the owner's own work"
+        if kind in {"milestone", "binary"}:
+            return f"noun phrase '{subj}' with a finished state: a milestone"
+        return f"noun phrase '{subj}' with no measure: a deliverable"
+    pred = _phrase(predicate, 3)
+    if kind == "outcome":
+        if people:
+            rate = " with a rate" if percent else ""
+            return f"subject '{subj}'{rate} and '{pred}': behaviour of others"
+        return f"subject '{subj}' and '{pred}': a level or change of a state"
+    return {
+        "milestone": f"subject '{subj}' and '{pred}': a milestone, done or not",
+        "binary": f"subject '{subj}' and '{pred}': a milestone, done or not",
+        "capability": f"subject '{subj}' and '{pred}': a capability of the product",
+        "coverage": f"subject '{subj}' and '{pred}': coverage of the owner's own work",
+        "output_count": f"subject '{subj}' and '{pred}': a count of things made",
+    }.get(kind, f"subject '{subj}' and '{pred}': a thing to build or keep")

@@ -24,6 +24,11 @@ def _quote(text: str, limit: int = 40) -> str:
     return f"'{text[:limit].rstrip()}…'" if len(text) > limit else f"'{text}'"
 
 
+def _why(reason: str) -> str:
+    """The analysis' reason, quoted so the writer sees which words decided the kind."""
+    return f" (read as: {reason})" if reason else ""
+
+
 def _what(kr: KeyResult) -> str:
     a = kr.analysis
     if a is not None and a.lead_verb:
@@ -72,7 +77,7 @@ def task_like(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
     """
     a = kr.analysis
     if a is not None and a.kind in _KIND_MESSAGES:
-        yield _KIND_MESSAGES[a.kind].format(what=_what(kr))
+        yield _KIND_MESSAGES[a.kind].format(what=_what(kr)) + _why(a.reason)
 
 
 @rule(
@@ -110,7 +115,7 @@ def output_count(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[
     if a is not None and a.kind == "output_count":
         yield (
             f"counts outputs ({_what(kr)}{' ' + a.target_text if a.target_text else ''}): measure what "
-            "those outputs should change, and keep the count as an initiative"
+            "those outputs should change, and keep the count as an initiative" + _why(a.reason)
         )
 
 
