@@ -51,7 +51,7 @@ TASK_VERBS = _forms(
     "stand-up spin issue compose catalogue catalog inventory curate craft gather benchmark specify "
     "sketch assemble formulate figure learn understand discover reach-out offer transfer convene "
     "recognise read hear listen watch visit meet talk call contribute open-source import export "
-    "enforce issue distribute print equip provision negotiate pitch polish iterate squash"
+    "enforce issue distribute print equip provision negotiate pitch polish iterate squash cancel"
 )
 # Irregular forms of task verbs.
 TASK_VERBS = TASK_VERBS | _words(
@@ -198,7 +198,7 @@ PEOPLE_NOUNS = _words(
     "authors maintainers readers viewers listeners participants attendees applicants players fans "
     "holders voters delegates families parents teachers nurses doctors publishers advertisers brands "
     "vendors suppliers tenants residents members figure figures influencers journalists investors "
-    "sponsors guests drivers regulars clubs chapters"
+    "sponsors guests drivers regulars clubs chapters kids children"
 )
 
 # Behaviour words that make "N people ..." an outcome rather than an activity of the owner.

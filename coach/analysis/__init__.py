@@ -220,6 +220,10 @@ def analyse(text: str) -> KRAnalysis:
     stage = "others"
     kind = "outcome" if _OTHERS_TELL.search(lowered) else None
     if kind is None:
+        move = _METRIC_MOVE.search(head_lower)
+        if move and move.group(1) not in lx.TASK_VERBS and move.group(1) not in lx.OUTCOME_VERBS:
+            stage, kind = "move", "outcome"
+    if kind is None:
         stage, kind = "possession", _possession(head_lower, words, percent)
     if kind is None and words and not _DETERMINER_LEAD.match(head_lower):
         stage, kind = "verb", _verb_led(words, has_target, bool(nums.placeholders), universal_only)
@@ -262,6 +266,12 @@ def analyse(text: str) -> KRAnalysis:
         maintain=maintain,
         reason=explain(kind, stage, words, percent),
     )
+
+
+# "incidents down 25%", "spend down to £40k", "redlines down by a third": a measure and its change
+_METRIC_MOVE = re.compile(
+    r"([a-z][\w\-]*)\s+(?:down|up)\s+(?:to\s+|by\s+)?(?:[\d$€£~?]|x\b|n\b|a\s+(?:third|half|quarter|fifth))"
+)
 
 
 # "The export API ...": after a determiner the first word is a noun, not an imperative verb

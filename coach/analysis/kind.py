@@ -86,6 +86,29 @@ _TARGET_WORDS = _words("target targets goal goals quota quotas forecast")
 _MONEY_LEAD = re.compile(r"^(?:over |at least |more than |~)?[$€£]\s?\d")
 
 
+# Roles a team adds to itself: counting them counts hires, an output.
+_STAFF_ROLES = _words(
+    "engineer engineers designer designers pm pms analyst analysts scientist scientists sre sres "
+    "recruiter recruiters marketer marketers writer writers hires fte ftes full-time part-time "
+    "contractor contractors"
+)
+
+
+_IRREGULAR_PAST = {
+    "ran": "run",
+    "held": "hold",
+    "sent": "send",
+    "wrote": "write",
+    "gave": "give",
+    "built": "build",
+    "made": "make",
+    "met": "meet",
+    "led": "lead",
+    "brought": "bring",
+    "did": "do",
+}
+
+
 _YES_NO = _words("achieved certified passed approved ratified signed secured obtained accepted agreed")
 
 
@@ -122,7 +145,10 @@ def _count_noun(words: list[str]) -> str:
     ]
     head = _chunk(after)
     noun = head[-1] if head else (after[0] if after else "")
-    if any(w in lx.PEOPLE_NOUNS for w in after[:3]):
+    counted = _chunk(words[count_at + 1 : count_at + 5])  # "10 events in community venues" counts events
+    if any(w in _STAFF_ROLES for w in counted[:3]):
+        return "staff"
+    if any(w in lx.PEOPLE_NOUNS for w in counted[:3]):
         return "people"
     if noun in lx.OUTPUT_NOUNS or any(w in lx.OUTPUT_NOUNS for w in after[:2]):
         return "output"
@@ -143,19 +169,20 @@ def _verb_led(
     if verb.endswith("s") and not verb.endswith("ss") and cls != "outcome":
         return None  # "issues closed within 2 weeks": imperatives take no -s, so this is a plural noun
     lead_chunk = _chunk(words)
+    named = lead_chunk[: next((i for i, w in enumerate(lead_chunk) if w[0].isdigit()), len(lead_chunk))]
     if (
         cls != "outcome"
-        and len(lead_chunk) > 1
-        and lead_chunk[-1] in _METRIC_HEADS
-        and not any(_is_count(w) for w in lead_chunk)
+        and len(named) > 1
+        and named[-1] in _METRIC_HEADS
+        and not any(_is_count(w) for w in named)
     ):
-        return None  # "lead time", "offer acceptance rate", "report rate": a metric's name
+        return None  # "lead time", "offer acceptance rate ≥ 85%", "report rate": a metric's name
     if verb in {"reach", "reaches", "reached"} and len(words) > 1 and words[1] == "out":
         return "task"
     if verb in {"show", "shows"} and len(words) > 1 and words[1] == "up":
         return "outcome"  # "show up on the first page of results": visibility, a level others grant
     obj = _object_words(words)
-    stem = _base(verb)
+    stem = _IRREGULAR_PAST.get(verb) or _base(verb)
     metric = _has_metric_noun(obj)
     chunk = [
         w for w in _chunk(words[1:8]) if w not in {"the", "a", "an", "our", "their", "its", "this", "that"}
@@ -168,7 +195,13 @@ def _verb_led(
         (w in lx.DELIVERABLE_NOUNS or w in lx.OUTPUT_NOUNS) and w not in lx.PEOPLE_NOUNS for w in object_nouns
     )
     counted = _count_noun(words) if has_target else ""
+    if counted == "staff" and (verb in _HIRE_LIKE or stem in _HIRE_LIKE or stem in {"add", "bring", "get"}):
+        return "output_count"  # "add 2 designers", "bring on one more SRE": headcount is an output
+    if counted == "staff":
+        counted = "people"
     if cls == "maintain":
+        if metric and has_target and verb not in {"hold", "holds", "held"}:
+            return "outcome"  # "keep the engagement score at 4.1 or above"
         if counted in {"output", "thing"}:
             return "output_count"  # "hold 25 clinics"
         if not metric and (universal_only or stem == "hold" or verb == "held"):
@@ -187,7 +220,7 @@ def _verb_led(
     ):
         return "task"
     if cls == "reach":
-        if counted == "output":
+        if counted == "output" or (counted == "thing" and stem in {"deliver", "finish", "complete"}):
             return "output_count"
         if universal_only and not metric:
             return "task"  # "close all blockers", "collect feedback from every team": work done to every item
@@ -226,6 +259,8 @@ def _verb_led(
                 and counted_head[-1] not in lx.PEOPLE_NOUNS
             ):
                 return "output_count"
+        if placeholders and not artefact:
+            return "outcome"  # "retain N% of apprentices": a level whose value is still to be set
         if verb in _PURE_DIRECTION or stem in _PURE_DIRECTION:
             if not metric and not has_target and (artefact or verb in _STEERING_VERBS):
                 return "task"  # "improve the notifications", "drive consensus on ...": work on a thing
@@ -506,6 +541,8 @@ def explain(kind: str, stage: str, words: list[str], percent: bool) -> str:
     """A short reason for the kind: which clause and words decided it."""
     if stage == "others":
         return "'have them tell us': what other people know or say"
+    if stage == "move":
+        return "a measure 'down'/'up' by an amount: the change of a metric"
     if not words:
         return "no words to judge: read as an outcome"
     if stage == "possession":
