@@ -7,9 +7,10 @@ Exit codes (like ruff and Vale): 0 no findings at or above --fail-on, 1 findings
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -163,20 +164,39 @@ def _review(args: argparse.Namespace) -> int:
         related, problem = related_passages(result.findings, args)
         if problem:
             print(f"okrcoach: {problem}", file=sys.stderr)
-    report = render(result, args.format, color=color, explain=args.explain, related=related)
-    if args.output:
-        from coach.io import write_atomic
+    if args.format == "json" and not args.output:
+        # Streamed: a 100,000-KR report is ~250 MB of text, never held whole (see coach.report.json).
+        from coach.report.json import json_chunks
 
-        write_atomic(Path(args.output), report)
+        _write_chunks(json_chunks(result, related))
     else:
-        sys.stdout.write(report)
-        sys.stdout.flush()
+        report = render(result, args.format, color=color, explain=args.explain, related=related)
+        if args.output:
+            from coach.io import write_atomic
+
+            write_atomic(Path(args.output), report)
+        else:
+            sys.stdout.write(report)
+    sys.stdout.flush()
     for error in result.errors:
         print(f"okrcoach: {error}", file=sys.stderr)
     if result.errors:
         return EXIT_INPUT
     fail_on = Severity(args.fail_on) if args.fail_on else _config_fail_on(config_for.cache)
     return EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_OK
+
+
+def _write_chunks(chunks: Iterable[bytes]) -> None:
+    """UTF-8 pieces to stdout: as bytes where stdout writes UTF-8 anyway, else through its encoding."""
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is not None and codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8":
+        sys.stdout.flush()
+        for chunk in chunks:
+            binary.write(chunk)
+        binary.flush()
+    else:
+        for chunk in chunks:
+            sys.stdout.write(chunk.decode("utf-8", "surrogatepass"))
 
 
 def _config_fail_on(cache: Mapping[str | None, Config]) -> Severity:

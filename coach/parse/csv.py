@@ -68,6 +68,8 @@ def cell_starts(record: str, line: int, delimiter: str) -> list[tuple[int, int]]
     its words. Cells are split like the csv module's strict reader, which has already accepted the record: a
     quote opens a quoted cell only as its first character.
     """
+    if '"' not in record and "\n" not in record:
+        return _plain_cell_starts(record, line, delimiter)
     starts: list[tuple[int, int]] = []
     counted = line_start = 0  # line breaks are counted up to `counted`; the current line starts at line_start
     index, size = 0, len(record)
@@ -92,6 +94,18 @@ def cell_starts(record: str, line: int, delimiter: str) -> list[tuple[int, int]]
         if stop < 0:
             return starts
         index = stop + len(delimiter)
+
+
+def _plain_cell_starts(record: str, line: int, delimiter: str) -> list[tuple[int, int]]:
+    """`cell_starts` of a one-line record without quotes (most rows): the cells are the split record."""
+    starts = []
+    column = 1
+    step = len(delimiter)
+    for cell in record.split(delimiter):
+        size = len(cell)
+        starts.append((line, column + size - len(cell.lstrip())))
+        column += size + step
+    return starts
 
 
 def _skip_spaces(text: str, index: int, end: int) -> int:

@@ -1,9 +1,16 @@
-"""Everything, machine-readable: documents with per-KR analysis, findings with citations."""
+"""Everything, machine-readable: documents with per-KR analysis, findings with citations.
+
+The report is written piece by piece (`json_chunks`): one objective, one finding at a time, so a review
+of 100,000 key results never holds its whole report, nor every rendered dict, at once. The text is the
+one `json.dumps(review_dict(...), indent=2, ensure_ascii=False)` gives, byte for byte; orjson (when
+installed) writes each piece, and the standard library writes any piece orjson would write differently
+(floats below 1e-4 or not finite, integers past 64 bits, keys that are not strings, other types).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from coach import __version__
@@ -11,6 +18,11 @@ from coach.engine import Review
 from coach.knowledge import Passage
 from coach.model import Document, Finding, KeyResult, Objective
 from coach.report import citations
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - the standard library writes the same text, slower
+    orjson = None  # type: ignore[assignment]
 
 
 def _value(value: object) -> object:
@@ -51,16 +63,50 @@ def _objective(obj: Objective) -> dict[str, Any]:
     }
 
 
-def document_dict(doc: Document) -> dict[str, Any]:
-    return {
+class _Lazy:
+    """A list in a report dict that is rendered one element at a time (see `json_chunks`).
+
+    `alike(item)`: whether every float the element's dict will hold is one orjson writes as json.dumps
+    does, judged from the typed model (cheaper than looking through the rendered dict)."""
+
+    __slots__ = ("alike", "items", "render")
+
+    def __init__(
+        self, items: Iterable[Any], render: Callable[[Any], Any], alike: Callable[[Any], bool]
+    ) -> None:
+        self.items = items
+        self.render = render
+        self.alike = alike
+
+    def __iter__(self) -> Iterator[tuple[Any, bool]]:
+        for item in self.items:
+            yield self.render(item), self.alike(item)
+
+
+class _Streamed(dict[str, Any]):
+    """A report dict holding a `_Lazy` list: written key by key."""
+
+
+def _document(doc: Document, lazy: bool) -> dict[str, Any]:
+    objectives: Any = (
+        _Lazy(doc.objectives, _objective, _objective_alike)
+        if lazy
+        else [_objective(o) for o in doc.objectives]
+    )
+    out = {
         "path": doc.path,
         "format": doc.format,
         "team": doc.team,
         "level": _value(doc.level),
         "owner": doc.owner,
         "period": doc.period,
-        "objectives": [_objective(obj) for obj in doc.objectives],
+        "objectives": objectives,
     }
+    return _Streamed(out) if lazy else out
+
+
+def document_dict(doc: Document) -> dict[str, Any]:
+    return _document(doc, lazy=False)
 
 
 def finding_dict(finding: Finding, related: Sequence[Passage] = ()) -> dict[str, Any]:
@@ -78,13 +124,25 @@ def finding_dict(finding: Finding, related: Sequence[Passage] = ()) -> dict[str,
     }
 
 
-def review_dict(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> dict[str, Any]:
+def _review(review: Review, related: Mapping[int, Sequence[Passage]] | None, lazy: bool) -> dict[str, Any]:
     related = related or {}
     counts = review.counts()
-    return {
+    documents: Any
+    findings: Any
+    if lazy:
+        documents = _Lazy(review.documents, lambda doc: _document(doc, lazy=True), lambda doc: False)
+        findings = _Lazy(
+            enumerate(review.findings),
+            lambda pair: finding_dict(pair[1], related.get(pair[0], ())),
+            lambda pair: all(_float_alike(p.score) for p in related.get(pair[0], ())),
+        )
+    else:
+        documents = [document_dict(doc) for doc in review.documents]
+        findings = [finding_dict(f, related.get(i, ())) for i, f in enumerate(review.findings)]
+    out = {
         "tool": {"name": "okrcoach", "version": __version__},
-        "documents": [document_dict(doc) for doc in review.documents],
-        "findings": [finding_dict(f, related.get(i, ())) for i, f in enumerate(review.findings)],
+        "documents": documents,
+        "findings": findings,
         "errors": [
             {"file": e.file, "line": e.line, "col": e.col, "message": e.message} for e in review.errors
         ],
@@ -96,7 +154,107 @@ def review_dict(review: Review, related: Mapping[int, Sequence[Passage]] | None 
             "unreadable_files": len(review.errors),
         },
     }
+    return _Streamed(out) if lazy else out
+
+
+def review_dict(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> dict[str, Any]:
+    return _review(review, related, lazy=False)
+
+
+# orjson writes floats below 1e-4 differently ("0.00001", "1.5e-7" for "1e-05", "1.5e-07"), NaN as null
+# and infinities as null where json.dumps writes NaN and Infinity; a piece holding one goes to json.dumps.
+# It refuses integers past 64 bits and keys that are not strings (those pieces go there too).
+_INFINITY = float("inf")
+
+
+def _float_alike(value: Any) -> bool:
+    """Not a float, or one orjson writes as json.dumps does (NaN fails both comparisons)."""
+    return value.__class__ is not float or value == 0.0 or 1e-4 <= abs(value) < _INFINITY
+
+
+def _objective_alike(obj: Objective) -> bool:
+    """The floats of an objective's dict are its key results' numbers (coach.model types them)."""
+    for kr in obj.key_results:
+        analysis = kr.analysis
+        values: tuple[Any, ...] = (kr.baseline, kr.target, kr.current, kr.confidence)
+        if analysis is not None:
+            values += (analysis.baseline, analysis.target)
+        for value in values:
+            if value.__class__ is float and not (value == 0.0 or 1e-4 <= abs(value) < _INFINITY):
+                return False
+    return True
+
+
+def _floats_alike(value: Any) -> bool:
+    """Whether every float in `value` (a dict or list) is one orjson writes as json.dumps does."""
+    for item in value.values() if value.__class__ is dict else value:
+        kind = item.__class__
+        if kind is float:
+            if not (item == 0.0 or 1e-4 <= abs(item) < _INFINITY):
+                return False
+        elif (kind is dict or kind is list or kind is tuple) and item and not _floats_alike(item):
+            return False
+    return True
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError  # dates, dataclasses, enums...: json.dumps decides (and refuses them, as it always did)
+
+
+_OPTIONS = (
+    orjson.OPT_INDENT_2
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    if orjson is not None
+    else 0
+)
+
+
+def _dumps(value: Any, indent: bytes, alike: bool | None = None) -> bytes:
+    """`value` as json.dumps(value, indent=2, ensure_ascii=False) writes it, nested at `indent`.
+    `alike`: whether its floats are known to be ones orjson writes alike (None: look through it)."""
+    text = None
+    if alike is None:
+        alike = _floats_alike(value if value.__class__ is dict else (value,))
+    if orjson is not None and alike:
+        try:
+            text = orjson.dumps(value, default=_refuse, option=_OPTIONS)
+        except orjson.JSONEncodeError:
+            text = None
+    if text is None:
+        # surrogatepass: a lone surrogate (from a JSON draft's "\\ud800") comes back as it was in render_json
+        text = json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return text.replace(b"\n", b"\n" + indent) if indent and b"\n" in text else text
+
+
+def _chunks(value: Any, depth: int, alike: bool | None = None) -> Iterator[bytes]:
+    """The indented JSON of `value` at `depth`, rendering each `_Lazy` list element by element."""
+    indent = b"  " * depth
+    inner = indent + b"  "
+    if value.__class__ is _Streamed:
+        opener = b"{\n"
+        for key, item in value.items():
+            yield opener + inner + _dumps(key, b"") + b": "
+            yield from _chunks(item, depth + 1)
+            opener = b",\n"
+        yield b"\n" + indent + b"}"
+    elif isinstance(value, _Lazy):
+        opener = b"[\n"
+        for item, item_alike in value:
+            yield opener + inner
+            yield from _chunks(item, depth + 1, item_alike or None)
+            opener = b",\n"
+        yield b"[]" if opener == b"[\n" else b"\n" + indent + b"]"
+    else:
+        yield _dumps(value, indent, alike)
+
+
+def json_chunks(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> Iterator[bytes]:
+    """The report as UTF-8 pieces, to write one after the other (joined: `render_json`'s text)."""
+    yield from _chunks(_review(review, related, lazy=True), 0)
+    yield b"\n"
 
 
 def render_json(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> str:
-    return json.dumps(review_dict(review, related), indent=2, ensure_ascii=False) + "\n"
+    return b"".join(json_chunks(review, related)).decode("utf-8", "surrogatepass")
