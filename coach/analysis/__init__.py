@@ -228,7 +228,19 @@ def analyse(text: str) -> KRAnalysis:
     if kind is None and words and not _DETERMINER_LEAD.match(head_lower):
         stage, kind = "verb", _verb_led(words, has_target, bool(nums.placeholders), universal_only)
     if kind is None:
-        stage, kind = "subject", _subject_led(words, has_target, head_lower, percent, timed, money)
+        stage, kind = (
+            "subject",
+            _subject_led(
+                words,
+                has_target,
+                head_lower,
+                percent,
+                timed,
+                money,
+                bounded=baseline is not None or any(q.comparator for q in nums.quantities),
+                placeholders=bool(nums.placeholders),
+            ),
+        )
     lead = words[0] if words and _verb_class(words[0]) else None
     target = from_to_target or _pick_target(nums.quantities, baseline, cleaned)
     direction = _direction(words, cleaned, target, baseline)

@@ -109,6 +109,29 @@ _IRREGULAR_PAST = {
 }
 
 
+_RECEIVES = _words("has have gets get receives receive")
+
+
+_PERIODS = _words(
+    "day days week weeks month months quarter quarters year years sprint sprints release releases "
+    "month-end quarter-end year-end morning night cycle pulse survey time"
+)
+
+
+_FEELINGS = _words("love loves like likes enjoy enjoys prefer prefers trust trusts recommend recommends")
+
+
+_CHANGE_NOUNS = _words("reduction increase decrease growth improvement rise drop decline uplift")
+
+
+def _by_people(words: list[str]) -> bool:
+    """ "... by policymakers", "... from customers": done by people the owner does not control."""
+    return any(
+        w in {"by", "from", "among"} and any(p in lx.PEOPLE_NOUNS for p in words[i + 1 : i + 4])
+        for i, w in enumerate(words)
+    )
+
+
 _YES_NO = _words("achieved certified passed approved ratified signed secured obtained accepted agreed")
 
 
@@ -344,12 +367,27 @@ def _find_verb(words: list[str]) -> int | None:
 
 
 def _subject_led(
-    words: list[str], has_target: bool, head: str, percent: bool, timed: bool, money: bool = False
+    words: list[str],
+    has_target: bool,
+    head: str,
+    percent: bool,
+    timed: bool,
+    money: bool = False,
+    bounded: bool = False,
+    placeholders: bool = False,
 ) -> str:
     if words and words[0] in lx.BEHAVIOUR_WORDS and words[0].endswith("ing"):
         return "outcome"  # "(we're) using the new editor daily"
     if money and _MONEY_LEAD.match(head):
         return "outcome"  # "$750k in commitments", "$40k raised": an amount raised or sold is a level
+    if not timed and words[:1] and (words[0] in {"every", "each", "all"} or words[0] == "100%"):
+        gets = next((i for i, w in enumerate(words[1:9], start=1) if w in _RECEIVES), None)
+        if gets is not None and any(
+            w in lx.COVERAGE_ARTEFACTS or w in lx.DELIVERABLE_NOUNS for w in words[gets + 1 : gets + 7]
+        ):
+            return (
+                "coverage"  # "every new starter gets a buddy and a plan": the owner's programme reaches all
+            )
     verb_at = _find_verb(words)
     subject = words if verb_at is None else words[:verb_at]
     predicate = [] if verb_at is None else words[verb_at:]
@@ -404,7 +442,18 @@ def _subject_led(
             and (lead_quant or people)
             and {"complete", "attend", "trained"} & pred_set
             and any(
-                w in {"training", "trainings", "course", "onboarding", "certification", "bootcamp", "trained"}
+                w
+                in {
+                    "training",
+                    "trainings",
+                    "course",
+                    "onboarding",
+                    "certification",
+                    "bootcamp",
+                    "trained",
+                    "refresher",
+                    "induction",
+                }
                 for w in predicate
             )
         )
@@ -417,14 +466,15 @@ def _subject_led(
         return "coverage"
     if not predicate:
         # a noun phrase: a count of outputs, a metric, a measured level, or a deliverable
+        if subject[:1] and subject[0] in _CHANGE_NOUNS:
+            return "outcome"  # "reduction in time to first event": a change of a measure
+        if not _is_count(subject[0]) and _by_people(subject):
+            return "outcome"  # "positive feedback from customers": what other people say or do
         if subject and _is_count(subject[0]):
             rest = _chunk([w for w in subject[1:6] if w not in {"more", "new", "the", "a", "an", "our"}])
             if any(w in lx.PEOPLE_NOUNS for w in rest):
                 return "outcome"
-            if any(
-                w in {"by", "from"} and any(p in lx.PEOPLE_NOUNS for p in subject[i + 1 : i + 4])
-                for i, w in enumerate(subject)
-            ):
+            if _by_people(subject):
                 return "outcome"  # "25 citations by policymakers": things other people do
             return "outcome" if _has_metric_noun(rest) else "output_count"
         if any(w in lx.MILESTONE_STATES for w in subject[1:]) or any(
@@ -440,17 +490,20 @@ def _subject_led(
             return "outcome"  # "happy customers"; but "user suggested edits" is a feature
         if any(w in _COMPARATIVES and i > 0 and not _is_count(subject[i - 1]) for i, w in enumerate(subject)):
             return "outcome"  # "agents perform better", "spends less time": a change in a state
-        if any(w in {"every", "all", "each"} for w in subject):
-            return "coverage"  # "a bedside report on every unit"
+        if any(
+            w in {"every", "all", "each"} and (i + 1 == len(subject) or subject[i + 1] not in _PERIODS)
+            for i, w in enumerate(subject)
+        ):
+            return "coverage"  # "a bedside report on every unit"; "every month" is a cadence
         if percent or (
             has_target and subject_head not in lx.DELIVERABLE_NOUNS and subject_head not in lx.OUTPUT_NOUNS
         ):
             return "outcome"  # "expansion revenue $600k", "app size under 60 MB"
-        if subject_metric:
-            return "outcome"
+        if subject_metric or placeholders:
+            return "outcome"  # "X% of alerts actionable": a level, its value still to be set
         if subject_head in lx.DELIVERABLE_NOUNS or len(subject) <= 6:
             return "task"
-        return "outcome" if _has_metric_noun(subject) else "task"
+        return "outcome" if _has_metric_noun(chunk or subject) else "task"
     first = predicate[0]
     rest = predicate[1:]
     if first in {"lets", "allows", "enables", "supports"}:
@@ -485,6 +538,10 @@ def _subject_led(
         ),
         "",
     )
+    if people and (lead_quant or internal) and state in lx.COVERAGE_STATES and (universal or internal):
+        return "coverage"  # "all new reps certified by day 30": the owner's programme
+    if state in {"held", "kept", "maintained", "sustained"} and (subject_metric or bounded):
+        return "outcome"  # "agency spend held at or below budget": a level kept
     if people and not lead_quant and state not in {"hired", "onboarded", "trained", "assigned"}:
         return "outcome"
     if lead_quant and people:
@@ -496,6 +553,8 @@ def _subject_led(
     if state in lx.MILESTONE_STATES or (state.endswith("ed") and first == state):
         if subject_metric and (has_target or _verb_class(state) == "outcome"):
             return "outcome"
+        if bounded and not lead_quant:
+            return "outcome"  # "applications submitted online: 62% to 90%": a measured rate
         if (
             lead_quant
             and subject_head not in lx.DELIVERABLE_NOUNS
@@ -518,13 +577,14 @@ def _subject_led(
         return "outcome"
     if any(_verb_class(w) == "outcome" for w in predicate[:3]):
         return "outcome"
-    if first in {"has", "have"} and not has_target:
+    if first in {"has", "have"} and not has_target and not any(w in _COMPARATIVES for w in rest[:2]):
         return "task"  # "the service has a documented on-call process"
     if (
         not has_target
         and not any(w in lx.PEOPLE_NOUNS for w in words)
         and not _has_metric_noun(predicate)
         and not any(w in _COMPARATIVES or w in _NEGATIONS or w in lx.REACH_VERBS for w in predicate)
+        and first not in _FEELINGS
     ):
         return "capability"  # "retries back off with a dead-letter queue": how the product behaves
     return "outcome"
