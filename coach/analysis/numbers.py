@@ -58,6 +58,13 @@ _SCOPE_BEFORE = _words("top first last next past previous bottom")
 _RANK_VERBS = _words("rank ranked ranking be in reach into remain stay among is")
 
 
+# "at least one op-ed", "one new integration": a count of one
+_AT_LEAST_ONE = re.compile(
+    r"\b(?:at\s+least|exactly|only)\s+(?:one|a\s+single)\b|\bone\s+(?:new|more|additional)\s+\w"
+    r"|\bby\s+(?:a|one)\s+(?:third|quarter|fifth|tenth)\b|\bby\s+half\b"
+)
+
+
 _NUM_WORDS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"a dozen|dozen|a hundred|hundred|a thousand)\s+(?:or\s+more\s+|more\s+|of\s+our\s+)?"
@@ -182,12 +189,15 @@ _PLACEHOLDER = re.compile(
     r"|\?{2,}|\[\s*(?:x|X|n|N|#|\?|\.\.\.|number|value|target|baseline|tbd|TBD|tbc|TBC)?\s*\]"
     r"|<\s*(?:x|n|number|value|target|tbd)\s*>|\b(?:XX+|NN+|xx+)\b"
     r"|\b(?:to|by|of|at|from|under|below|above|over|than|reach|hit)\s[XYZN](?=\s|$|[.,;)])"
-    r"|(?<=[<>~]\s)[XN](?=\b)|(?<=[<>~])[XN](?=\b)",
+    r"|(?<=[<>~]\s)[XN](?=\b)|(?<=[<>~])[XN](?=\b)"
+    r"|(?:(?<=\s)|^)\?(?=\s|$|[.,;)%])",  # "from ? to ?": a lone question mark stands for a value
 )
 
 
 _QUANTIFIER = re.compile(
-    r"\b(all|every|each|everyone|everybody|whenever|zero|none|never|eliminat(?:e|es|ed|ing)|no(?=\s+(?!longer|matter|later|sooner|doubt|"
+    r"\b(do(?:es)?\s+not|did\s+not|don't|doesn't|didn't|without\s+any|"
+    r"all(?!\s+(?:types|kinds|sorts|forms)\s+of)|every|each(?!\s+other)|everyone|everybody|everywhere|"
+    r"^any|prevent\s+any|whenever|zero|none|never|eliminat(?:e|es|ed|ing)|no(?=\s+(?!longer|matter|later|sooner|doubt|"
     r"need|more\s+than|less\s+than|fewer\s+than|code\b|one\s+else)[a-z]))\b"
 )
 
@@ -298,7 +308,7 @@ def _numbers(text: str, lowered: str) -> _Numbers:
         break
     cadence = _CADENCE.search(lowered)
     multiple = _MULTIPLE.search(lowered)
-    number_word = _NUM_WORDS.search(lowered)
+    number_word = _NUM_WORDS.search(lowered) or _AT_LEAST_ONE.search(lowered)
     return _Numbers(
         qs,
         placeholders,
