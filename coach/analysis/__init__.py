@@ -13,6 +13,7 @@ from coach import lexicon as lx
 from coach.analysis.kind import _TASK_KINDS, _possession, _subject_led, _verb_class, _verb_led, explain
 from coach.analysis.numbers import (
     _FROM_TO,
+    _MULTIPLE,
     _TIME_UNITS,
     Quantity,
     _baseline,
@@ -302,18 +303,21 @@ _PAREN = re.compile(r"\([^)]*\)")
 
 def _is_compound(cleaned: str) -> bool:
     """Two measured things in one KR: "cut p95 below 300 ms and errors below 0.5%"."""
-    if not any(ch.isdigit() for ch in cleaned):
+    if not any(ch.isdigit() for ch in cleaned) and not _MULTIPLE.search(cleaned.lower()):
         return False
     text = _PAREN.sub(" ", cleaned)
     if _FROM_TO.search(text):
-        text = _FROM_TO.sub(" X ", text)
+        # each "from A to B" is one measured span: keep a number in its place so its part still counts
+        text = _FROM_TO.sub(" 10% ", text)
     parts = [p for p in _COMPOUND_SPLIT.split(text) if p and p.strip()]
     if len(parts) < 2:
         return False
     measured = 0
     for part in parts:
         lowered = part.lower()
-        if quantities(part, lowered) and (_has_metric_noun(_WORD.findall(lowered)) or measured == 0):
+        if (quantities(part, lowered) or _MULTIPLE.search(lowered)) and (
+            _has_metric_noun(_WORD.findall(lowered)) or measured == 0
+        ):
             measured += 1
     return measured >= 2
 
