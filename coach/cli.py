@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import importlib
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,18 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import __version__
-from coach.cli_baselines import add_parser as add_baselines_parser
-from coach.cli_baselines import run as run_baselines
-from coach.cli_checkin import add_parsers as add_checkin_parsers
-from coach.cli_checkin import run_checkin, run_score
-from coach.cli_knowledge import add_parsers as add_knowledge_parsers
-from coach.cli_knowledge import related_passages, related_to_rule, run_doctor, run_knowledge
-from coach.cli_org import add_parser as add_org_parser
-from coach.cli_org import run as run_org
-from coach.cli_rewrite import add_parser as add_rewrite_parser
-from coach.cli_rewrite import run as run_rewrite
-from coach.cli_tui import add_parser as add_tui_parser
-from coach.cli_tui import run as run_tui
 from coach.model import InputError, Severity
 
 if TYPE_CHECKING:
@@ -36,6 +25,52 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 DRAFT_SUFFIXES = (".yaml", ".yml", ".md", ".markdown", ".mdx", ".csv", ".tsv", ".json")
 
 
+# The other commands: (module, function adding its parser, function running it, help). Only the module of
+# the command given is imported (`okrcoach review` starts without the others); the rest get a parser with
+# just their help line, as `okrcoach --help` lists them. The help here is the one the module's parser has
+# (tests/test_cli_lazy.py compares them).
+_COMMANDS: dict[str, tuple[str, str, str, str]] = {
+    "knowledge": (
+        "coach.cli_knowledge",
+        "add_parsers",
+        "run_knowledge",
+        "build or search the practice-guidance store",
+    ),
+    "doctor": ("coach.cli_knowledge", "add_parsers", "run_doctor", "what is installed, configured and built"),
+    "rewrite": (
+        "coach.cli_rewrite",
+        "add_parser",
+        "run",
+        "propose rewrites (LLM when configured, rules otherwise)",
+    ),
+    "checkin": (
+        "coach.cli_checkin",
+        "add_parsers",
+        "run_checkin",
+        "a check-in question pack from the draft and its check-in history",
+    ),
+    "score": (
+        "coach.cli_checkin",
+        "add_parsers",
+        "run_score",
+        "end-of-cycle scores 0.0–1.0 with the retrospective questions",
+    ),
+    "baselines": (
+        "coach.cli_baselines",
+        "add_parser",
+        "run",
+        "propose each key result's baseline from the team's metrics exports",
+    ),
+    "tui": ("coach.cli_tui", "add_parser", "run", "edit a draft in the terminal with the coach beside you"),
+    "org": (
+        "coach.cli_org",
+        "add_parser",
+        "run",
+        "review a whole organisation's drafts together: alignment, ORG checks, report",
+    ),
+}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -43,7 +78,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_INPUT)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `command`, only that command's arguments (and the others' help lines)."""
     parser = _Parser(prog="okrcoach", description="An offline OKR coach: reviews OKR drafts like a linter.")
     parser.add_argument("--version", action="version", version=f"okrcoach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -76,39 +112,35 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rule catalogue, or explain one rule")
     rules.add_argument("code", nargs="?", help="a rule code (KR001) or name (task-like-kr)")
     rules.add_argument("--format", "-f", choices=("text", "json", "markdown"), default="text")
-    add_knowledge_parsers(sub)
-    add_rewrite_parser(sub)
-    add_checkin_parsers(sub)
-    add_baselines_parser(sub)
-    add_tui_parser(sub)
-    add_org_parser(sub)
+    added: set[tuple[str, str]] = set()
+    wanted = _COMMANDS[command][:2] if command in _COMMANDS else None
+    for name, (module, adder, _, help_line) in _COMMANDS.items():
+        if command is None or (module, adder) == wanted:
+            if (module, adder) not in added:
+                getattr(importlib.import_module(module), adder)(sub)
+                added.add((module, adder))
+        elif name not in sub.choices:
+            sub.add_parser(name, help=help_line)
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command named on the line: the first argument that is not an option (None: none yet)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    command = _command_in(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command or "")
     args = parser.parse_args(argv)
     try:
         if args.command == "review":
             return _review(args)
         if args.command == "rules":
             return _rules(args)
-        if args.command == "knowledge":
-            return run_knowledge(args)
-        if args.command == "doctor":
-            return run_doctor(args)
-        if args.command == "rewrite":
-            return run_rewrite(args)
-        if args.command == "org":
-            return run_org(args)
-        if args.command == "tui":
-            return run_tui(args)
-        if args.command == "baselines":
-            return run_baselines(args)
-        if args.command == "checkin":
-            return run_checkin(args)
-        if args.command == "score":
-            return run_score(args)
+        if args.command in _COMMANDS:
+            module, _, runner, _ = _COMMANDS[args.command]
+            return int(getattr(importlib.import_module(module), runner)(args))
         parser.print_help()
         return EXIT_INPUT
     except InputError as exc:
@@ -161,6 +193,8 @@ def _review(args: argparse.Namespace) -> int:
     color = _use_color(args.color, args.output)
     related: dict[int, list[Any]] = {}
     if args.explain and result.findings:
+        from coach.cli_knowledge import related_passages
+
         related, problem = related_passages(result.findings, args)
         if problem:
             print(f"okrcoach: {problem}", file=sys.stderr)
@@ -219,6 +253,8 @@ def _rules(args: argparse.Namespace) -> int:
         rule = find_rule(args.code)
         related: list[Any] = []
         if args.format != "json":
+            from coach.cli_knowledge import related_to_rule
+
             related, problem = related_to_rule(rule, args)
             if problem:
                 print(f"okrcoach: {problem}", file=sys.stderr)
