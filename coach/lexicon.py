@@ -376,5 +376,5 @@ DELIVERABLE_NOUNS = _words(
     "offering offerings support operations ops hiring recruiting team culture governance mechanism "
     "mechanisms practices practice standards guidelines plan plans list report framework inventory "
     "registry catalogue catalog narrative map proposal approach tracker sdk driver cli bot vision "
-    "visibility"
+    "visibility screen screens settings ui ux notifications"
 )

@@ -132,6 +132,12 @@ def _by_people(words: list[str]) -> bool:
     )
 
 
+_ADDS_STAFF = _words("add adds added adding bring brings brought bringing get gets got getting")
+
+
+_ATTAINS = _words("hit hits reach reaches reached achieve achieves achieved attain attains attained")
+
+
 _YES_NO = _words("achieved certified passed approved ratified signed secured obtained accepted agreed")
 
 
@@ -184,9 +190,16 @@ def _verb_led(
     words: list[str], has_target: bool, placeholders: bool = False, universal_only: bool = False
 ) -> str | None:
     verb = words[0]
+    if verb in {"show", "shows"} and len(words) > 1 and words[1] == "up":
+        return "outcome"  # "show up on the first page of results": visibility, a level others grant
     cls = _verb_class(verb)
     if cls is None or (len(words) > 1 and words[1] == "of"):
         return None  # "share of docs ...": a noun
+    if any(
+        (w.endswith("ed") or w in _PARTICIPLE_IRREGULAR) and words[i - 1] in lx.METRIC_NOUNS
+        for i, w in enumerate(words[2:4], start=2)
+    ):
+        return None  # "support spend held at budget": a metric and its state, not the verb 'support'
     if verb.endswith("ing") and len(words) > 1 and words[1] in lx.PEOPLE_NOUNS:
         return None  # "hiring managers report ...": a gerund naming who, the subject of the clause
     if verb.endswith("s") and not verb.endswith("ss") and cls != "outcome":
@@ -202,8 +215,6 @@ def _verb_led(
         return None  # "lead time", "offer acceptance rate ≥ 85%", "report rate": a metric's name
     if verb in {"reach", "reaches", "reached"} and len(words) > 1 and words[1] == "out":
         return "task"
-    if verb in {"show", "shows"} and len(words) > 1 and words[1] == "up":
-        return "outcome"  # "show up on the first page of results": visibility, a level others grant
     obj = _object_words(words)
     stem = _IRREGULAR_PAST.get(verb) or _base(verb)
     metric = _has_metric_noun(obj)
@@ -218,7 +229,7 @@ def _verb_led(
         (w in lx.DELIVERABLE_NOUNS or w in lx.OUTPUT_NOUNS) and w not in lx.PEOPLE_NOUNS for w in object_nouns
     )
     counted = _count_noun(words) if has_target else ""
-    if counted == "staff" and (verb in _HIRE_LIKE or stem in _HIRE_LIKE or stem in {"add", "bring", "get"}):
+    if counted == "staff" and (verb in _HIRE_LIKE or stem in _HIRE_LIKE or verb in _ADDS_STAFF):
         return "output_count"  # "add 2 designers", "bring on one more SRE": headcount is an output
     if counted == "staff":
         counted = "people"
@@ -352,7 +363,7 @@ def _find_verb(words: list[str]) -> int | None:
             return i  # "vets manage benefits", "people agree ..."
         if (
             word.endswith("ed")
-            and len(word) > 4
+            and len(word) > 3
             and prev not in _PREPOSITIONS
             and (
                 not nxt
@@ -583,7 +594,7 @@ def _subject_led(
         not has_target
         and not any(w in lx.PEOPLE_NOUNS for w in words)
         and not _has_metric_noun(predicate)
-        and not any(w in _COMPARATIVES or w in _NEGATIONS or w in lx.REACH_VERBS for w in predicate)
+        and not any(w in _COMPARATIVES or w in _NEGATIONS or w in _ATTAINS for w in predicate)
         and first not in _FEELINGS
     ):
         return "capability"  # "retries back off with a dead-letter queue": how the product behaves
