@@ -101,3 +101,23 @@ def test_cell_starts_of_plain_records_as_the_general_path_finds_them(record: str
         # A quoted empty first cell sends the record down the general path; the rest shifts by its width.
         general = cell_starts('""' + delimiter + record, 3, delimiter)[1:]
         assert plain == [(line, col - 2 - len(delimiter)) for line, col in general]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"similarity": 0.3, "share": 1e-5, "nested": [{"x": float("nan")}, (1.5e-7, 2)], "big": 2**80},
+        {"text": "«ok» \u2028", "n": [1, 2.5, None, True], "empty": {}, "none": []},
+    ],
+)
+def test_dumps_is_json_dumps_indented(value: object) -> None:
+    assert report_json.dumps(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_sarif_reads_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.report import sarif
+
+    result = review([str(ROOT / "examples" / "team-draft.md")])
+    fast = sarif.render_sarif(result)
+    monkeypatch.setattr(sarif, "dumps", lambda value: json.dumps(value, indent=2, ensure_ascii=False))
+    assert fast == sarif.render_sarif(result)

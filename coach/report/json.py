@@ -250,6 +250,11 @@ def _chunks(value: Any, depth: int, alike: bool | None = None) -> Iterator[bytes
         yield _dumps(value, indent, alike)
 
 
+def dumps(value: Any) -> str:
+    """json.dumps(value, indent=2, ensure_ascii=False), the same text, written by orjson where it can."""
+    return _dumps(value, b"").decode("utf-8", "surrogatepass")
+
+
 def json_chunks(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> Iterator[bytes]:
     """The report as UTF-8 pieces, to write one after the other (joined: `render_json`'s text)."""
     yield from _chunks(_review(review, related, lazy=True), 0)

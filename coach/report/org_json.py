@@ -3,7 +3,6 @@ finding placed by team and element with its citation, the statistics, unreadable
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from coach import __version__
@@ -11,6 +10,7 @@ from coach.org.model import KEY_RESULT, Item
 from coach.org.review import OrgReview
 from coach.org.stats import OrgStats, compute
 from coach.report import citations
+from coach.report.json import dumps
 
 
 def _item(review: OrgReview, item: Item) -> dict[str, Any]:
@@ -108,4 +108,4 @@ def _rewrite(report: Any) -> dict[str, Any]:
 
 
 def render_org_json(review: OrgReview, stats: OrgStats | None = None) -> str:
-    return json.dumps(org_dict(review, stats), indent=2, ensure_ascii=False) + "\n"
+    return dumps(org_dict(review, stats)) + "\n"
