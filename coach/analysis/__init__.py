@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 
 from coach import lexicon as lx
-from coach.analysis.kind import _TASK_KINDS, _possession, _subject_led, _verb_class, _verb_led, explain
+from coach.analysis.kind import (
+    _TASK_KINDS,
+    _find_verb,
+    _possession,
+    _subject_led,
+    _verb_class,
+    _verb_led,
+    explain,
+)
 from coach.analysis.numbers import (
     _FROM_TO,
     _MULTIPLE,
@@ -219,16 +227,20 @@ def analyse(text: str) -> KRAnalysis:
     )
     money = any(q.unit in {"$", "€", "£"} for q in nums.quantities)
     stage = "others"
-    kind = "outcome" if _OTHERS_TELL.search(lowered) else None
-    if kind is None:
+    kind = (
+        "outcome" if ("them " in lowered or "people " in lowered) and _OTHERS_TELL.search(lowered) else None
+    )
+    if kind is None and ("down " in head_lower or "up " in head_lower):
         move = _METRIC_MOVE.search(head_lower)
         if move and move.group(1) not in lx.TASK_VERBS and move.group(1) not in lx.OUTCOME_VERBS:
             stage, kind = "move", "outcome"
     if kind is None:
         stage, kind = "possession", _possession(head_lower, words, percent)
-    if kind is None and words and not _DETERMINER_LEAD.match(head_lower):
+    if kind is None and words and head_lower.split(" ", 1)[0] not in _DETERMINERS:
         stage, kind = "verb", _verb_led(words, has_target, bool(nums.placeholders), universal_only)
+    verb_at: int | None = -1
     if kind is None:
+        verb_at = _find_verb(words)
         stage, kind = (
             "subject",
             _subject_led(
@@ -240,6 +252,7 @@ def analyse(text: str) -> KRAnalysis:
                 money,
                 bounded=baseline is not None or any(q.comparator for q in nums.quantities),
                 placeholders=bool(nums.placeholders),
+                verb_at=verb_at,
             ),
         )
     lead = words[0] if words and _verb_class(words[0]) else None
@@ -277,7 +290,7 @@ def analyse(text: str) -> KRAnalysis:
         vague_direction=vague,
         compound=compound,
         maintain=maintain,
-        reason=explain(kind, stage, words, percent),
+        reason=explain(kind, stage, words, percent, verb_at),
     )
 
 
@@ -288,7 +301,7 @@ _METRIC_MOVE = re.compile(
 
 
 # "The export API ...": after a determiner the first word is a noun, not an imperative verb
-_DETERMINER_LEAD = re.compile(r"^(?:the|a|an|our|their|its|this|these|those)\s")
+_DETERMINERS = lx.words("the a an our their its this these those")
 
 
 # "... and have them tell us ...": what other people know or say is the result being asked for

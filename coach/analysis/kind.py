@@ -386,6 +386,7 @@ def _subject_led(
     money: bool = False,
     bounded: bool = False,
     placeholders: bool = False,
+    verb_at: int | None = -1,
 ) -> str:
     if words and words[0] in lx.BEHAVIOUR_WORDS and words[0].endswith("ing"):
         return "outcome"  # "(we're) using the new editor daily"
@@ -399,7 +400,8 @@ def _subject_led(
             return (
                 "coverage"  # "every new starter gets a buddy and a plan": the owner's programme reaches all
             )
-    verb_at = _find_verb(words)
+    if verb_at == -1:
+        verb_at = _find_verb(words)
     subject = words if verb_at is None else words[:verb_at]
     predicate = [] if verb_at is None else words[verb_at:]
     while subject[:2] in (["at", "least"], ["more", "than"], ["up", "to"]) or subject[:1] in (
@@ -608,7 +610,7 @@ def _phrase(words: list[str], limit: int = 4) -> str:
     return " ".join(words[:limit])
 
 
-def explain(kind: str, stage: str, words: list[str], percent: bool) -> str:
+def explain(kind: str, stage: str, words: list[str], percent: bool, verb_at: int | None = -1) -> str:
     """A short reason for the kind: which clause and words decided it."""
     if stage == "others":
         return "'have them tell us': what other people know or say"
@@ -624,14 +626,16 @@ def explain(kind: str, stage: str, words: list[str], percent: bool) -> str:
         return "'we have' with a thing: an artefact the team owns"
     if stage == "verb":
         verb = words[0]
+        if kind == "task":
+            return f"head verb '{verb}' names work to do"
+        if kind == "binary":
+            return f"head verb '{verb}' with no number: reached or not"
         obj = _phrase([w for w in _chunk(words[1:]) if w not in _DETERMINERS]) or _phrase(words[1:])
-        return {
-            "task": f"head verb '{verb}' names work to do",
-            "output_count": f"head verb '{verb}' with a count of outputs ('{obj}'): effort, not effect",
-            "binary": f"head verb '{verb}' with no number: reached or not",
-            "outcome": f"head verb '{verb}' moves a measure ('{obj}')",
-        }.get(kind, f"head verb '{verb}' names work to do ({kind})")
-    verb_at = _find_verb(words)
+        if kind == "output_count":
+            return f"head verb '{verb}' with a count of outputs ('{obj}'): effort, not effect"
+        return f"head verb '{verb}' moves a measure ('{obj}')"
+    if verb_at == -1:
+        verb_at = _find_verb(words)
     subject = words if verb_at is None else words[:verb_at]
     predicate = [] if verb_at is None else words[verb_at:]
     subj = _phrase(subject, 5)
@@ -654,10 +658,13 @@ def explain(kind: str, stage: str, words: list[str], percent: bool) -> str:
             rate = " with a rate" if percent else ""
             return f"subject '{subj}'{rate} and '{pred}': behaviour of others"
         return f"subject '{subj}' and '{pred}': a level or change of a state"
-    return {
-        "milestone": f"subject '{subj}' and '{pred}': a milestone, done or not",
-        "binary": f"subject '{subj}' and '{pred}': a milestone, done or not",
-        "capability": f"subject '{subj}' and '{pred}': a capability of the product",
-        "coverage": f"subject '{subj}' and '{pred}': coverage of the owner's own work",
-        "output_count": f"subject '{subj}' and '{pred}': a count of things made",
-    }.get(kind, f"subject '{subj}' and '{pred}': a thing to build or keep")
+    return f"subject '{subj}' and '{pred}': {_CLAUSE_KINDS.get(kind, 'a thing to build or keep')}"
+
+
+_CLAUSE_KINDS = {
+    "milestone": "a milestone, done or not",
+    "binary": "a milestone, done or not",
+    "capability": "a capability of the product",
+    "coverage": "coverage of the owner's own work",
+    "output_count": "a count of things made",
+}

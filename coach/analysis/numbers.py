@@ -189,9 +189,12 @@ _PLACEHOLDER = re.compile(
     r"|\?{2,}|\[\s*(?:x|X|n|N|#|\?|\.\.\.|number|value|target|baseline|tbd|TBD|tbc|TBC)?\s*\]"
     r"|<\s*(?:x|n|number|value|target|tbd)\s*>|\b(?:XX+|NN+|xx+)\b"
     r"|\b(?:to|by|of|at|from|under|below|above|over|than|reach|hit)\s[XYZN](?=\s|$|[.,;)])"
-    r"|(?<=[<>~]\s)[XN](?=\b)|(?<=[<>~])[XN](?=\b)"
-    r"|(?:(?<=\s)|^)\?(?=\s|$|[.,;)%])",  # "from ? to ?": a lone question mark stands for a value
+    r"|(?<=[<>~]\s)[XN](?=\b)|(?<=[<>~])[XN](?=\b)",
 )
+
+
+# "from ? to ?": a lone question mark stands for a value (searched only when the text has one)
+_LONE_QUESTION = re.compile(r"(?:(?<=\s)|^)\?(?=\s|$|[.,;)%])")
 
 
 _QUANTIFIER = re.compile(
@@ -294,6 +297,8 @@ class _Numbers:
 def _numbers(text: str, lowered: str) -> _Numbers:
     qs = quantities(text, lowered)
     placeholders = [m.group(0).strip() for m in _PLACEHOLDER.finditer(text)]
+    if "?" in text:
+        placeholders += [m.group(0) for m in _LONE_QUESTION.finditer(text)]
     quantifier: str | None = None
     plan_reference = False
     for m in _QUANTIFIER.finditer(lowered):
@@ -308,7 +313,9 @@ def _numbers(text: str, lowered: str) -> _Numbers:
         break
     cadence = _CADENCE.search(lowered)
     multiple = _MULTIPLE.search(lowered)
-    number_word = _NUM_WORDS.search(lowered) or _AT_LEAST_ONE.search(lowered)
+    number_word = _NUM_WORDS.search(lowered) or (
+        _AT_LEAST_ONE.search(lowered) if ("one" in lowered or "by " in lowered) else None
+    )
     return _Numbers(
         qs,
         placeholders,
