@@ -198,7 +198,8 @@ PEOPLE_NOUNS = _words(
     "authors maintainers readers viewers listeners participants attendees applicants players fans "
     "holders voters delegates families parents teachers nurses doctors publishers advertisers brands "
     "vendors suppliers tenants residents members figure figures influencers journalists investors "
-    "sponsors guests drivers regulars clubs chapters kids children"
+    "sponsors guests drivers regulars clubs chapters kids children policymakers lawmakers regulators "
+    "officials practitioners"
 )
 
 # Behaviour words that make "N people ..." an outcome rather than an activity of the owner.

@@ -185,7 +185,7 @@ def quantities(text: str, lowered: str) -> list[Quantity]:
 
 
 _PLACEHOLDER = re.compile(
-    r"(?<![\w$€£])(?:[Xx]{1,3}|N)\s?%|[$€£]\s?[Xx]{1,3}(?:[kKmM])?\b|\bN\d{1,3}\b|\b(?:TBD|TBC|TBA|tbd|tbc|tba)\b"
+    r"(?<![\w$€£])(?:[Xx]{1,3}|N)\s?[%#]|[$€£]\s?[Xx]{1,3}(?:[kKmM])?\b|\bN\d{1,3}\b|\b(?:TBD|TBC|TBA|tbd|tbc|tba)\b"
     r"|\?{2,}|\[\s*(?:x|X|n|N|#|\?|\.\.\.|number|value|target|baseline|tbd|TBD|tbc|TBC)?\s*\]"
     r"|<\s*(?:x|n|number|value|target|tbd)\s*>|\b(?:XX+|NN+|xx+)\b"
     r"|\b(?:to|by|of|at|from|under|below|above|over|than|reach|hit)\s[XYZN](?=\s|$|[.,;)])"
