@@ -65,6 +65,7 @@ FAMILIES = [
     ("outcome_level", "Quality score of 95 or more each month", False),
     ("outcome_level", "Forms submitted online: 40% → 75%", False),
     ("placeholder", "X% of alerts actionable", False),
+    ("rank", "Reach #1 in the app store for 'meal planner'", False),
     ("placeholder", "Retain N% of trainees after their programme ends", False),
 ]
 
@@ -106,6 +107,20 @@ def review_text(*texts: str) -> list[Finding]:
     krs = [KeyResult(f"O1.KR{i}", text, span, owner="Sam") for i, text in enumerate(texts, 1)]
     objective = Objective("O1", "Make paying us effortless for small businesses", span, key_results=krs)
     return review_document(Document("draft.yaml", "yaml", [objective]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Appear on the first page of results for 'okr template'",
+        "Reach #1 in the app store for 'meal planner'",
+        "Publish at least one case study a month",
+        "Cut onboarding calls by a third",
+        "Nightly backups did not fail during the quarter",
+    ],
+)
+def test_targets_without_digits(text: str) -> None:
+    assert analyse(text).has_target
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,9 @@ def _by_people(words: list[str]) -> bool:
     )
 
 
+_RANKS = _words("reach hit rank get land stay remain be")
+
+
 _ADDS_STAFF = _words("add adds added adding bring brings brought bringing get gets got getting")
 
 
@@ -167,8 +170,10 @@ def _object_words(words: list[str], limit: int = 7) -> list[str]:
 def _count_noun(words: list[str]) -> str:
     """For a verb followed by a count ("publish 5 posts"), what is counted: output, people or metric."""
     count_at = next((i for i, w in enumerate(words[1:4], start=1) if _is_count(w)), None)
-    if count_at is None:
-        return ""
+    if count_at is None or (
+        words[0] in _RANKS and words[count_at + 1 : count_at + 2] in (["in"], ["on"], ["among"])
+    ):
+        return ""  # "reach #1 in the store": a rank, not a count
     after = [
         w for w in words[count_at + 1 : count_at + 5] if w not in _STOP and w not in {"more", "or", "new"}
     ]

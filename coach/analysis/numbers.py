@@ -62,6 +62,8 @@ _RANK_VERBS = _words("rank ranked ranking be in reach into remain stay among is"
 _AT_LEAST_ONE = re.compile(
     r"\b(?:at\s+least|exactly|only)\s+(?:one|a\s+single)\b|\bone\s+(?:new|more|additional)\s+\w"
     r"|\bby\s+(?:a|one)\s+(?:third|quarter|fifth|tenth)\b|\bby\s+half\b"
+    r"|\b(?:show\s+up|appear|appears|rank|ranks|land|be)\s+(?:\w+\s+)?on\s+(?:the\s+)?first\s+page\b"
+    r"|#\s?1\b|\bnumber\s+one\b"
 )
 
 
@@ -198,7 +200,7 @@ _LONE_QUESTION = re.compile(r"(?:(?<=\s)|^)\?(?=\s|$|[.,;)%])")
 
 
 _QUANTIFIER = re.compile(
-    r"\b(do(?:es)?\s+not|did\s+not|don't|doesn't|didn't|without\s+any|"
+    r"\b(do(?:es)?\s+not|did\s+not|didn't|without\s+any|"
     r"all(?!\s+(?:types|kinds|sorts|forms)\s+of)|every|each(?!\s+other)|everyone|everybody|everywhere|"
     r"^any|prevent\s+any|whenever|zero|none|never|eliminat(?:e|es|ed|ing)|no(?=\s+(?!longer|matter|later|sooner|doubt|"
     r"need|more\s+than|less\s+than|fewer\s+than|code\b|one\s+else)[a-z]))\b"
@@ -314,7 +316,9 @@ def _numbers(text: str, lowered: str) -> _Numbers:
     cadence = _CADENCE.search(lowered)
     multiple = _MULTIPLE.search(lowered)
     number_word = _NUM_WORDS.search(lowered) or (
-        _AT_LEAST_ONE.search(lowered) if ("one" in lowered or "by " in lowered) else None
+        _AT_LEAST_ONE.search(lowered)
+        if ("one" in lowered or "by " in lowered or "page" in lowered or "#" in lowered)
+        else None
     )
     return _Numbers(
         qs,
