@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from coach import lexicon as lx
 
@@ -92,6 +93,7 @@ _STOP = _words(
 _KNOWN_STEMS = lx.OUTCOME_VERBS | lx.VAGUE_VERBS | lx.TASK_VERBS | lx.METRIC_NOUNS
 
 
+@lru_cache(maxsize=8192)
 def _base(word: str) -> str:
     """A rough stem for verbs: grown → grow, reduced → reduce, cutting → cut."""
     for suffix, repls in (
