@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import accumulate
 
 from coach.model import Document, InputError, Span
 from coach.parse.columns import Columns, map_header
@@ -98,14 +99,13 @@ def cell_starts(record: str, line: int, delimiter: str) -> list[tuple[int, int]]
 
 def _plain_cell_starts(record: str, line: int, delimiter: str) -> list[tuple[int, int]]:
     """`cell_starts` of a one-line record without quotes (most rows): the cells are the split record."""
-    starts = []
-    column = 1
+    cells = record.split(delimiter)
     step = len(delimiter)
-    for cell in record.split(delimiter):
-        size = len(cell)
-        starts.append((line, column + size - len(cell.lstrip())))
-        column += size + step
-    return starts
+    columns = accumulate([len(cell) + step for cell in cells], initial=1)
+    # accumulate gives one column more than there are cells: the end of the last one
+    return [
+        (line, column + len(cell) - len(cell.lstrip())) for column, cell in zip(columns, cells, strict=False)
+    ]
 
 
 def _skip_spaces(text: str, index: int, end: int) -> int:
@@ -152,7 +152,8 @@ def _check_columns(columns: Columns, name: str, line: int) -> None:
 
 def _places(lines: list[str], record: tuple[int, int, list[str]], delimiter: str) -> list[tuple[int, int]]:
     start, end, _ = record
-    return cell_starts("\n".join(lines[start - 1 : end]), start, delimiter)
+    text = lines[start - 1] if start == end else "\n".join(lines[start - 1 : end])
+    return cell_starts(text, start, delimiter)
 
 
 def _span(name: str, line: int, places: list[tuple[int, int]], position: int) -> Span:
