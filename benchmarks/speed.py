@@ -7,18 +7,30 @@ Measures, on one core:
 1. rule review of N generated key results (25% objectives of 4 KRs) — KRs per second, first pass (every
    text analysed) and second pass (analysis cache warm, as when a draft is re-reviewed while editing);
 2. the same texts through one precompiled regex pass (a naive single-pattern linter), and the ratio;
-3. `okrcoach review examples/team-draft.yaml` cold start against `python -c pass`, median of several runs.
+3. `okrcoach review examples/team-draft.yaml` cold start against `python -c pass`, median of several runs;
+4. end to end: `okrcoach review N.csv -f json` in a child process (a generated CSV of --e2e-krs KRs), KRs per
+   second and the child's peak memory (max RSS), and the analysis alone (`coach.analysis.analyse` per text).
+
+With `--base DIR` (a checkout of an older commit: `git worktree add /tmp/base <commit>`), the cold start,
+the end-to-end run and the analysis alone are measured for both trees in one run and printed as
+before -> after with the ratio; the two JSON reports are compared byte for byte.
+
+    python benchmarks/speed.py --base /tmp/base --krs 20000 --e2e-krs 100000
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import random
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,15 +153,91 @@ def time_call(func: object, *args: object) -> float:
     return time.perf_counter() - start
 
 
-def cold_start(runs: int) -> tuple[float, float]:
+def _env(tree: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(tree)}
+
+
+def cold_start(runs: int, trees: Sequence[Path] = (ROOT,)) -> tuple[float, list[float]]:
+    """Median seconds of `python -c pass`, and of `okrcoach review examples/team-draft.yaml` per tree
+    (the runs interleaved, so that other work on the machine weighs on each alike)."""
     example = ROOT / "examples" / "team-draft.yaml"
     base_cmd = [sys.executable, "-c", "pass"]
     cli_cmd = [sys.executable, "-m", "coach.cli", "review", str(example), "--no-config"]
-    base, cli = [], []
+    base: list[float] = []
+    cli: list[list[float]] = [[] for _ in trees]
     for _ in range(runs):
         base.append(time_call(subprocess.run, base_cmd))
-        cli.append(time_call(lambda cmd: subprocess.run(cmd, capture_output=True, cwd=ROOT), cli_cmd))
-    return statistics.median(base), statistics.median(cli)
+        for tree, times in zip(trees, cli, strict=True):
+            times.append(
+                time_call(
+                    lambda cmd, tree=tree: subprocess.run(cmd, capture_output=True, cwd=tree, env=_env(tree)),
+                    cli_cmd,
+                )
+            )
+    return statistics.median(base), [statistics.median(times) for times in cli]
+
+
+CSV_HEADER = ["team", "level", "period", "objective id", "objective", "objective owner", "key result"]
+CSV_HEADER += ["owner", "baseline", "target", "confidence"]
+
+
+def write_csv(texts: list[str], path: Path) -> None:
+    """A spreadsheet export: one row per KR, the objective's cells on its first row (4 KRs each)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_HEADER)
+        for index, text in enumerate(texts):
+            number, first = index // 4, index % 4 == 0
+            objective = f"Make paying us effortless for segment {number}" if first else ""
+            values = ("61%", "75%") if index % 3 == 0 else ("", "")
+            confidence = "0.6" if index % 5 == 0 else ""
+            owner = "Dana" if first else ""
+            row = ["Payments", "team", "2026-Q3", f"o-{number}", objective, owner, text, "Sam", *values]
+            writer.writerow([*row, confidence])
+
+
+def end_to_end(tree: Path, draft: Path, report: Path) -> tuple[float, int, int]:
+    """`okrcoach review DRAFT -f json > REPORT` in a child: seconds, peak RSS in KiB, exit status."""
+    cmd = [sys.executable, "-m", "coach.cli", "review", str(draft), "-f", "json", "--no-config"]
+    with report.open("wb") as out:
+        start = time.perf_counter()
+        child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=tree, env=_env(tree))
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return seconds, usage.ru_maxrss, child.returncode
+
+
+ANALYSIS_ALONE = """
+import sys, time
+from coach.analysis import analyse
+texts = open(sys.argv[1], encoding="utf-8").read().split("\\n")
+start = time.perf_counter()
+for text in texts:
+    analyse(text)
+print(time.perf_counter() - start)
+"""
+
+
+def analysis_alone(tree: Path, texts_file: Path) -> float:
+    """Seconds for `coach.analysis.analyse` over every text once (no cache), in a child of `tree`."""
+    run = subprocess.run(
+        [sys.executable, "-c", ANALYSIS_ALONE, str(texts_file)],
+        capture_output=True,
+        text=True,
+        cwd=tree,
+        env=_env(tree),
+        check=True,
+    )
+    return float(run.stdout.strip())
+
+
+def _change(label: str, before: float | None, after: float, unit: str, better_low: bool = True) -> str:
+    if before is None:
+        return f"{label}: {after:,.{0 if after >= 100 else 2}f} {unit}"
+    ratio = before / after if better_low else after / before
+    digits = 0 if after >= 100 else 2
+    return f"{label}: {before:,.{digits}f} -> {after:,.{digits}f} {unit} ({ratio:.1f}x better)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,8 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--krs", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=7, help="cold-start runs")
+    parser.add_argument("--runs", type=int, default=10, help="cold-start runs")
+    parser.add_argument("--e2e-krs", type=int, default=100_000, help="KRs in the end-to-end CSV (0: skip)")
+    parser.add_argument("--base", type=Path, help="an older checkout to measure beside this one")
     args = parser.parse_args(argv)
+    trees = [args.base, ROOT] if args.base else [ROOT]
 
     texts = generate(args.krs)
     unique = len(set(texts))
@@ -182,11 +273,66 @@ def main(argv: list[str] | None = None) -> int:
         f"  ratio review/regex: first pass {first_s / regex_s:.1f}x, "
         f"cached {second_s / regex_s:.1f}x (goal <= 3x)"
     )
-    base, cli = cold_start(args.runs)
+    base, cli = cold_start(args.runs, trees)
+    before = cli[0] / base if args.base else None
     print(
-        f"cold start: okrcoach review examples/team-draft.yaml {cli * 1000:.0f} ms vs python -c pass "
-        f"{base * 1000:.0f} ms = {cli / base:.1f}x (goal <= 4x)"
+        _change(
+            f"cold start, okrcoach review examples/team-draft.yaml (python -c pass {base * 1000:.0f} ms; "
+            f"{' -> '.join(f'{t * 1000:.0f} ms' for t in cli)}), times python -c pass",
+            before,
+            cli[-1] / base,
+            "x (goal <= 4x)",
+        )
     )
+    if args.e2e_krs:
+        _end_to_end(args.e2e_krs, trees)
+    return 0
+
+
+def _end_to_end(n: int, trees: list[Path]) -> None:
+    texts = generate(n)
+    with tempfile.TemporaryDirectory() as folder:
+        draft = Path(folder) / f"{n}.csv"
+        write_csv(texts, draft)
+        texts_file = Path(folder) / "texts.txt"
+        texts_file.write_text("\n".join(texts), encoding="utf-8")
+        runs = []
+        for index, tree in enumerate(trees):
+            report = Path(folder) / f"report-{index}.json"
+            seconds, peak_kib, status = end_to_end(tree, draft, report)
+            runs.append((seconds, peak_kib, status, report, analysis_alone(tree, texts_file)))
+        before = runs[0] if len(runs) > 1 else None
+        seconds, peak_kib, status, report, alone = runs[-1]
+        print(f"end to end, okrcoach review {n:,}-KR CSV -f json > file (exit {status}):")
+        print(
+            "  "
+            + _change("KRs/s", n / before[0] if before else None, n / seconds, "KR/s (goal >= 30,000)", False)
+        )
+        print(
+            "  "
+            + _change(
+                "peak memory (max RSS of the child)",
+                before[1] / 1024 if before else None,
+                peak_kib / 1024,
+                "MB (goal <= 500)",
+            )
+        )
+        print(
+            "  "
+            + _change(
+                "analysis alone (coach.analysis.analyse, every text once)",
+                n / before[4] if before else None,
+                n / alone,
+                "KR/s (goal >= 50,000)",
+                False,
+            )
+        )
+        if before:
+            same = before[3].read_bytes() == report.read_bytes()
+            print(
+                "  the two JSON reports are "
+                + ("identical" if same else "different (expected where the analysis changed in between)")
+            )
     return 0
 
 
