@@ -486,7 +486,7 @@ def _subject_led(
         # a noun phrase: a count of outputs, a metric, a measured level, or a deliverable
         if subject[:1] and subject[0] in _CHANGE_NOUNS:
             return "outcome"  # "reduction in time to first event": a change of a measure
-        if not _is_count(subject[0]) and _by_people(subject):
+        if subject and not _is_count(subject[0]) and _by_people(subject):
             return "outcome"  # "positive feedback from customers": what other people say or do
         if subject and _is_count(subject[0]):
             rest = _chunk([w for w in subject[1:6] if w not in {"more", "new", "the", "a", "an", "our"}])
@@ -622,7 +622,7 @@ def explain(kind: str, stage: str, words: list[str], percent: bool, verb_at: int
     if stage == "move":
         return "a measure 'down'/'up' by an amount: the change of a metric"
     if not words:
-        return "no words to judge: read as an outcome"
+        return "no words to judge"
     if stage == "possession":
         if kind == "outcome":
             return "'we have' with a count of people or a measure: a level to reach"
