@@ -66,6 +66,13 @@ FAMILIES = [
     ("outcome_level", "Forms submitted online: 40% → 75%", False),
     ("placeholder", "X% of alerts actionable", False),
     ("rank", "Reach #1 in the app store for 'meal planner'", False),
+    ("own_coverage", "A laptop and a buddy ready on day one for every new starter", True),
+    ("own_coverage", "Security attestation signed by 100% of staff", True),
+    ("state_capability", "Smoke alarms are tested monthly", True),
+    ("state_capability", "Two-factor login is on for all admin accounts", True),
+    ("outcome_level", "Booking site available 99.9% of opening hours", False),
+    ("kpi_maintenance", "Keep the page performance score ≥ 90 on all product pages", False),
+    ("outcome_change", "Increase repeat orders compared to last spring", False),
     ("placeholder", "Retain N% of trainees after their programme ends", False),
 ]
 

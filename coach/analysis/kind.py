@@ -121,6 +121,21 @@ _PERIODS = _words(
 _FEELINGS = _words("love loves like likes enjoy enjoys prefer prefers trust trusts recommend recommends")
 
 
+def _reaches_everyone(words: list[str]) -> bool:
+    """ "... for every new starter", "... by 100% of staff": a universal over people after the subject."""
+    return any(
+        (w in {"every", "each", "all"} or (w == "100%" and words[i + 1 : i + 2] == ["of"]))
+        and words[i - 1] in {"for", "by", "in", "to", "with", "of", "across"}
+        and any(
+            p in lx.PEOPLE_NOUNS or p in {"squad", "starter", "hire", "team"} for p in words[i + 1 : i + 5]
+        )
+        for i, w in enumerate(words[1:], start=1)
+    )
+
+
+_CADENCE_WORDS = _words("daily weekly fortnightly monthly quarterly yearly annually nightly hourly")
+
+
 _CHANGE_NOUNS = _words("reduction increase decrease growth improvement rise drop decline uplift")
 
 
@@ -200,7 +215,7 @@ def _verb_led(
     cls = _verb_class(verb)
     if cls is None or (len(words) > 1 and words[1] == "of"):
         return None  # "share of docs ...": a noun
-    if any(
+    if cls == "task" and any(
         (w.endswith("ed") or w in _PARTICIPLE_IRREGULAR) and words[i - 1] in lx.METRIC_NOUNS
         for i, w in enumerate(words[2:4], start=2)
     ):
@@ -212,7 +227,7 @@ def _verb_led(
     lead_chunk = _chunk(words)
     named = lead_chunk[: next((i for i, w in enumerate(lead_chunk) if w[0].isdigit()), len(lead_chunk))]
     if (
-        cls != "outcome"
+        cls == "task"
         and len(named) > 1
         and named[-1] in _METRIC_HEADS
         and not any(_is_count(w) for w in named)
@@ -433,6 +448,8 @@ def _subject_led(
         return "outcome"  # "99.9% availability for the public API"
     if timed and not people:
         return "outcome"  # "payouts processed within 7 days": timeliness is a level of service
+    if not lead_quant and not timed and _reaches_everyone(words):
+        return "coverage"  # "a buddy for every new starter", "attestation by 100% of staff"
     pred_set = {_base(w) for w in predicate[:6]} | set(predicate[:6])
     quantified_after = any(w in {"every", "all", "100%", "each"} for w in predicate[:6])
     # coverage of the owner's own work: "100% of roles have a job description", "all engineers trained",
@@ -568,10 +585,17 @@ def _subject_led(
         return "milestone"
     if state in lx.CAPABILITY_STATES and not people:
         return "coverage" if lead_quant else "capability"
+    after_state = predicate[predicate.index(state) + 1 :][:1] if state in predicate else []
+    if first in {"is", "are"} and state in {"on", "off"} and after_state in ([], ["for"], ["by"], ["in"]):
+        return "capability"  # "screening is on for all roles": a switch the team sets
+    if state.endswith("ed") and after_state and after_state[0] in _CADENCE_WORDS and not subject_metric:
+        return "task"  # "hoods are inspected monthly": a practice the team keeps up
     if state in lx.MILESTONE_STATES or (state.endswith("ed") and first == state):
         if subject_metric and (has_target or _verb_class(state) == "outcome"):
             return "outcome"
-        if bounded and not lead_quant:
+        if after_state and after_state[0].endswith("%"):
+            return "outcome"  # "LMS available 99.5% of the time": the rate of a state
+        if bounded and not lead_quant and "%" in head:
             return "outcome"  # "applications submitted online: 62% to 90%": a measured rate
         if (
             lead_quant
