@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from coach.model import Document, KeyResult, Objective, Severity, Span
@@ -70,13 +71,21 @@ class Rule:
     severity: Severity
     scope: str  # kr | objective | document
     passage: str
-    summary: str
     check: Callable[..., Iterable[Any]]
     # Examples the tests run: texts for kr/objective rules, YAML documents for document rules.
     triggers: tuple[str, ...] = ()
     passes: tuple[str, ...] = ()
     parser_only: bool = False  # reported by the parsers (unknown field...), listed here for docs and config
-    docs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def docs(self) -> dict[str, str]:
+        """The check's docstring by section ("summary", "What it does", ...); read when first asked for,
+        not at every start (a review never shows them)."""
+        return _docs(self.check)
+
+    @property
+    def summary(self) -> str:
+        return self.docs["summary"]
 
     @property
     def family(self) -> str:
@@ -93,6 +102,7 @@ def _cleandoc(text: str) -> str:
     return (first.strip() + "\n" + textwrap.dedent(rest)).strip()
 
 
+@cache
 def _docs(func: Callable[..., Any]) -> dict[str, str]:
     parts = _SECTION.split(_cleandoc(func.__doc__ or ""))
     out = {"summary": parts[0].strip()}
@@ -117,28 +127,29 @@ def rule(
     def register(func: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        docs = _docs(func)
         RULES[code] = Rule(
             code=code,
             name=name,
             severity=Severity(severity),
             scope=scope,
             passage=passage,
-            summary=docs["summary"],
             check=func,
             triggers=triggers,
             passes=passes,
             parser_only=parser_only,
-            docs=docs,
         )
         return func
 
     return register
 
 
-def catalogue() -> dict[str, Rule]:
-    """All rules, loaded once, ordered by code family and number."""
-    from coach.org import checks, checks_overlap, checks_structure  # noqa: F401  (the ORG rules)
+def catalogue(*, organisation: bool = True) -> dict[str, Rule]:
+    """All rules, loaded once, ordered by code family and number.
+
+    `organisation=False`: a draft's review does not need the ORG checks (coach.org runs them), so they
+    are not imported for it; they are listed all the same once anything else has loaded them."""
+    if organisation:
+        from coach.org import checks, checks_overlap, checks_structure  # noqa: F401  (the ORG rules)
     from coach.rules import document, key_result, objective, structure  # noqa: F401  (registration)
 
     return dict(sorted(RULES.items(), key=lambda item: (_family_order(item[0]), item[0])))
