@@ -131,6 +131,23 @@ def test_targets_without_digits(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "baseline", "has_target"),
+    [
+        ("Reduce open findings from 412 to ?", 412, False),
+        ("Questions in the help channel: from ~60/week to ?", 60, False),
+        ("Missed renewals: from 7 last year to none", 7, True),
+        ("Button styles deprecated (14 variants → 3)", 14, True),
+        ("Enrol 120 students in the autumn intake (last year: 74)", 74, True),
+        ("Staff rate their managers 80 or more, up from 72", 72, True),
+    ],
+)
+def test_baselines_with_a_target_elsewhere_or_none(text: str, baseline: float, has_target: bool) -> None:
+    analysis = analyse(text)
+    assert analysis.baseline == baseline
+    assert analysis.has_target is has_target
+
+
+@pytest.mark.parametrize(
     ("text", "code"),
     [
         ("Increase NPS from 30 to 40 and reduce churn from 5% to 3%", "KR007"),

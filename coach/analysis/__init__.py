@@ -202,7 +202,11 @@ def analyse(text: str) -> KRAnalysis:
     nums = _numbers(cleaned, lowered)
     baseline, from_to_target, baseline_text = _baseline(cleaned, lowered)
     has_target = bool(nums.quantities or nums.quantifier or nums.cadence or nums.multiple or nums.number_word)
-    if baseline is not None and from_to_target is None and len(nums.quantities) <= 1:
+    if (
+        baseline is not None
+        and from_to_target is None
+        and all(q.value == baseline.value for q in nums.quantities)
+    ):  # the only number is the starting value
         has_target = bool(nums.quantifier or nums.cadence or nums.multiple or nums.number_word)
     head = _head(cleaned)
     head_lower = head.lower()

@@ -243,15 +243,16 @@ _FROM_TO = re.compile(
     r"\bfrom\s+(?:about\s+|around\s+|approx(?:imately|\.)?\s+|~\s?|roughly\s+|an?\s+(?:baseline|average)\s+of\s+|"
     r"(?:the\s+)?current\s+)?(?P<b>"
     + _NUMTOK
-    + r")(?:\s+[a-z]+){0,3}?\s*(?:to|→|->|=>|➝|towards?|up\s+to|down\s+to)\s+"
+    + r")(?:/[a-z]+)?(?:\s+[a-z]+){0,3}?\s*(?:to|→|->|=>|➝|towards?|up\s+to|down\s+to)\s+"
     r"(?:at\s+least\s+|over\s+|above\s+|below\s+|under\s+|less\s+than\s+|more\s+than\s+|~\s?|about\s+)?"
-    r"(?P<t>" + _NUMTOK + r"|[XN]\b|[Xx]{1,2}\s?%|tbd)",
+    r"(?P<t>" + _NUMTOK + r"|[XN]\b|[Xx]{1,2}\s?%|tbd|\?|none\b|zero\b)",
     re.IGNORECASE,
 )
 
 
 _ARROW = re.compile(
-    r"(?P<b>" + _NUMTOK + r")\s*(?:→|->|=>|⇒|➡|➝|-->)\s*(?P<t>" + _NUMTOK + r")", re.IGNORECASE
+    r"(?P<b>" + _NUMTOK + r")(?:\s+[a-z]+){0,2}?\s*(?:→|->|=>|⇒|➡|➝|-->)\s*(?P<t>" + _NUMTOK + r")",
+    re.IGNORECASE,
 )
 
 
