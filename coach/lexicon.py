@@ -199,7 +199,7 @@ PEOPLE_NOUNS = _words(
     "holders voters delegates families parents teachers nurses doctors publishers advertisers brands "
     "vendors suppliers tenants residents members figure figures influencers journalists investors "
     "sponsors guests drivers regulars clubs chapters kids children policymakers lawmakers regulators "
-    "officials practitioners"
+    "officials practitioners prospects"
 )
 
 # Behaviour words that make "N people ..." an outcome rather than an activity of the owner.

@@ -73,6 +73,10 @@ FAMILIES = [
     ("outcome_level", "Booking site available 99.9% of opening hours", False),
     ("kpi_maintenance", "Keep the page performance score ≥ 90 on all product pages", False),
     ("outcome_change", "Increase repeat orders compared to last spring", False),
+    ("outcome_change", "Stock days of cover from 40 to 28", False),
+    ("outcome_change", "Cost per shipped parcel held below £2.10", False),
+    ("outcome_change", "Referrals sent per active user: 0.1 → 0.2", False),
+    ("milestone", "Annual safety report published and sent to every site", True),
     ("placeholder", "Retain N% of trainees after their programme ends", False),
 ]
 

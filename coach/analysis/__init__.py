@@ -230,6 +230,7 @@ def analyse(text: str) -> KRAnalysis:
         nums.quantities or nums.multiple or nums.number_word or nums.cadence
     )
     money = any(q.unit in {"$", "€", "£"} for q in nums.quantities)
+    bounded = baseline is not None or any(q.comparator for q in nums.quantities)
     stage = "others"
     kind = (
         "outcome" if ("them " in lowered or "people " in lowered) and _OTHERS_TELL.search(lowered) else None
@@ -241,7 +242,7 @@ def analyse(text: str) -> KRAnalysis:
     if kind is None:
         stage, kind = "possession", _possession(head_lower, words, percent)
     if kind is None and words and head_lower.split(" ", 1)[0] not in _DETERMINERS:
-        stage, kind = "verb", _verb_led(words, has_target, bool(nums.placeholders), universal_only)
+        stage, kind = "verb", _verb_led(words, has_target, bool(nums.placeholders), universal_only, bounded)
     verb_at: int | None = -1
     if kind is None:
         verb_at = _find_verb(words)
@@ -254,7 +255,7 @@ def analyse(text: str) -> KRAnalysis:
                 percent,
                 timed,
                 money,
-                bounded=baseline is not None or any(q.comparator for q in nums.quantities),
+                bounded=bounded,
                 placeholders=bool(nums.placeholders),
                 verb_at=verb_at,
             ),

@@ -133,6 +133,18 @@ def _reaches_everyone(words: list[str]) -> bool:
     )
 
 
+_BEHAVIOUR_ONLY = (
+    lx.BEHAVIOUR_WORDS
+    - lx.OUTCOME_VERBS
+    - lx.MILESTONE_STATES
+    - lx.REACH_VERBS
+    - _words("is are has have can")
+)
+
+
+_DURATIONS = _words("days hours weeks minutes months")
+
+
 _CADENCE_WORDS = _words("daily weekly fortnightly monthly quarterly yearly annually nightly hourly")
 
 
@@ -207,7 +219,11 @@ def _count_noun(words: list[str]) -> str:
 
 
 def _verb_led(
-    words: list[str], has_target: bool, placeholders: bool = False, universal_only: bool = False
+    words: list[str],
+    has_target: bool,
+    placeholders: bool = False,
+    universal_only: bool = False,
+    bounded: bool = False,
 ) -> str | None:
     verb = words[0]
     if verb in {"show", "shows"} and len(words) > 1 and words[1] == "up":
@@ -225,6 +241,13 @@ def _verb_led(
     if verb.endswith("s") and not verb.endswith("ss") and cls != "outcome":
         return None  # "issues closed within 2 weeks": imperatives take no -s, so this is a plural noun
     lead_chunk = _chunk(words)
+    if (
+        cls == "task"
+        and bounded
+        and any(w in lx.METRIC_NOUNS or w in _DURATIONS for w in lead_chunk[1:5])
+        and not any(_is_count(w) for w in words[1:3])
+    ):
+        return None  # "inventory days of supply from 68 to 45": a measure named by a verb-like word
     named = lead_chunk[: next((i for i, w in enumerate(lead_chunk) if w[0].isdigit()), len(lead_chunk))]
     if (
         cls == "task"
@@ -372,6 +395,14 @@ def _find_verb(words: list[str]) -> int | None:
             or word in lx.MILESTONE_STATES
             or word in lx.REACH_VERBS
         )
+        if (
+            verbish
+            and word in _BEHAVIOUR_ONLY
+            and not (prev in lx.PEOPLE_NOUNS or prev.endswith("s") or prev in {"we", "they", "i", "you"})
+        ):
+            verbish = False  # "impact report published": after a singular noun 'report' is a noun
+        if verbish and prev in {"per", "the", "a", "an"}:
+            verbish = False  # "cost per published story": an adjective
         if verbish and not (word.endswith("ing") and prev not in lx.PEOPLE_NOUNS):
             return i
         if (
@@ -595,7 +626,7 @@ def _subject_led(
             return "outcome"
         if after_state and after_state[0].endswith("%"):
             return "outcome"  # "LMS available 99.5% of the time": the rate of a state
-        if bounded and not lead_quant and "%" in head:
+        if bounded and not lead_quant and ("%" in head or " per " in head):
             return "outcome"  # "applications submitted online: 62% to 90%": a measured rate
         if (
             lead_quant
