@@ -1,6 +1,8 @@
 """Per-key-result analysis: what kind of KR this is, and the numbers it states.
 
 `analyse(text)` returns a `KRAnalysis`. The rules only read that; they never look at the words again.
+Its `reason` says in a few words which clause decided the kind ("head verb 'launch' names work to do"),
+so a finding can show why the KR was read that way.
 The analysis is deterministic and works on the shape of the language: the head clause's verb, what the
 numbers in it are (a target, a date, a version, a name), and how a starting value is phrased.
 """
