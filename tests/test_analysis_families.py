@@ -68,6 +68,8 @@ FAMILIES = [
     ("rank", "Reach #1 in the app store for 'meal planner'", False),
     ("own_coverage", "A laptop and a buddy ready on day one for every new starter", True),
     ("own_coverage", "Security attestation signed by 100% of staff", True),
+    ("own_coverage", "100% of ward nurses complete the fire safety refresher", True),
+    ("own_coverage", "All open supplier contracts in the register with renewal dates recorded", True),
     ("state_capability", "Smoke alarms are tested monthly", True),
     ("state_capability", "Two-factor login is on for all admin accounts", True),
     ("outcome_level", "Booking site available 99.9% of opening hours", False),

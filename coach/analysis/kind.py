@@ -475,7 +475,7 @@ def _subject_led(
         or subject_head in _METRIC_HEADS
         or subject_head.endswith(("rate", "time", "score"))
     )
-    if lead_quant and percent and _has_metric_noun(chunk):
+    if lead_quant and percent and any(w in lx.METRIC_NOUNS and w not in lx.PEOPLE_NOUNS for w in chunk):
         return "outcome"  # "99.9% availability for the public API"
     if timed and not people:
         return "outcome"  # "payouts processed within 7 days": timeliness is a level of service
@@ -604,6 +604,15 @@ def _subject_led(
         ),
         "",
     )
+    if (
+        universal
+        and state.endswith("ed")
+        and chunk
+        and chunk[-1] not in lx.PEOPLE_NOUNS
+        and not subject_metric
+        and _verb_class(state) != "outcome"
+    ):
+        return "coverage"  # "all active customer contracts ... extracted": every item of the owner's own work
     if people and (lead_quant or internal) and state in lx.COVERAGE_STATES and (universal or internal):
         return "coverage"  # "all new reps certified by day 30": the owner's programme
     if state in {"held", "kept", "maintained", "sustained"} and (subject_metric or bounded):
