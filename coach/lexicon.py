@@ -199,7 +199,10 @@ PEOPLE_NOUNS = _words(
     "holders voters delegates families parents teachers nurses doctors publishers advertisers brands "
     "vendors suppliers tenants residents members figure figures influencers journalists investors "
     "sponsors guests drivers regulars clubs chapters kids children policymakers lawmakers regulators "
-    "officials practitioners prospects"
+    "officials practitioners prospects shoppers riders passengers commuters borrowers "
+    "consumers households callers operators stakeholders colleagues workers clinicians physicians caregivers "
+    "carers homeowners alumni graduates newcomers beginners professionals freelancers neighbours neighbors "
+    "athletes artists musicians"
 )
 
 # Behaviour words that make "N people ..." an outcome rather than an activity of the owner.
