@@ -105,7 +105,8 @@ MILESTONE_STATES = _words(
     "reviewed audited selected chosen decided determined identified mapped staffed filled closed "
     "opened organised organized written recorded produced executed conducted held run converted "
     "managed graduated handled out explored rewritten enforced issued sent triaged labelled labeled "
-    "piloted trialled shortlisted hosted posted owned staffed hosted completed rewritten refactored"
+    "piloted trialled shortlisted hosted posted owned staffed hosted completed rewritten refactored "
+    "rebuilt redone remade"
 )
 MILESTONE_PHRASES = (
     "in place",

@@ -79,6 +79,10 @@ FAMILIES = [
     ("outcome_change", "Cost per shipped parcel held below £2.10", False),
     ("outcome_change", "Referrals sent per active user: 0.1 → 0.2", False),
     ("milestone", "Annual safety report published and sent to every site", True),
+    ("milestone", "Help centre rebuilt on the new CMS", True),
+    ("vague_outcome", "Support backlog under control", False),
+    ("vague_outcome", "Checkout feels smoother on phones", False),
+    ("activity", "Run a 2-day bootcamp for first-year students", True),
     ("placeholder", "Retain N% of trainees after their programme ends", False),
 ]
 

@@ -237,6 +237,8 @@ def analyse(text: str) -> KRAnalysis:
     kind = (
         "outcome" if ("them " in lowered or "people " in lowered) and _OTHERS_TELL.search(lowered) else None
     )
+    if kind is None and (" under control" in head_lower or " in check" in head_lower):
+        stage, kind = "control", "outcome"  # "the support backlog under control"
     if kind is None and ("down " in head_lower or "up " in head_lower):
         move = _METRIC_MOVE.search(head_lower)
         if move and move.group(1) not in lx.TASK_VERBS and move.group(1) not in lx.OUTCOME_VERBS:

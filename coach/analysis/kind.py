@@ -51,7 +51,8 @@ _METRIC_STARTS = (
 
 _COMPARATIVES = _words(
     "better faster more less fewer higher lower cheaper easier quicker smarter stronger larger bigger "
-    "smaller closer"
+    "smaller closer smoother simpler safer clearer calmer happier healthier cleaner snappier lighter leaner "
+    "shorter greater steadier sooner"
 )
 
 
@@ -685,6 +686,8 @@ def explain(kind: str, stage: str, words: list[str], percent: bool, verb_at: int
         return "'have them tell us': what other people know or say"
     if stage == "move":
         return "a measure 'down'/'up' by an amount: the change of a metric"
+    if stage == "control":
+        return "'under control': the level of a state, not work to do"
     if not words:
         return "no words to judge"
     if stage == "possession":

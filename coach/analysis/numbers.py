@@ -45,7 +45,7 @@ _NAME_BEFORE = _words(
     "section part point points no number priority sev severity gen generation season cohort batch "
     "milestone epic issue ticket pr item items objective kr okr o web block room floor building route "
     "grade year fy h ecmascript es ipv mp s u page appendix figure table rule article clause iso nist "
-    "pci soc wcag tls ssl oauth model gpt llama claude gemini iphone"
+    "pci soc wcag tls ssl oauth model gpt llama claude gemini iphone line plant ward"
 )
 
 
@@ -147,6 +147,13 @@ def quantities(text: str, lowered: str) -> list[Quantity]:
             continue
         if prev in _SCOPE_BEFORE and not unit and not (len(prev_words) > 1 and prev_words[-2] in _RANK_VERBS):
             continue
+        if (
+            prev in {"a", "an"}
+            and not unit
+            and text[num_end : num_end + 1] == "-"
+            and text[num_end + 1 : num_end + 2].isalpha()
+        ):
+            continue  # "a 2-day bootcamp", "a 5-article limit": a description, not an end value
         if prev in {"the", "our", "its", "their", "from"} and not (unit or q["cur"] or q["mag"]):
             continue  # "the 5 core services", "from 3 sources": a scope, not an end value
         if not (unit or q["cur"] or q["mag"]) and num_start > 1:
@@ -308,6 +315,8 @@ def _numbers(text: str, lowered: str) -> _Numbers:
         word = m.group(1)
         if word == "all" and _ALL_NOT_QUANT.search(lowered, max(0, m.start() - 6), m.end() + 10):
             continue
+        if word in {"everyone", "everybody"} and lowered[max(0, m.start() - 4) : m.start()] == "for ":
+            continue  # "feels faster for everyone": who benefits, not an end value
         following = lowered[m.end() : m.end() + 40].split()[:4]
         if word in {"all", "every", "each"} and any(w.strip(",.;") in lx.PLAN_WORDS for w in following):
             plan_reference = True
