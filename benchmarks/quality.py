@@ -4,6 +4,7 @@
     python benchmarks/quality.py tests/data/labelled_krs.jsonl          # the project's own set
     python benchmarks/quality.py FILE --errors task_like                # list the disagreements
     python benchmarks/quality.py FILE --split                           # dev, holdout and the gap
+                                                    # (on by default for tests/data/labelled_krs.jsonl)
 
 Prints precision, recall and F1 per label (positive class), macro-F1 over both classes, overall, per
 organisation (the `org` field, or `domain` when there is none) and per `family` when records have one, with
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from coach.analysis import analyse
 
 LABELS = ("task_like", "has_target", "has_baseline")
+OWN_SET = "labelled_krs.jsonl"  # the project's own labelled set: scored dev and holdout apart by default
 
 Pair = tuple[bool, bool, str]  # gold, predicted, record id
 
@@ -109,7 +111,8 @@ def _print_overall(title: str, overall: dict[str, list[Pair]]) -> None:
 
 
 def _print_groups(name: str, groups: dict[str, dict[str, list[Pair]]], measure: str = "macro_f1") -> None:
-    print(f"\nper {name} ({measure} task_like / has_target / has_baseline, n)")
+    title = {"macro_f1": "macro-F1", "accuracy": "accuracy"}.get(measure, measure)
+    print(f"\nper {name} ({title} task_like / has_target / has_baseline, n)")
     for group in sorted(groups, key=lambda g: -len(groups[g]["task_like"])):
         cells = [f"{score(groups[group][label])[measure]:.3f}" for label in LABELS]
         print(f"  {group[:48]:48} {' / '.join(cells)}  n={len(groups[group]['task_like'])}")
@@ -159,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", choices=LABELS, help="print the records where this label disagrees")
     parser.add_argument("--by", default=None, help="group by this field (default: org, else domain)")
     parser.add_argument(
-        "--split", action="store_true", help="score dev and holdout (id SHA-1 %% 5 == 0) apart, and the gap"
+        "--split",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="score dev and holdout (id SHA-1 %% 5 == 0) apart, and the gap (default: on for the project's "
+        "own set, tests/data/labelled_krs.jsonl)",
     )
     args = parser.parse_args(argv)
     if not args.path.exists():
@@ -169,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         json.loads(line) for line in args.path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     group_field = args.by or ("org" if any("org" in r for r in records) else "domain")
-    if not args.split:
+    split = args.split if args.split is not None else args.path.name == OWN_SET
+    if not split:
         report(records, f"{args.path.name}: {len(records)} key results", group_field, args.errors)
         return 0
     dev = [r for i, r in enumerate(records) if not is_holdout(_record_id(r, i))]
