@@ -199,7 +199,7 @@ PEOPLE_NOUNS = _words(
     "authors maintainers readers viewers listeners participants attendees applicants players fans "
     "holders voters delegates families parents teachers nurses doctors publishers advertisers brands "
     "vendors suppliers tenants residents members figure figures influencers journalists investors "
-    "sponsors guests drivers regulars clubs chapters kids children policymakers lawmakers regulators "
+    "sponsors guests drivers regulars kids children policymakers lawmakers regulators "
     "officials practitioners prospects shoppers riders passengers commuters borrowers "
     "consumers households callers operators stakeholders colleagues workers clinicians physicians caregivers "
     "carers homeowners alumni graduates newcomers beginners professionals freelancers neighbours neighbors "
