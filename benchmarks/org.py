@@ -11,7 +11,10 @@ aligned to nothing, a few stale references), then measures, with the analysis ca
 2. reading the tree (`load_org`), the per-draft reviews and the ORG checks (`review_org`), for each
    `--jobs`; the per-KR cost of the rules (reviews + ORG checks) as a ratio to (1);
 3. the same with the analysis cache warm (a second review in one process, as the TUI does);
-4. peak memory (max RSS) of this process and of its workers.
+4. peak memory (max RSS) of this process and of its workers;
+5. `okrcoach org ROOT` cold, in a child process (the whole command: start, reading, reviews, ORG checks and
+   the report), for each `--jobs` and `--format text` and `json`; with `--base DIR` (an older checkout, e.g.
+   `git worktree add /tmp/base <commit>`) the same for that tree, printed as before -> after.
 
 Wall times suffer when other work shares the CPUs; the CPU seconds printed beside them do not.
 
@@ -302,7 +305,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--teams", type=int, default=500)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--runs", type=int, default=3, help="runs per setting; the median is printed")
+    parser.add_argument("--base", type=Path, help="an older checkout whose `okrcoach org` is timed beside")
+    parser.add_argument("--cli-only", action="store_true", help="only (5), the command's cold wall time")
     args = parser.parse_args(argv)
+    if args.cli_only:
+        with tempfile.TemporaryDirectory() as folder:
+            root = Path(folder) / "org"
+            generate_org(root, args.teams)
+            _cli(root, args)
+        return 0
 
     from coach import engine
     from coach.model import Document
@@ -367,7 +378,40 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"--jobs 1, warm cache: rules {warm:.2f} s = {warm / n * 1e6:.0f} µs/KR")
         own, children = _rss_mb()
         print(f"peak memory: this process {own:.0f} MB, largest worker {children:.0f} MB")
+        _cli(root, args)
     return 0
+
+
+def _cli(root: Path, args: argparse.Namespace) -> None:
+    """`okrcoach org ROOT` in a child, cold: the median wall time per tree, --jobs and --format."""
+    import statistics
+    import subprocess
+
+    trees = [args.base, ROOT] if args.base else [ROOT]
+    for jobs in args.jobs:
+        for fmt in ("text", "json"):
+            times: list[list[float]] = [[] for _ in trees]
+            for _ in range(args.runs):
+                for tree, runs in zip(trees, times, strict=True):
+                    cmd = [sys.executable, "-m", "coach.cli", "org", str(root), "--no-config"]
+                    cmd += ["-f", fmt, "-j", str(jobs), "--progress", "never"]
+                    start = time.perf_counter()
+                    subprocess.run(
+                        cmd,
+                        cwd=tree,
+                        env={**os.environ, "PYTHONPATH": str(tree)},
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        check=False,
+                    )
+                    runs.append(time.perf_counter() - start)
+            medians = [statistics.median(runs) for runs in times]
+            change = f" ({medians[0] / medians[1]:.2f}x faster)" if len(medians) > 1 else ""
+            print(
+                f"okrcoach org (cold, --jobs {jobs}, -f {fmt}): "
+                + " -> ".join(f"{m:.2f} s" for m in medians)
+                + f"{change} (goal <= 2 s)"
+            )
 
 
 if __name__ == "__main__":
