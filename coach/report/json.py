@@ -262,4 +262,7 @@ def json_chunks(review: Review, related: Mapping[int, Sequence[Passage]] | None 
 
 
 def render_json(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> str:
-    return b"".join(json_chunks(review, related)).decode("utf-8", "surrogatepass")
+    text = bytearray()  # not a list of the pieces and their join: half the memory for a large report
+    for chunk in json_chunks(review, related):
+        text += chunk
+    return text.decode("utf-8", "surrogatepass")
