@@ -221,16 +221,15 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _write_chunks(chunks: Iterable[bytes]) -> None:
-    """UTF-8 pieces to stdout: as bytes where stdout writes UTF-8 anyway, else through its encoding."""
+    """UTF-8 pieces to stdout: one by one where it writes UTF-8 anyway, else whole through its encoding."""
     binary = getattr(sys.stdout, "buffer", None)
     if binary is not None and codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8":
         sys.stdout.flush()
         for chunk in chunks:
             binary.write(chunk)
         binary.flush()
-    else:
-        for chunk in chunks:
-            sys.stdout.write(chunk.decode("utf-8", "surrogatepass"))
+    else:  # written whole, as before: text this encoding cannot hold fails before any of it is written
+        sys.stdout.write(b"".join(chunks).decode("utf-8", "surrogatepass"))
 
 
 def _config_fail_on(cache: Mapping[str | None, Config]) -> Severity:
