@@ -143,8 +143,23 @@ def test_quality_floor_on_the_labelled_set() -> None:
     rows = [
         json.loads(line) for line in (ROOT / "tests/data/labelled_krs.jsonl").read_text().splitlines() if line
     ]
-    assert len(rows) >= 300
+    assert len(rows) >= 1200
     floors = {"task_like": 0.88, "has_target": 0.95, "has_baseline": 0.95}
     for label, floor in floors.items():
         pairs = [(bool(r["labels"][label]), bool(getattr(analyse(r["kr"]), label))) for r in rows]
         assert score(pairs)["macro_f1"] >= floor, label
+
+
+def test_quality_floor_on_the_held_back_fifth() -> None:
+    """The held-back fifth (never tuned on) keeps its own floor: a gain that shows only on the rest is
+    over-fitting. Measured when the set was split: 0.896 / 0.950 / 0.982."""
+    quality = load("quality")
+    rows = [
+        json.loads(line) for line in (ROOT / "tests/data/labelled_krs.jsonl").read_text().splitlines() if line
+    ]
+    held = [r for r in rows if quality.is_holdout(r["id"])]
+    assert 200 <= len(held) <= 300
+    floors = {"task_like": 0.86, "has_target": 0.93, "has_baseline": 0.95}
+    for label, floor in floors.items():
+        pairs = [(bool(r["labels"][label]), bool(getattr(analyse(r["kr"]), label))) for r in held]
+        assert quality.score(pairs)["macro_f1"] >= floor, label
