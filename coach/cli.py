@@ -11,7 +11,7 @@ import codecs
 import importlib
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -198,11 +198,13 @@ def _review(args: argparse.Namespace) -> int:
         related, problem = related_passages(result.findings, args)
         if problem:
             print(f"okrcoach: {problem}", file=sys.stderr)
-    if args.format == "json" and not args.output:
+    if args.format == "json" and not args.output and _stdout_takes_utf8():
         # Streamed: a 100,000-KR report is ~250 MB of text, never held whole (see coach.report.json).
         from coach.report.json import json_chunks
 
-        _write_chunks(json_chunks(result, related))
+        sys.stdout.flush()
+        for chunk in json_chunks(result, related):
+            sys.stdout.buffer.write(chunk)
     else:
         report = render(result, args.format, color=color, explain=args.explain, related=related)
         if args.output:
@@ -220,16 +222,15 @@ def _review(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.at_or_above(fail_on) else EXIT_OK
 
 
-def _write_chunks(chunks: Iterable[bytes]) -> None:
-    """UTF-8 pieces to stdout: one by one where it writes UTF-8 anyway, else whole through its encoding."""
+def _stdout_takes_utf8() -> bool:
+    """Whether stdout encodes text as strict UTF-8, so that UTF-8 bytes may go to its buffer instead."""
     binary = getattr(sys.stdout, "buffer", None)
-    if binary is not None and codecs.lookup(sys.stdout.encoding or "ascii").name == "utf-8":
-        sys.stdout.flush()
-        for chunk in chunks:
-            binary.write(chunk)
-        binary.flush()
-    else:  # written whole, as before: text this encoding cannot hold fails before any of it is written
-        sys.stdout.write(b"".join(chunks).decode("utf-8", "surrogatepass"))
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    return (
+        binary is not None
+        and codecs.lookup(encoding).name == "utf-8"
+        and getattr(sys.stdout, "errors", "strict") == "strict"
+    )
 
 
 def _config_fail_on(cache: Mapping[str | None, Config]) -> Severity:

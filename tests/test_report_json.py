@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,22 @@ def test_sarif_reads_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = sarif.render_sarif(result)
     monkeypatch.setattr(sarif, "dumps", lambda value: json.dumps(value, indent=2, ensure_ascii=False))
     assert fast == sarif.render_sarif(result)
+
+
+def test_a_lone_surrogate_is_refused_by_the_stream_as_stdout_refused_it() -> None:
+    result = _odd_review(["\udc80"])
+    assert "\udc80" in render_json(result)
+    with pytest.raises(UnicodeEncodeError):
+        b"".join(json_chunks(result))
+
+
+def test_cli_writes_the_report_whole_to_a_stdout_of_another_encoding() -> None:
+    draft = ROOT / "examples" / "team-draft.yaml"
+    run = subprocess.run(
+        [sys.executable, "-m", "coach.cli", "review", str(draft), "--no-config", "-f", "json"],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "utf-16"},
+        check=False,
+    )
+    assert run.stdout.decode("utf-16") == render_json(review([str(draft)]))

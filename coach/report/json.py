@@ -211,7 +211,7 @@ _OPTIONS = (
 )
 
 
-def _dumps(value: Any, indent: bytes, alike: bool | None = None) -> bytes:
+def _dumps(value: Any, indent: bytes, alike: bool | None = None, errors: str = "surrogatepass") -> bytes:
     """`value` as json.dumps(value, indent=2, ensure_ascii=False) writes it, nested at `indent`.
     `alike`: whether its floats are known to be ones orjson writes alike (None: look through it)."""
     text = None
@@ -223,31 +223,32 @@ def _dumps(value: Any, indent: bytes, alike: bool | None = None) -> bytes:
         except orjson.JSONEncodeError:
             text = None
     if text is None:
-        # surrogatepass: a lone surrogate (from a JSON draft's "\\ud800") comes back as it was in render_json
-        text = json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        # errors: "surrogatepass" gives a lone surrogate (from a JSON draft's "\\ud800") back as it was to
+        # render_json; "strict" refuses it, as writing the old report's text to a UTF-8 stdout did
+        text = json.dumps(value, indent=2, ensure_ascii=False).encode("utf-8", errors)
     return text.replace(b"\n", b"\n" + indent) if indent and b"\n" in text else text
 
 
-def _chunks(value: Any, depth: int, alike: bool | None = None) -> Iterator[bytes]:
+def _chunks(value: Any, depth: int, errors: str, alike: bool | None = None) -> Iterator[bytes]:
     """The indented JSON of `value` at `depth`, rendering each `_Lazy` list element by element."""
     indent = b"  " * depth
     inner = indent + b"  "
     if value.__class__ is _Streamed:
         opener = b"{\n"
         for key, item in value.items():
-            yield opener + inner + _dumps(key, b"") + b": "
-            yield from _chunks(item, depth + 1)
+            yield opener + inner + _dumps(key, b"", None, errors) + b": "
+            yield from _chunks(item, depth + 1, errors)
             opener = b",\n"
         yield b"\n" + indent + b"}"
     elif isinstance(value, _Lazy):
         opener = b"[\n"
         for item, item_alike in value:
             yield opener + inner
-            yield from _chunks(item, depth + 1, item_alike or None)
+            yield from _chunks(item, depth + 1, errors, item_alike or None)
             opener = b",\n"
         yield b"[]" if opener == b"[\n" else b"\n" + indent + b"]"
     else:
-        yield _dumps(value, indent, alike)
+        yield _dumps(value, indent, alike, errors)
 
 
 def dumps(value: Any) -> str:
@@ -255,14 +256,17 @@ def dumps(value: Any) -> str:
     return _dumps(value, b"").decode("utf-8", "surrogatepass")
 
 
-def json_chunks(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> Iterator[bytes]:
-    """The report as UTF-8 pieces, to write one after the other (joined: `render_json`'s text)."""
-    yield from _chunks(_review(review, related, lazy=True), 0)
+def json_chunks(
+    review: Review, related: Mapping[int, Sequence[Passage]] | None = None, *, errors: str = "strict"
+) -> Iterator[bytes]:
+    """The report as UTF-8 pieces, to write one after the other (joined: `render_json`'s text). `errors`:
+    how a lone surrogate is encoded ("strict": UnicodeEncodeError, as writing it to a UTF-8 stdout gave)."""
+    yield from _chunks(_review(review, related, lazy=True), 0, errors)
     yield b"\n"
 
 
 def render_json(review: Review, related: Mapping[int, Sequence[Passage]] | None = None) -> str:
     text = bytearray()  # not a list of the pieces and their join: half the memory for a large report
-    for chunk in json_chunks(review, related):
+    for chunk in json_chunks(review, related, errors="surrogatepass"):
         text += chunk
     return text.decode("utf-8", "surrogatepass")
