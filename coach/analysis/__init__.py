@@ -276,7 +276,7 @@ def analyse(text: str) -> KRAnalysis:
         and not has_target
         and any(w in lx.VAGUE_VERBS or _base(w) in _PURE_DIRECTION for w in words[:6])
     )
-    compound = kind == "outcome" and _is_compound(cleaned)
+    compound = kind == "outcome" and _is_compound(cleaned, bool(nums.multiple))
     quantifier = nums.quantifier or (nums.cadence and "cadence") or (nums.multiple and "multiple") or None
     unit = target.unit if target else (baseline.unit if baseline else None)
     if target is None and nums.multiple:
@@ -323,9 +323,10 @@ _OTHERS_TELL = re.compile(
 _PAREN = re.compile(r"\([^)]*\)")
 
 
-def _is_compound(cleaned: str) -> bool:
-    """Two measured things in one KR: "cut p95 below 300 ms and errors below 0.5%"."""
-    if not any(ch.isdigit() for ch in cleaned) and not _MULTIPLE.search(cleaned.lower()):
+def _is_compound(cleaned: str, multiple: bool) -> bool:
+    """Two measured things in one KR: "cut p95 below 300 ms and errors below 0.5%". `multiple`: whether
+    the text states a multiple ("2x", "double"; `_numbers` has searched for one)."""
+    if not multiple and not any(ch.isdigit() for ch in cleaned):
         return False
     text = _PAREN.sub(" ", cleaned)
     if _FROM_TO.search(text):
