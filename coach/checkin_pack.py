@@ -28,7 +28,7 @@ from coach.checkin_state import (
     state_facts,
 )
 from coach.checkin_values import pct
-from coach.dates import Cycle
+from coach.dates import Cycle, long_date
 from coach.knowledge import Passage, passages
 from coach.model import Document
 
@@ -105,10 +105,10 @@ class CheckinPack:
         status = self.cycle_status
         if status == "ended":
             days = _days((self.date - self.cycle.end).days)
-            return f"The cycle ended on {_long(self.cycle.end)}, {days} before this check-in"
+            return f"The cycle ended on {long_date(self.cycle.end)}, {days} before this check-in"
         if status == "not-started":
             days = _days((self.cycle.start - self.date).days)
-            return f"The cycle starts on {_long(self.cycle.start)}, in {days}"
+            return f"The cycle starts on {long_date(self.cycle.start)}, in {days}"
         return None
 
     def citations(self) -> list[Passage]:
@@ -120,10 +120,6 @@ class CheckinPack:
                 if question.passage in known and question.passage not in seen:
                     seen[question.passage] = known[question.passage]
         return list(seen.values())
-
-
-def _long(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _days(count: int) -> str:

@@ -75,7 +75,7 @@ def parse_date(text: str | date, *, day_first: bool | None = True) -> date:
         first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         year += 2000 if year < 100 else 0
         if day_first is None and first != second and first <= 12 and second <= 12:
-            one, other = _day(year, second, first), _day(year, first, second)
+            one, other = long_date(date(year, second, first)), long_date(date(year, first, second))
             raise DateError(f"{raw!r} could be {one} or {other}: write it as {_ACCEPTED}")
         day, month = (first, second) if day_first in (True, None) else (second, first)
         if month > 12 and day <= 12:  # 02/13/2026 can only be month first
@@ -95,8 +95,9 @@ def parse_date(text: str | date, *, day_first: bool | None = True) -> date:
     raise DateError(f"cannot read the date {raw!r} (use {_ACCEPTED})")
 
 
-def _day(year: int, month: int, day: int) -> str:
-    return f"{day} {date(year, month, 1):%B} {year}"
+def long_date(day: date) -> str:
+    """8 December 2026: a date as messages and reports write it."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _make(year: int, month: int, day: int, raw: str) -> date:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.checkin_pack import CheckinPack, PackItem
+from coach.dates import long_date
 from coach.knowledge import Passage, passages
 from coach.scoring import Scorecard
 
@@ -17,10 +18,6 @@ SCORE_SCHEMA = "okrcoach.scorecard/1"
 
 def _team(doc: Any) -> str:
     return str(doc.team or Path(doc.path).stem)
-
-
-def _day(day: Any) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _md(text: str) -> str:
@@ -34,7 +31,7 @@ def render_pack_markdown(pack: CheckinPack) -> str:
     elapsed = min(max((pack.date - cycle.start).days, 0), cycle.days)
     period = f"{doc.period}: " if doc.period else ""
     lines = [
-        f"# Check-in questions — {_md(_team(doc))}, {_day(pack.date)}",
+        f"# Check-in questions — {_md(_team(doc))}, {long_date(pack.date)}",
         "",
         f"Cycle {period}{cycle.start} to {cycle.end}, day {elapsed} of {cycle.days} "
         f"({round(cycle.elapsed(pack.date) * 100)}% gone). Check-ins from `{pack.history_path}`: "
@@ -199,7 +196,12 @@ def render_score_markdown(card: Scorecard) -> str:
     doc = card.document
     period = f", {doc.period}" if doc.period else ""
     overall = "nothing scored" if card.overall is None else f"**{card.overall:.2f}** ({card.band})"
-    lines = [f"# Scores — {_md(_team(doc))}{period}", "", f"As of {_day(card.date)}. Overall {overall}.", ""]
+    lines = [
+        f"# Scores — {_md(_team(doc))}{period}",
+        "",
+        f"As of {long_date(card.date)}. Overall {overall}.",
+        "",
+    ]
     for objective in card.objectives:
         lines += [
             f"## {objective.objective_id} — {_md(objective.text)}: {_score(objective.score).strip()}",
