@@ -179,9 +179,8 @@ def _objective_alike(obj: Objective) -> bool:
         values: tuple[Any, ...] = (kr.baseline, kr.target, kr.current, kr.confidence)
         if analysis is not None:
             values += (analysis.baseline, analysis.target)
-        for value in values:
-            if value.__class__ is float and not (value == 0.0 or 1e-4 <= abs(value) < _INFINITY):
-                return False
+        if not all(_float_alike(value) for value in values):
+            return False
     return True
 
 
