@@ -6,8 +6,6 @@ row's bytes. A row that becomes an objective's first row takes that objective's 
 carried them before (and one that stops being first takes what the objective's other rows hold there), so
 the rows still group into the same objectives. A changed field replaces just its cell. A field without a
 column (a `unit` in a table with no unit column, say) cannot be written in place: NotSurgical says so.
-
-Markdown drafts are handled by coach.write_markdown.
 """
 
 from __future__ import annotations
@@ -39,11 +37,7 @@ _KR_COLUMNS |= {"current": "current", "unit": "unit", "confidence": "confidence"
 _OBJECTIVE_FIELD_COLUMNS = {"text": "objective", "owner": "objective_owner", "description": "description"}
 
 
-def render_rows(text: str, fmt: str, on_disk: Document, wanted: Document, name: str) -> str:
-    if fmt == "markdown":
-        from coach.write_markdown import render_markdown
-
-        return render_markdown(text, on_disk, wanted, name)
+def render_rows(text: str, on_disk: Document, wanted: Document, name: str) -> str:
     return _Csv(text, on_disk, name).render(wanted)
 
 

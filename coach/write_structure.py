@@ -53,9 +53,8 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     crlf = "\r\n" in body
-    if "\r" in body.replace("\r\n", ""):
-        raise NotSurgical(name, "the file mixes line ends")
-    if crlf and "\n" in body.replace("\r\n", ""):
+    lone = body.replace("\r\n", "")
+    if "\r" in lone or (crlf and "\n" in lone):
         raise NotSurgical(name, "the file mixes line ends")
     body = body.replace("\r\n", "\n")
     try:
@@ -68,10 +67,14 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
             from coach.write_tree import render_tree
 
             result = render_tree(body, fmt, on_disk, wanted, name)
+        elif fmt == "markdown":
+            from coach.write_markdown import render_markdown
+
+            result = render_markdown(body, on_disk, wanted, name)
         else:
             from coach.write_rows import render_rows
 
-            result = render_rows(body, fmt, on_disk, wanted, name)
+            result = render_rows(body, on_disk, wanted, name)
     except (
         AttributeError,
         IndexError,
