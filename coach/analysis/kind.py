@@ -60,9 +60,7 @@ _DETERMINERS = _words("the a an our their its this that these those")
 
 
 # Direction verbs that steer work rather than move a level: with no measure they name an activity.
-_STEERING_VERBS = _words(
-    "drive drives driving promote promotes foster fosters advance encourage nurture polish"
-)
+_STEERING_VERBS = _words("drive drives driving promote promotes foster fosters advance encourage nurture")
 
 
 # People inside the owner's organisation: their training or plans are the owner's programme.
