@@ -293,8 +293,9 @@ class ModelClient:
                     "invalid JSON from the model (its tool arguments do not parse)", "invalid JSON"
                 )
             return self._fail("invalid answer: no tool call in the answer (the model wrote prose)")
-        fields = scrub_value(parsed.model_dump(), self.spec)
-        if fields.get("text") != parsed.model_dump().get("text"):
+        dumped = parsed.model_dump()
+        fields = scrub_value(dumped, self.spec)
+        if fields.get("text") != dumped.get("text"):
             return self._fail("invalid answer: the model's text repeats the API key", "invalid answer")
         problem = shape_problem(fields, self.spec.api_key.reveal() if self.spec.api_key else None)
         if problem:
