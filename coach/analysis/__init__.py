@@ -247,7 +247,7 @@ def analyse(text: str) -> KRAnalysis:
         stage, kind = "possession", _possession(head_lower, words, percent)
     if kind is None and words and head_lower.split(" ", 1)[0] not in _DETERMINERS:
         stage, kind = "verb", _verb_led(words, has_target, bool(nums.placeholders), universal_only, bounded)
-    verb_at: int | None = -1
+    verb_at: int | None = None  # where the subject stage found the verb
     if kind is None:
         verb_at = _find_verb(words)
         stage, kind = (

@@ -434,10 +434,12 @@ def _subject_led(
     percent: bool,
     timed: bool,
     money: bool = False,
+    *,
     bounded: bool = False,
     placeholders: bool = False,
-    verb_at: int | None = -1,
+    verb_at: int | None,
 ) -> str:
+    """`verb_at`: where `_find_verb` finds the clause's verb in `words` (None: a noun phrase)."""
     if words and words[0] in lx.BEHAVIOUR_WORDS and words[0].endswith("ing"):
         return "outcome"  # "(we're) using the new editor daily"
     if money and _MONEY_LEAD.match(head):
@@ -450,8 +452,6 @@ def _subject_led(
             return (
                 "coverage"  # "every new starter gets a buddy and a plan": the owner's programme reaches all
             )
-    if verb_at == -1:
-        verb_at = _find_verb(words)
     subject = words if verb_at is None else words[:verb_at]
     predicate = [] if verb_at is None else words[verb_at:]
     while subject[:2] in (["at", "least"], ["more", "than"], ["up", "to"]) or subject[:1] in (
@@ -678,8 +678,9 @@ def _phrase(words: list[str], limit: int = 4) -> str:
     return " ".join(words[:limit])
 
 
-def explain(kind: str, stage: str, words: list[str], percent: bool, verb_at: int | None = -1) -> str:
-    """A short reason for the kind: which clause and words decided it."""
+def explain(kind: str, stage: str, words: list[str], percent: bool, verb_at: int | None) -> str:
+    """A short reason for the kind: which clause and words decided it. `verb_at`: as `_subject_led` had it
+    (read for the subject stage only)."""
     if stage == "others":
         return "'have them tell us': what other people know or say"
     if stage == "move":
@@ -704,8 +705,6 @@ def explain(kind: str, stage: str, words: list[str], percent: bool, verb_at: int
         if kind == "output_count":
             return f"head verb '{verb}' with a count of outputs ('{obj}'): effort, not effect"
         return f"head verb '{verb}' moves a measure ('{obj}')"
-    if verb_at == -1:
-        verb_at = _find_verb(words)
     subject = words if verb_at is None else words[:verb_at]
     predicate = [] if verb_at is None else words[verb_at:]
     subj = _phrase(subject, 5)
