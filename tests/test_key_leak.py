@@ -12,7 +12,7 @@ from pathlib import Path
 
 from stub_openai import KEY_ECHO, OpenAIStub, Reply, StubRequest, openai_stub_fixture  # noqa: F401
 
-from coach.llm import ModelSpec, Secret, failure_reason, scrub
+from coach.llm import ModelSpec, Secret, classify_failure, scrub
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk-proj-LEAKTEST-9f8e7d6c5b4a3210fedcba9876543210"
@@ -87,7 +87,7 @@ class _HTTPError(Exception):
 def test_a_key_straddling_the_cut_of_an_error_detail_does_not_leak() -> None:
     spec = ModelSpec("openai", "m", None, Secret(KEY))
     for filler in range(100, 200, 3):
-        reason = failure_reason(_HTTPError("x" * filler + KEY + " more"), spec)
+        reason = classify_failure(_HTTPError("x" * filler + KEY + " more"), spec).reason
         assert "HTTP 400" in reason
         assert KEY[:10] not in reason and TAIL not in reason and KEY[8:20] not in reason, reason
 

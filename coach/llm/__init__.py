@@ -364,8 +364,3 @@ def _schema_problem(exc: BaseException) -> str:
         [f"wrong type for {', '.join(wrong)}"] if wrong else []
     )
     return "the answer does not match the schema" + (f" ({'; '.join(parts)})" if parts else "")
-
-
-def failure_reason(exc: BaseException, spec: ModelSpec | None) -> str:
-    """A short, key-free reason for a failed call: timeout, connection, HTTP 429/5xx, invalid output."""
-    return classify_failure(exc, spec).reason
