@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from coach.model import Document, KeyResult, Objective, Span
 from coach.parse.common import parse_confidence, parse_number
+from coach.write_structure import elements
 from tui.serialize import default_kr_id, default_objective_id, document_data
 
 MAX_UNDO = 200
@@ -247,15 +248,6 @@ class Draft:
         target = objectives[oi + delta].key_results
         target.insert(len(target) if delta < 0 else 0, kr)
         return True
-
-
-def elements(doc: Document) -> list[Objective | KeyResult]:
-    """Every objective followed by its key results, in document order."""
-    out: list[Objective | KeyResult] = []
-    for objective in doc.objectives:
-        out.append(objective)
-        out.extend(objective.key_results)
-    return out
 
 
 def field_text(value: float | str | None) -> str:
