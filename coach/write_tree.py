@@ -336,14 +336,12 @@ class _Tree:
     # -- new elements ---------------------------------------------------------------------------------
 
     def _new(self, wanted: Element, listing: _List) -> str:
-        data = self._data(wanted, listing.items[0] if listing.items else None)
-        if listing.flow or self.fmt == "json":
-            template = listing.items[0] if listing.items else None
-            kr_template = template.krs.items[0] if template and template.krs else self._any_kr()
-            step = self._step(template)
-            dumped = _json_text(data, step, self._step(kr_template) if step else None)
-            return _reindent(dumped, listing.indent, False)
         template = listing.items[0] if listing.items else None
+        data = self._data(wanted, template)
+        if listing.flow or self.fmt == "json":
+            step = self._step(template)
+            dumped = _json_text(data, step, self._step(self._kr_template(template)) if step else None)
+            return _reindent(dumped, listing.indent, False)
         offset = template.krs.indent - template.indent if template and template.krs else 4
         lines = _yaml_block(data, max(offset, 2)).splitlines()
         return "".join(" " * listing.indent + line + "\n" for line in lines)
@@ -381,14 +379,17 @@ class _Tree:
                 value = int(value) if value.is_integer() else value
             data[names.get(canonical, _KEYS.get(canonical, canonical))] = value
         if isinstance(wanted, Objective):
-            kr_template = template.krs.items[0] if template and template.krs else self._any_kr()
+            kr_template = self._kr_template(template)
             key = names.get("key_results", "key_results")
             data[key] = [self._data(kr, kr_template) for kr in wanted.key_results]
             if not wanted.key_results:
                 del data[key]
         return data
 
-    def _any_kr(self) -> _Item | None:
+    def _kr_template(self, template: _Item | None) -> _Item | None:
+        """The key result a new one copies: the template objective's first, else any in the file."""
+        if template and template.krs:
+            return template.krs.items[0]
         return next((item for item in self._all() if isinstance(item.parsed, KeyResult)), None)
 
 
