@@ -26,7 +26,7 @@ from textwrap import shorten
 
 import yaml
 
-from coach.io import write_atomic
+from coach.io import backup_path, write_atomic
 from coach.model import Document, InputError, KeyResult, Objective, Span
 from coach.parse import decode, parse_text
 from coach.parse.columns import Columns, map_header
@@ -99,7 +99,7 @@ def write_edits(path: str, fmt: str, edits: Sequence[Edit]) -> Path:
     decode(data, str(path))  # a clear error for a file that is not UTF-8 text
     result = apply_edits(data.decode("utf-8"), fmt, edits, str(path))  # keeps a BOM and the line ends
     backup = write_atomic(target, result, backup=True)  # refuses a read-only draft; follows a symlink
-    return backup if backup is not None else target.with_name(target.name + ".bak")
+    return backup if backup is not None else backup_path(target)
 
 
 # -- finding the edited elements and checking the result --------------------------------------------------

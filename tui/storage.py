@@ -159,7 +159,7 @@ def write_plan(draft: Draft, plan: SavePlan) -> SaveResult:
         for objective in draft.doc.objectives:
             objective.key_results = [kr for kr in objective.key_results if not is_placeholder(kr)]
         note += f"; {plan.placeholders} empty new key result(s) left out"
-    return SaveResult(target, plan.whole and plan.current is not None, bak, note)
+    return SaveResult(target, plan.loses_layout, bak, note)
 
 
 def save_draft(draft: Draft, path: str | Path, fmt: str, *, whole: bool = False) -> SaveResult:
