@@ -74,7 +74,7 @@ def parse_date(text: str | date, *, day_first: bool | None = True) -> date:
     if m:
         first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         year += 2000 if year < 100 else 0
-        if day_first is None and first != second and first <= 12 and second <= 12:
+        if day_first is None and first != second and 1 <= first <= 12 and 1 <= second <= 12:
             one, other = long_date(date(year, second, first)), long_date(date(year, first, second))
             raise DateError(f"{raw!r} could be {one} or {other}: write it as {_ACCEPTED}")
         day, month = (first, second) if day_first in (True, None) else (second, first)

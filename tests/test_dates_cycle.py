@@ -144,3 +144,10 @@ def test_config_cycle_as_toml_dates_or_strings(
     argv = ["checkin", str(DRAFT), "--history", str(CLEAN), "--date", "2026-02-12", "--format", "json"]
     assert cli([*argv, "--config", str(config)]) == 0
     assert json.loads(capsys.readouterr().out)["cycle"]["end"] == "2026-03-31"
+
+
+@pytest.mark.parametrize("text", ["00/05/2026", "05/00/2026", "00/00/2026"])
+def test_a_slash_date_with_a_zero_part_is_a_date_error_not_a_crash(text: str) -> None:
+    for convention in (None, True, False):
+        with pytest.raises(DateError):
+            parse_date(text, day_first=convention)
