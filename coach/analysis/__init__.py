@@ -22,13 +22,14 @@ from coach.analysis.kind import (
     explain,
 )
 from coach.analysis.numbers import (
+    _DIGIT,
     _FROM_TO,
-    _MULTIPLE,
     _TIME_UNITS,
     Quantity,
     _baseline,
     _numbers,
     _pick_target,
+    multiple_in,
     quantities,
 )
 from coach.analysis.text import (
@@ -326,7 +327,7 @@ _PAREN = re.compile(r"\([^)]*\)")
 def _is_compound(cleaned: str, multiple: bool) -> bool:
     """Two measured things in one KR: "cut p95 below 300 ms and errors below 0.5%". `multiple`: whether
     the text states a multiple ("2x", "double"; `_numbers` has searched for one)."""
-    if not multiple and not any(ch.isdigit() for ch in cleaned):
+    if not multiple and not _DIGIT.search(cleaned):
         return False
     text = _PAREN.sub(" ", cleaned)
     if _FROM_TO.search(text):
@@ -338,7 +339,7 @@ def _is_compound(cleaned: str, multiple: bool) -> bool:
     measured = 0
     for part in parts:
         lowered = part.lower()
-        if (quantities(part, lowered) or _MULTIPLE.search(lowered)) and (
+        if (quantities(part, lowered) or multiple_in(lowered)) and (
             _has_metric_noun(_WORD.findall(lowered)) or measured == 0
         ):
             measured += 1

@@ -41,27 +41,30 @@ _PREFIX = re.compile(
 _MARKUP = re.compile(r"\*\*|__|`|~~|(?<!\w)_(?=\w)|(?<=\w)_(?!\w)")
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def clean(text: str) -> str:
     """Drop markup, links and list prefixes; keep the words and numbers."""
-    text = _LINK.sub(r"\1", text)
-    text = _URL.sub(" ", text)
+    if "](" in text:
+        text = _LINK.sub(r"\1", text)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
     text = _PREFIX.sub("", text, count=1)
-    text = _MARKUP.sub("", text)
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return _SPACE.sub(" ", text).strip()
+    if "*" in text or "_" in text or "`" in text or "~" in text:
+        text = _MARKUP.sub("", text)
+    if not text.isascii():
+        text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split())  # str.split() splits on exactly what `\s` matches
 
 
 # Clause boundaries: a KR that mixes a task and an outcome follows its head clause.
+# The lookahead names where a boundary can start (a space, ";", "," or "("); it changes no match and makes the
+# search more than twice as fast.
 _CLAUSE = re.compile(
-    r"\s*(?:;|\s[—–]\s|\s-\s|,?\s+(?:resulting\s+in|leading\s+to|so\s+that|in\s+order\s+to|which\s+will|"
+    r"(?=[\s;,(])(?:\s*(?:;|\s[—–]\s|\s-\s|,?\s+(?:resulting\s+in|leading\s+to|so\s+that|in\s+order\s+to|which\s+will|"
     r"which\s+should|with\s+the\s+goal|with\s+a\s+goal|as\s+measured\s+by|measured\s+by|to\s+ensure|"
     r"to\s+enable|to\s+support|to\s+help|to\s+allow|to\s+drive|to\s+increase|to\s+reduce|to\s+improve|"
     r"to\s+make|to\s+achieve|to\s+reach|to\s+get|to\s+grow|to\s+lower|to\s+raise|thereby|towards\s+a\s+goal|"
     r"through|via|by\s+(?=[a-z]+ing\b)|for\s+(?=[a-z]+ing\b)|while|and\s+(?=(?:we|they|it)\s)|"
-    r"with\s+(?=\d)|e\.g\.|i\.e\.|including|such\s+as))\s+|\s*\(",
+    r"with\s+(?=\d)|e\.g\.|i\.e\.|including|such\s+as))\s+|\s*\()",
 )
 
 
