@@ -264,12 +264,6 @@ def _verb_led(
         w for w in _chunk(words[1:8]) if w not in {"the", "a", "an", "our", "their", "its", "this", "that"}
     ]
     deliverable = bool(chunk) and chunk[-1] in lx.DELIVERABLE_NOUNS
-    # the object noun, cut at a conjunction: "improve the type system and ..." improves an artefact
-    object_nouns = _chunk([w for w in words[1:6] if w not in _DETERMINERS])
-    object_nouns = object_nouns[: next((i for i, w in enumerate(object_nouns) if w in {"and", "or"}), None)]
-    artefact = any(
-        (w in lx.DELIVERABLE_NOUNS or w in lx.OUTPUT_NOUNS) and w not in lx.PEOPLE_NOUNS for w in object_nouns
-    )
     counted = _count_noun(words) if has_target else ""
     if counted == "staff" and (verb in _HIRE_LIKE or stem in _HIRE_LIKE or verb in _ADDS_STAFF):
         return "output_count"  # "add 2 designers", "bring on one more SRE": headcount is an output
@@ -335,6 +329,7 @@ def _verb_led(
                 and counted_head[-1] not in lx.PEOPLE_NOUNS
             ):
                 return "output_count"
+        artefact = _names_artefact(words)
         if placeholders and not artefact:
             return "outcome"  # "retain N% of apprentices": a level whose value is still to be set
         if verb in _PURE_DIRECTION or stem in _PURE_DIRECTION:
@@ -352,18 +347,32 @@ def _verb_led(
     return "task"
 
 
+def _names_artefact(words: list[str]) -> bool:
+    """Whether the verb's object is a deliverable or an output, cut at a conjunction: "improve the type
+    system and ..." improves an artefact."""
+    object_nouns = _chunk([w for w in words[1:6] if w not in _DETERMINERS])
+    object_nouns = object_nouns[: next((i for i, w in enumerate(object_nouns) if w in {"and", "or"}), None)]
+    return any(
+        (w in lx.DELIVERABLE_NOUNS or w in lx.OUTPUT_NOUNS) and w not in lx.PEOPLE_NOUNS for w in object_nouns
+    )
+
+
 _PARTICIPLE_IRREGULAR = _words(
     "built made grown done run written shipped cut set won held sent kept brought given seen got gotten"
 )
 
 
+_POSSESSION = re.compile(
+    r"^(?:by [^,]{1,40},\s*)?(?:we|i|the team|our team|you)\s+(?:now\s+|still\s+|already\s+)?"
+    r"(?:have|has|'ve|ve)\s+(?:got\s+)?(\S+)"
+)
+
+
 def _possession(head_lower: str, words: list[str], has_measure: bool) -> str | None:
     """ "We have a dashboard ..." names an artefact the team owns; "we have reduced ..." is a verb phrase."""
-    m = re.match(
-        r"^(?:by [^,]{1,40},\s*)?(?:we|i|the team|our team|you)\s+(?:now\s+|still\s+|already\s+)?"
-        r"(?:have|has|'ve|ve)\s+(?:got\s+)?(\S+)",
-        head_lower,
-    )
+    if "ve " not in head_lower and "has " not in head_lower:  # what _POSSESSION needs (single spaces)
+        return None
+    m = _POSSESSION.match(head_lower)
     if not m:
         return None
     nxt = m.group(1).strip(",.")

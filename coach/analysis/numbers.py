@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach import lexicon as lx
 from coach.units import UNIT_NAMES
@@ -455,6 +456,14 @@ def _any_in(needed: tuple[str, ...], lowered: str) -> bool:
     return not lowered.isascii() or _has_any(needed, lowered)
 
 
+@lru_cache(maxsize=8192)
+def _first_quantity(fragment: str) -> Quantity | None:
+    """The first quantity in a short matched fragment ("31%", "~6.5k"); fragments repeat across key results,
+    so the answer is kept (a Quantity is never changed once made)."""
+    found = quantities(fragment, fragment.lower())
+    return found[0] if found else None
+
+
 def _baseline(cleaned: str, lowered: str) -> tuple[Quantity | None, Quantity | None, str | None]:
     """(baseline, target-from-the-same-phrase, baseline_text) where the text states a starting value."""
     if not _DIGIT.search(cleaned):
@@ -462,22 +471,21 @@ def _baseline(cleaned: str, lowered: str) -> tuple[Quantity | None, Quantity | N
     for pattern, needed in ((_FROM_TO, _FROM_WORDS), (_ARROW, _ARROWS)):
         m = pattern.search(cleaned) if _any_in(needed, lowered) else None
         if m:
-            base = quantities(m.group("b"), m.group("b").lower())
-            target = quantities(m.group("t"), m.group("t").lower())
+            base = _first_quantity(m.group("b"))
             if base:
-                return base[0], (target[0] if target else None), m.group(0)
+                return base, _first_quantity(m.group("t")), m.group(0)
     m = _BASELINE_STATED.search(cleaned) if _any_in(_STATED_WORDS, lowered) else None
     if m:
-        base = quantities(m.group("b"), m.group("b").lower())
+        base = _first_quantity(m.group("b"))
         if base:
-            return base[0], None, m.group(0)
+            return base, None, m.group(0)
     if not _any_in(_ALONE_WORDS, lowered):
         return None, None, None
     for m in _BASELINE_ALONE.finditer(cleaned):
         value = next(v for v in (m.group("b"), m.group("b2"), m.group("b3"), m.group("b4")) if v)
-        base = quantities(value, value.lower())
+        base = _first_quantity(value)
         if base:
-            return base[0], None, m.group(0).strip()
+            return base, None, m.group(0).strip()
     return None, None, None
 
 
