@@ -9,8 +9,6 @@ numbers in it are (a target, a date, a version, a name), and how a starting valu
 
 from __future__ import annotations
 
-import re
-
 from coach import lexicon as lx
 from coach.analysis.kind import (
     _TASK_KINDS,
@@ -42,6 +40,7 @@ from coach.analysis.text import (
     _has_metric_noun,
     _head,
     clean,
+    lazy,
 )
 from coach.model import KRAnalysis
 
@@ -60,22 +59,22 @@ _DECREASE_WORDS = _words(
 )
 
 
-_UPPER_BOUND = re.compile(
+_UPPER_BOUND = lazy(
     r"\b(?:under|below|less\s+than|fewer\s+than|at\s+most|no\s+more\s+than|within|"
     r"max(?:imum)?(?:\s+of)?|lower\s+than|shorter\s+than|faster\s+than)\s*$|[<≤]\s*$"
 )
 
 
-_LOWER_BOUND = re.compile(
+_LOWER_BOUND = lazy(
     r"\b(?:over|above|more\s+than|greater\s+than|at\s+least|min(?:imum)?(?:\s+of)?|"
     r"higher\s+than|exceed(?:s|ing)?|beyond|surpass(?:es|ing)?)\s*$|[>≥]\s*$"
 )
 
 
-_TIME_BOUND = re.compile(r"(?:within|under|below|less than|in under|<)\s*$")  # before a duration
+_TIME_BOUND = lazy(r"(?:within|under|below|less than|in under|<)\s*$")  # before a duration
 
 
-_COMPOUND_SPLIT = re.compile(r"\s+(?:and|&|as\s+well\s+as|plus|while)\s+|;\s*|,\s+(?:and\s+)?(?=[a-z]+\s)")
+_COMPOUND_SPLIT = lazy(r"\s+(?:and|&|as\s+well\s+as|plus|while)\s+|;\s*|,\s+(?:and\s+)?(?=[a-z]+\s)")
 
 
 def _direction(
@@ -305,7 +304,7 @@ def analyse(text: str) -> KRAnalysis:
 
 
 # "incidents down 25%", "spend down to £40k", "redlines down by a third": a measure and its change
-_METRIC_MOVE = re.compile(
+_METRIC_MOVE = lazy(
     r"([a-z][\w\-]*)\s+(?:down|up)\s+(?:to\s+|by\s+)?(?:[\d$€£~?]|x\b|n\b|a\s+(?:third|half|quarter|fifth))"
 )
 
@@ -315,13 +314,13 @@ _DETERMINERS = lx.words("the a an our their its this these those")
 
 
 # "... and have them tell us ...": what other people know or say is the result being asked for
-_OTHERS_TELL = re.compile(
+_OTHERS_TELL = lazy(
     r"\b(?:have|get|hear)\s+(?:them|people|users|customers|someone|visitors|readers)\s+"
     r"(?:tell|explain|say|describe|name|recall)\b"
 )
 
 
-_PAREN = re.compile(r"\([^)]*\)")
+_PAREN = lazy(r"\([^)]*\)")
 
 
 def _is_compound(cleaned: str, multiple: bool) -> bool:

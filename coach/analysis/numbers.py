@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach import lexicon as lx
+from coach.analysis.text import lazy
 from coach.units import UNIT_NAMES
 
 _words = lx.words
@@ -53,8 +54,8 @@ _NAME_BEFORE = _words(
 
 
 _DIGIT = re.compile(r"\d")
-_SUPERLATIVE = re.compile(r"\s+(?:most|least|biggest|largest|highest|lowest|best|worst|[a-z]+est)\b")
-_SCOPE_ADJECTIVE = re.compile(r"\s+(?:main|core|key|top|major|primary|largest)\b")
+_SUPERLATIVE = lazy(r"\s+(?:most|least|biggest|largest|highest|lowest|best|worst|[a-z]+est)\b")
+_SCOPE_ADJECTIVE = lazy(r"\s+(?:main|core|key|top|major|primary|largest)\b")
 _SCOPE_BEFORE = _words("top first last next past previous bottom")
 
 
@@ -62,7 +63,7 @@ _RANK_VERBS = _words("rank ranked ranking be in reach into remain stay among is"
 
 
 # "at least one op-ed", "one new integration": a count of one
-_AT_LEAST_ONE = re.compile(
+_AT_LEAST_ONE = lazy(
     r"\b(?:at\s+least|exactly|only)\s+(?:one|a\s+single)\b|\bone\s+(?:new|more|additional)\s+\w"
     r"|\bby\s+(?:a|one)\s+(?:third|quarter|fifth|tenth)\b|\bby\s+half\b"
     r"|\b(?:show\s+up|appear|appears|rank|ranks|land|be)\s+(?:\w+\s+)?on\s+(?:the\s+)?first\s+page\b"
@@ -70,7 +71,7 @@ _AT_LEAST_ONE = re.compile(
 )
 
 
-_NUM_WORDS = re.compile(
+_NUM_WORDS = lazy(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"a dozen|dozen|a hundred|hundred|a thousand)\s+(?:or\s+more\s+|more\s+|of\s+our\s+)?"
     r"(?:[a-z][a-z-]+\s+){0,2}?([a-z][a-z-]+s)\b"
@@ -204,7 +205,7 @@ _SCOPE_WORDS = frozenset({"the", "our", "its", "their", "from"})
 _DATE_TAIL = re.compile(r"-\d\d-\d")  # "2026-03-01" after its first number
 
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy(
     r"(?<![\w$€£])(?:[Xx]{1,3}|N)\s?[%#]|[$€£]\s?[Xx]{1,3}(?:[kKmM])?\b|\bN\d{1,3}\b|\b(?:TBD|TBC|TBA|tbd|tbc|tba)\b"
     r"|\?{2,}|\[\s*(?:x|X|n|N|#|\?|\.\.\.|number|value|target|baseline|tbd|TBD|tbc|TBC)?\s*\]"
     r"|<\s*(?:x|n|number|value|target|tbd)\s*>|\b(?:XX+|NN+|xx+)\b"
@@ -214,10 +215,10 @@ _PLACEHOLDER = re.compile(
 
 
 # "from ? to ?": a lone question mark stands for a value (searched only when the text has one)
-_LONE_QUESTION = re.compile(r"(?:(?<=\s)|^)\?(?=\s|$|[.,;)%])")
+_LONE_QUESTION = lazy(r"(?:(?<=\s)|^)\?(?=\s|$|[.,;)%])")
 
 
-_QUANTIFIER = re.compile(
+_QUANTIFIER = lazy(
     r"\b(do(?:es)?\s+not|did\s+not|didn't|without\s+any|"
     r"all(?!\s+(?:types|kinds|sorts|forms)\s+of)|every|each(?!\s+other)|everyone|everybody|everywhere|"
     r"^any|prevent\s+any|whenever|zero|none|never|eliminat(?:e|es|ed|ing)|no(?=\s+(?!longer|matter|later|sooner|doubt|"
@@ -225,12 +226,12 @@ _QUANTIFIER = re.compile(
 )
 
 
-_ALL_NOT_QUANT = re.compile(
+_ALL_NOT_QUANT = lazy(
     r"\ball(?:-hands|\s+hands|-in-one|\s+in\s+one|\s+the\s+time|-time)|\b(?:at|above|after|of)\s+all\b"
 )
 
 
-_CADENCE = re.compile(
+_CADENCE = lazy(
     r"\b(?:daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|quarterly|annually|yearly|hourly|nightly)\b"
     r"(?!\s+(?:active|recurring|unique|users|visitors|revenue|sales|downloads|sign|spend|budget|burn|"
     r"business\s+review|report|okr|goals|planning|active))"
@@ -240,7 +241,7 @@ _CADENCE = re.compile(
 )
 
 
-_MULTIPLE = re.compile(
+_MULTIPLE = lazy(
     r"\b(?:doubl(?:e|ed|es|ing)|tripl(?:e|ed|es|ing)|quadrupl(?:e|ed|es|ing)|halv(?:e|ed|es|ing)|"
     r"cut\s+(?:\w+\s+){0,3}in\s+half|by\s+half|twice\s+(?:as|the)|\d+-fold|(?:ten|two|three|five)-?fold|"
     r"order\s+of\s+magnitude)\b"
@@ -257,7 +258,7 @@ _NUMTOK = (
 )
 
 
-_FROM_TO = re.compile(
+_FROM_TO = lazy(
     r"\bfrom\s+(?:about\s+|around\s+|approx(?:imately|\.)?\s+|~\s?|roughly\s+|an?\s+(?:baseline|average)\s+of\s+|"
     r"(?:the\s+)?current\s+)?(?P<b>"
     + _NUMTOK
@@ -268,14 +269,14 @@ _FROM_TO = re.compile(
 )
 
 
-_ARROW = re.compile(
+_ARROW = lazy(
     r"(?P<b>" + _NUMTOK + r")(?:\s+[a-z]+){0,2}?\s*(?:→|->|=>|⇒|➡|➝|-->)\s*(?P<t>" + _NUMTOK + r")",
     re.IGNORECASE,
 )
 
 
 # "7.5% now", "(Q1: 52)", "from ~6.5k today", "last quarter's 1,150": a starting value stated on its own.
-_BASELINE_ALONE = re.compile(
+_BASELINE_ALONE = lazy(
     r"(?P<b>" + _NUMTOK + r")\s*(?:now|today|currently|at\s+present|at\s+the\s+moment)\b"
     r"|\(\s*(?:q[1-4]|h[12]|fy\s?\d+|\d{4}(?:[-/]\d{2,4})?|last\s+\w+|prev\w*|baseline|current|today|now|was|"
     r"start)\s*[:=]\s*(?P<b2>" + _NUMTOK + r")"
@@ -287,7 +288,7 @@ _BASELINE_ALONE = re.compile(
 )
 
 
-_BASELINE_STATED = re.compile(
+_BASELINE_STATED = lazy(
     r"(?:\b|(?=\())(?:(?:up|down|increas(?:e|ed|ing)|grow(?:n|ing)?|ris(?:e|en|ing)|improv(?:e|ed|ing)|reduc(?:e|ed|ing)|"
     r"drop(?:ped|ping)?|decreas(?:e|ed|ing)|mov(?:e|ed|ing)|go(?:ing)?|rais(?:e|ed|ing)|lower(?:ed|ing)?|cut"
     r"|climb(?:ed|ing)?|fall(?:ing|en)?|shrink(?:ing)?)\s+from"

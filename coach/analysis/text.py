@@ -9,6 +9,28 @@ from coach import lexicon as lx
 
 _words = lx.words
 
+
+class _LazyPattern:
+    """A regular expression compiled on its first use. Compiling the analysis's larger patterns takes
+    about 20 ms, a sixth of a cold `okrcoach review`; most drafts never need the rarer ones. After the first
+    use the compiled pattern's methods sit on the instance, so a call costs what a compiled pattern's does."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def __getattr__(self, name: str) -> object:  # only called while the pattern is not yet compiled
+        compiled = re.compile(self.pattern, self.flags)
+        for method in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+def lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(pattern, flags)`, deferred to the pattern's first use."""
+    return _LazyPattern(pattern, flags)  # type: ignore[return-value]  # it answers as a Pattern does
+
+
 _AUX = _words(
     "is are was were has have had be been being will can could should must get gets got become "
     "becomes became remain remains stay stays feel feels don't doesn't won't can't cannot do does"
@@ -25,10 +47,10 @@ _PURE_DIRECTION = _words(
 
 # Neither part crosses a "[": in "[[[[..." or "[a](" repeated, each candidate would otherwise scan to the end
 # of the text, and 80,000 brackets took 20 s.
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
+_LINK = lazy(r"\[([^\[\]]*)\]\([^)\[]*\)")
 
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
+_URL = lazy(r"https?://\S+|www\.\S+")
 
 
 _PREFIX = re.compile(
