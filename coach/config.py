@@ -13,7 +13,6 @@ max-krs-per-objective = 5
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,8 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(path: Path) -> bool:
+    import tomllib  # only where a config file is found (4 ms of a cold start)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -90,6 +91,8 @@ def load_config(path: Path | None) -> Config:
     """Read a config file; `None` gives the defaults. Mistakes raise InputError naming the file."""
     if path is None:
         return Config()
+    import tomllib
+
     name = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

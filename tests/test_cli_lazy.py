@@ -45,3 +45,17 @@ def test_review_imports_no_other_command_nor_the_org_checks() -> None:
         [sys.executable, "-c", code, "/dev/null"], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert out.stdout.strip() == "['coach.cli']"
+
+
+def test_review_without_a_config_file_neither_reads_toml_nor_compiles_rare_patterns(tmp_path: Path) -> None:
+    draft = tmp_path / "draft.yaml"
+    draft.write_text("objectives:\n  - title: Make checkout effortless\n    key_results:\n      - Raise NPS to 40\n")
+    code = (
+        "import sys; from coach.cli import main; from coach.analysis import numbers; "
+        "main(['review', sys.argv[1], '--no-config', '-o', '/dev/null']); "
+        "print('tomllib' in sys.modules, 'search' in vars(numbers._BASELINE_ALONE))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(draft)], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert out.stdout.split() == ["False", "False"]  # neither loaded nor compiled
