@@ -36,7 +36,11 @@ def parse(text: str, name: str) -> Document:
         doc.diagnostics.append(diagnostic(UNKNOWN_FIELD, message, span))
     reader = RowReader(name, columns, doc.diagnostics)
     for record in records[header_at + 1 :]:
-        reader.add(record[2], record[0], _places(lines, record, delimiter))
+        start, end, cells = record
+        if start == end and '"' not in lines[start - 1]:
+            reader.add(cells, start, _PlainPlaces(cells, start, len(delimiter)))
+        else:
+            reader.add(cells, start, _places(lines, record, delimiter))
     doc.objectives = reader.objectives
     if len(set(reader.teams)) == 1:
         doc.team = reader.teams[0]
@@ -108,6 +112,27 @@ def _plain_cell_starts(record: str, line: int, delimiter: str) -> list[tuple[int
     ]
 
 
+class _PlainPlaces:
+    """`cell_starts` of a one-line record without quotes, whose cells are the split record, each place worked
+    out when asked: a row needs the places of one or two of its cells, seldom all."""
+
+    __slots__ = ("cells", "line", "step")
+
+    def __init__(self, cells: list[str], line: int, step: int) -> None:
+        self.cells = cells
+        self.line = line
+        self.step = step
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def __getitem__(self, position: int) -> tuple[int, int]:
+        cells = self.cells
+        cell = cells[position]
+        before = sum(map(len, cells[:position])) + position * self.step
+        return self.line, before + 1 + len(cell) - len(cell.lstrip())
+
+
 def _skip_spaces(text: str, index: int, end: int) -> int:
     """Past the whitespace from `index` (not beyond `end`): what clean_text drops from a cell's front."""
     while index < end and text[index].isspace():
@@ -123,7 +148,7 @@ def _records(text: str, name: str, delimiter: str) -> list[tuple[int, int, list[
     try:
         for cells in reader:
             start, end = end + 1, reader.line_num
-            if any(value.strip() for value in cells):
+            if "".join(cells).strip():  # a cell with text
                 records.append((start, end, cells))
     except csv.Error as error:
         start = end + 1

@@ -6,14 +6,16 @@ Rows naming the same objective (and team) anywhere in the table join one Objecti
 
 from __future__ import annotations
 
-from coach.model import Finding, InputError, Level, Objective, Span, Suppression
+from operator import itemgetter
+from typing import Protocol
+
+from coach.model import Finding, InputError, KeyResult, Level, Objective, Span, Suppression
 from coach.parse.columns import ROW_TYPES, Columns
 from coach.parse.common import (
     INVALID_CONFIDENCE,
     clean_text,
     compact,
     diagnostic,
-    new_key_result,
     new_objective,
     number_problem,
     parse_confidence,
@@ -26,20 +28,32 @@ from coach.parse.common import (
 )
 
 _KR_ONLY_FIELDS = ("baseline", "target", "current", "unit", "confidence", "id")
+_NUMERIC_FIELDS = ("baseline", "target", "current", "confidence")
+
+
+class Places(Protocol):
+    """The 1-based (line, column) where each cell's text starts: a list, or one that works them out when
+    asked (a CSV row's, see csv.py)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, position: int, /) -> tuple[int, int]: ...
 
 
 class _Row:
     """One row's cells, looked up by field name, with where each cell's text starts."""
 
+    __slots__ = ("cells", "columns", "line", "name", "places", "values")
+
     def __init__(
-        self, name: str, cells: list[str], line: int, places: list[tuple[int, int]], columns: Columns
+        self, name: str, cells: list[str], line: int, places: Places, columns: Columns, values: dict[str, str]
     ) -> None:
         self.name = name
         self.cells = cells
         self.line = line
         self.places = places
         self.columns = columns
-        self.values = {name: cells[at].strip() for name, at in columns.index.items() if at < len(cells)}
+        self.values = values
 
     def get(self, field: str) -> str:
         return self.values.get(field, "")
@@ -71,17 +85,28 @@ class RowReader:
         self._by_key: dict[tuple[str, str], Objective] = {}
         self._last: Objective | None = None
         self._last_team = ""
+        # Worked out once for the table rather than once per row (a large export has 100,000 rows).
+        index = columns.index
+        self._fields = tuple(index)
+        self._cells_of = itemgetter(*index.values()) if len(index) > 1 else None
+        self._width = max(index.values(), default=-1) + 1
+        self._numeric = tuple(field for field in _NUMERIC_FIELDS if field in index)
+        self._has_objectives = "objective" in index or "objective_id" in index
+        # What repeats from row to row (the same level, "61%", "0.6") is read once; numbers are remembered
+        # once number_problem has found nothing wrong with them.
+        self._fine_numbers: set[str] = set()
+        self._numbers: dict[str, float | str | None] = {}
+        self._confidences: dict[str, tuple[float | None, str | None]] = {}
+        self._levels: dict[str, Level | None] = {}
 
-    def add(
-        self, cells: list[str], line: int, places: list[tuple[int, int]], under: Objective | None = None
-    ) -> None:
+    def add(self, cells: list[str], line: int, places: Places, under: Objective | None = None) -> None:
         """Read one row, which starts on `line`. `places` holds the 1-based line and column where each cell's
         text starts (a CSV record's quoted cell may hold line breaks, so the cells after it start on later
         lines); `under` is the objective that rows of a table without an objective column belong to (a
         Markdown table under an objective heading)."""
-        if not any(value.strip() for value in cells):
+        if not "".join(cells).strip():  # no cell has any text
             return
-        row = _Row(self.name, cells, line, places, self.columns)
+        row = _Row(self.name, cells, line, places, self.columns, self._values(cells))
         objective = self._objective(row, under)
         if objective is None:
             return
@@ -100,19 +125,27 @@ class RowReader:
             if row.get("owner") and objective.owner is None:
                 objective.owner = clean_text(row.get("owner"))
             objective.suppressions.extend(self._suppressions(row))
-        for position in row.numbered_krs():
-            kr = new_key_result(clean_text(row.at(position)), row.span_at(position))
-            kr.team = objective.team
-            objective.key_results.append(kr)
+        if self.columns.numbered_krs:
+            for position in row.numbered_krs():
+                span = row.span_at(position)
+                objective.key_results.append(
+                    KeyResult(id="", text=clean_text(row.at(position)), span=span, team=objective.team)
+                )
+
+    def _values(self, cells: list[str]) -> dict[str, str]:
+        """The stripped text of each known field's cell (a field whose cell the row lacks is left out)."""
+        if self._cells_of is not None and len(cells) >= self._width:
+            return dict(zip(self._fields, map(str.strip, self._cells_of(cells)), strict=False))
+        return {name: cells[at].strip() for name, at in self.columns.index.items() if at < len(cells)}
 
     def _objective(self, row: _Row, under: Objective | None) -> Objective | None:
-        index = self.columns.index
-        team = clean_text(row.get("team"))
-        text, objective_id = clean_text(row.get("objective")), row.get("objective_id")
-        if "objective" not in index and "objective_id" not in index and under is not None:
+        values = row.values
+        if not self._has_objectives and under is not None:
             return under
+        team = clean_text(values.get("team", ""))
+        text, objective_id = clean_text(values.get("objective", "")), values.get("objective_id", "")
         if not text and not objective_id:
-            if not row.get("key_result") and not row.numbered_krs():
+            if not values.get("key_result") and not row.numbered_krs():
                 return None  # a row of notes, totals or other cells: nothing to read
             if self._last is None:
                 message = (
@@ -126,7 +159,7 @@ class RowReader:
             key = (team.casefold(), objective_id.casefold() or text.casefold())
             found = self._by_key.get(key)
             if found is None:
-                where = row.span("objective" if "objective" in index else "objective_id")
+                where = row.span("objective" if "objective" in self.columns.index else "objective_id")
                 text = require_text(text, "objective", self.name, where.line, where.col)
                 found = new_objective(text, where)
                 found.id = objective_id
@@ -137,45 +170,64 @@ class RowReader:
         self._last, self._last_team = objective, team
         if team:
             self.teams.append(team)
-        if objective.owner is None and row.get("objective_owner"):
-            objective.owner = clean_text(row.get("objective_owner"))
-        if objective.description is None and row.get("description"):
-            objective.description = clean_text(row.get("description"))
-        for parent in split_references(row.get("parent")):
-            if parent not in objective.parents:
-                objective.parents.append(parent)
-        if row.get("period"):
-            period = clean_text(row.get("period"))
+        if objective.owner is None and values.get("objective_owner"):
+            objective.owner = clean_text(values["objective_owner"])
+        if objective.description is None and values.get("description"):
+            objective.description = clean_text(values["description"])
+        parent = values.get("parent")
+        if parent:
+            for reference in split_references(parent):
+                if reference not in objective.parents:
+                    objective.parents.append(reference)
+        if values.get("period"):
+            period = clean_text(values["period"])
             self.periods.append(period)
             objective.extra.setdefault("period", period)
         return objective
 
     def _level(self, row: _Row) -> Level | None:
-        value = row.get("level")
-        if not value or compact(value) in ROW_TYPES:
+        value = row.values.get("level")
+        if not value:
             return None
-        level = parse_level(value, row.span("level"), self.diagnostics)
+        if value in self._levels:  # a value read before without a diagnostic
+            level = self._levels[value]
+        elif compact(value) in ROW_TYPES:
+            level = self._levels[value] = None
+        else:
+            level = parse_level(value, row.span("level"), self.diagnostics)
+            if level is not None:
+                self._levels[value] = level
         if level is not None:
             self.levels.append(level)
         return level
 
     def _key_result(self, objective: Objective, text: str, row: _Row, level: Level | None) -> None:
-        kr = new_key_result(text, row.span("key_result"))
-        kr.id = row.get("id")
-        kr.owner = clean_text(row.get("owner")) or None
-        kr.team = objective.team if objective.team else (clean_text(row.get("team")) or None)
-        kr.level = level
-        for field in ("baseline", "target", "current", "confidence"):
-            problem = number_problem(field, row.get(field))
-            if problem:
-                span = row.span(field)
-                raise InputError(span.file, problem, span.line, span.col)
-        kr.baseline = parse_number(row.get("baseline"))
-        kr.target = parse_number(row.get("target"))
-        kr.current = parse_number(row.get("current"))
-        kr.unit = row.get("unit") or None
-        kr.initiatives = split_list(row.get("initiatives"))
-        kr.confidence, problem = parse_confidence(row.get("confidence"))
+        get = row.values.get
+        for field in self._numeric:
+            value = get(field, "")
+            if value and value not in self._fine_numbers:
+                problem = number_problem(field, value)
+                if problem:
+                    span = row.span(field)
+                    raise InputError(span.file, problem, span.line, span.col)
+                self._fine_numbers.add(value)
+        team = objective.team if objective.team else (clean_text(get("team", "")) or None)
+        confidence, problem = self._confidence(get("confidence", ""))
+        initiatives = get("initiatives")
+        kr = KeyResult(
+            id=get("id", ""),
+            text=text,
+            span=row.span("key_result"),
+            owner=clean_text(get("owner", "")) or None,
+            team=team,
+            level=level,
+            baseline=self._number(get("baseline", "")),
+            target=self._number(get("target", "")),
+            current=self._number(get("current", "")),
+            unit=get("unit") or None,
+            confidence=confidence,
+            initiatives=split_list(initiatives) if initiatives else [],
+        )
         if problem:
             self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, row.span("confidence"), kr))
         kr.suppressions = self._suppressions(row)
@@ -184,9 +236,30 @@ class RowReader:
                 kr.extra[header] = row.at(position)
         objective.key_results.append(kr)
 
+    def _number(self, value: str) -> float | str | None:
+        """parse_number of a cell's stripped text."""
+        if not value:
+            return None
+        number = self._numbers.get(value)
+        if number is None:
+            number = self._numbers[value] = parse_number(value)
+        return number
+
+    def _confidence(self, value: str) -> tuple[float | None, str | None]:
+        """parse_confidence of a cell's stripped text."""
+        if not value:
+            return None, None
+        found = self._confidences.get(value)
+        if found is None:
+            found = self._confidences[value] = parse_confidence(value)
+        return found
+
     def _suppressions(self, row: _Row) -> list[Suppression]:
         out: list[Suppression] = []
-        for entry in row.get("ignore").split("\n"):
+        ignore = row.values.get("ignore")
+        if not ignore:
+            return out
+        for entry in ignore.split("\n"):
             if entry.strip():
                 out.extend(suppressions_from_text(entry, row.span("ignore"), self.diagnostics))
         return out
