@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from coach.model import (
     Document,
@@ -31,6 +32,7 @@ NO_OBJECTIVES = "no objectives found"
 _ABOUT = "\0about:"  # a diagnostic's target until `finish` knows the element's id
 
 
+@lru_cache(maxsize=4096)  # a draft repeats a few dozen names on every element
 def compact(name: str) -> str:
     """A field or column name reduced to lowercase letters and digits: "Key-Results" -> "keyresults"."""
     return re.sub(r"[\W_]+", "", name.lower())
@@ -270,10 +272,11 @@ def finish(doc: Document, no_objectives_message: str = NO_OBJECTIVES) -> Documen
         for kr_number, kr in enumerate(objective.key_results, start=1):
             if not kr.id:
                 kr.id = f"{objective.id}.KR{kr_number}"
-    about = {f"{_ABOUT}{id(element)}": element.id for element in _elements(doc)}
-    for finding in doc.diagnostics:
-        if finding.target and finding.target.startswith(_ABOUT):
-            finding.target = about.get(finding.target)
+    waiting = [finding for finding in doc.diagnostics if finding.target and finding.target.startswith(_ABOUT)]
+    if waiting:
+        about = {f"{_ABOUT}{id(element)}": element.id for element in _elements(doc)}
+        for finding in waiting:
+            finding.target = about.get(finding.target or "")
     return doc
 
 

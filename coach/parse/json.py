@@ -43,6 +43,12 @@ def parse(text: str, name: str) -> Document:
     return structured.build(root, name, "json")
 
 
+# Between tokens of JSON that json.loads has accepted: the spaces, a colon or a closing bracket or comma,
+# and the spaces after it.
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_NEXT = re.compile(r"[ \t\n\r]*([,}\]])[ \t\n\r]*")
+
+
 class _Reader:
     def __init__(self, text: str, name: str) -> None:
         self.text = text
@@ -65,11 +71,12 @@ class _Reader:
 
     def value(self, index: int, depth: int) -> tuple[Node, int]:
         text = self.text
-        line, col = self.where(index)
+        line = bisect.bisect_right(self.line_starts, index)
+        col = index - self.line_starts[line - 1] + 1
         char = text[index]
         if char == '"':
             string, end = scanstring(text, index + 1)
-            return Node.scalar(string, string, line, col, quoted=True), end
+            return Node("scalar", line, col, string, string, True), end
         if char in "{[":
             if depth >= MAX_DEPTH:
                 raise InputError(self.name, f"nested too deeply (more than {MAX_DEPTH} levels)", line, col)
@@ -81,37 +88,62 @@ class _Reader:
             integer, fraction, exponent = match.groups()
             raw = match.group(0)
             number: int | float = float(raw) if fraction or exponent else int(integer)
-            return Node.scalar(number, raw, line, col), match.end()
+            return Node("scalar", line, col, number, raw), match.end()
         for literal, literal_value in _LITERALS:
             if text.startswith(literal, index):
-                return Node.scalar(literal_value, literal, line, col), index + len(literal)
+                return Node("scalar", line, col, literal_value, literal), index + len(literal)
         raise ValueError(f"unexpected {char!r} at line {line} column {col}")
 
+    # A mapping's keys, and the strings among its values and a list's items (most of a draft), are read in
+    # the loops below rather than through value(): the same nodes, built with fewer calls.
+
     def mapping(self, index: int, line: int, col: int, depth: int) -> tuple[Node, int]:
+        text, starts = self.text, self.line_starts
         node = Node("map", line, col)
+        pairs = node.pairs
         index = self.skip(index + 1)
-        if self.text[index] == "}":
+        if text[index] == "}":
             return node, index + 1
         while True:
-            key_line, key_col = self.where(index)
-            key, index = scanstring(self.text, index + 1)
-            index = self.skip(self.skip(index) + 1)  # past the colon
-            value, index = self.value(index, depth + 1)
-            node.pairs.append((Node.scalar(key, key, key_line, key_col, quoted=True), value))
-            index = self.skip(index)
-            if self.text[index] == "}":
+            key_line = bisect.bisect_right(starts, index)
+            key_col = index - starts[key_line - 1] + 1
+            key, index = scanstring(text, index + 1)
+            colon = _COLON.match(text, index)
+            index = colon.end() if colon else self.skip(self.skip(index) + 1)
+            value: Node
+            if text[index] == '"':
+                value_line = bisect.bisect_right(starts, index)
+                value_col = index - starts[value_line - 1] + 1
+                string, index = scanstring(text, index + 1)
+                value = Node("scalar", value_line, value_col, string, string, True)
+            else:
+                value, index = self.value(index, depth + 1)
+            pairs.append((Node("scalar", key_line, key_col, key, key, True), value))
+            after = _NEXT.match(text, index)
+            if after is None or after.group(1) == "}":
+                index = self.skip(index)
                 return node, index + 1
-            index = self.skip(index + 1)  # past the comma
+            index = after.end()
 
     def sequence(self, index: int, line: int, col: int, depth: int) -> tuple[Node, int]:
+        text, starts = self.text, self.line_starts
         node = Node("seq", line, col)
+        items = node.items
         index = self.skip(index + 1)
-        if self.text[index] == "]":
+        if text[index] == "]":
             return node, index + 1
         while True:
-            value, index = self.value(index, depth + 1)
-            node.items.append(value)
-            index = self.skip(index)
-            if self.text[index] == "]":
+            value: Node
+            if text[index] == '"':
+                value_line = bisect.bisect_right(starts, index)
+                value_col = index - starts[value_line - 1] + 1
+                string, index = scanstring(text, index + 1)
+                value = Node("scalar", value_line, value_col, string, string, True)
+            else:
+                value, index = self.value(index, depth + 1)
+            items.append(value)
+            after = _NEXT.match(text, index)
+            if after is None or after.group(1) == "]":
+                index = self.skip(index)
                 return node, index + 1
-            index = self.skip(index + 1)
+            index = after.end()

@@ -267,9 +267,9 @@ class _Reader:
         if "confidence" in fields:
             value = fields["confidence"][1]
             raw = value.value if value.kind == "scalar" else [value.kind]
-            unusable = number_problem(_label(fields["confidence"][0], "confidence"), raw, value.raw)
-            if unusable:
-                raise InputError(self.name, unusable, value.line, value.text_col)
+            if number_problem("confidence", raw, value.raw):  # the message names the key as written
+                unusable = number_problem(_label(fields["confidence"][0], "confidence"), raw, value.raw)
+                raise InputError(self.name, unusable or "", value.line, value.text_col)
             kr.confidence, problem = parse_confidence(raw)
             if problem:
                 self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, self.span(value), kr))
@@ -386,9 +386,9 @@ class _Reader:
             raise InputError(
                 self.name, f"{label} must be a number or text, got {node.type_name()}", node.line, node.col
             )
-        problem = number_problem(_label(key, name), node.value, node.raw)
-        if problem:
-            raise InputError(self.name, problem, node.line, node.text_col)
+        if number_problem(name, node.value, node.raw):  # the message names the key as written
+            problem = number_problem(_label(key, name), node.value, node.raw)
+            raise InputError(self.name, problem or "", node.line, node.text_col)
         number = parse_number(node.value)
         return node.raw if isinstance(number, str) and not isinstance(node.value, str) else number
 

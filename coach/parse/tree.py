@@ -17,24 +17,22 @@ class Node:
 
     __slots__ = ("col", "items", "kind", "line", "pairs", "quoted", "raw", "size", "value")
 
-    def __init__(self, kind: str, line: int, col: int) -> None:
+    def __init__(
+        self, kind: str, line: int, col: int, value: Any = None, raw: str | None = None, quoted: bool = False
+    ) -> None:
         self.kind = kind  # "map" | "seq" | "scalar"
         self.line = line
         self.col = col
-        self.value: Any = None  # a scalar's value: str, int, float, bool or None
-        self.raw: str | None = None  # a scalar's text as written (for text fields: `title: 1.0` stays "1.0")
+        self.value: Any = value  # a scalar's value: str, int, float, bool or None
+        self.raw: str | None = raw  # a scalar's text as written (for text fields: `title: 1.0` stays "1.0")
         self.items: list[Node] = []
         self.pairs: list[tuple[Node, Node]] = []
-        self.quoted = False  # the column points at a quote; the text starts one further
+        self.quoted = quoted  # the column points at a quote; the text starts one further
         self.size = 1
 
     @classmethod
     def scalar(cls, value: Any, raw: str | None, line: int, col: int, quoted: bool = False) -> Node:
-        node = cls("scalar", line, col)
-        node.value = value
-        node.raw = raw
-        node.quoted = quoted
-        return node
+        return cls("scalar", line, col, value, raw, quoted)
 
     @property
     def text_col(self) -> int:
