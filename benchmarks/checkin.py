@@ -26,9 +26,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.checkin import read_history  # noqa: E402
-from coach.checkin_pack import checkin_pack  # noqa: E402
-from coach.checkin_state import kr_states  # noqa: E402
+from coach.checkin.history import read_history  # noqa: E402
+from coach.checkin.pack import checkin_pack  # noqa: E402
+from coach.checkin.state import kr_states  # noqa: E402
 from coach.dates import Cycle  # noqa: E402
 from coach.model import Document, KeyResult, Objective, Span  # noqa: E402
 from coach.report.checkin import render_pack_markdown  # noqa: E402

@@ -1,4 +1,5 @@
-"""`okrcoach baselines`: argument handling, printing and writing back. The job itself is coach.baselines.
+"""`okrcoach baselines`: argument handling, printing and writing back. The job itself is in
+coach.baselines.suggest.
 
 okrcoach baselines draft.yaml --metrics metrics.csv           # a proposed baseline per key result
 okrcoach baselines draft.yaml --metrics metrics.csv --write   # write the found ones in (atomic, .bak)
@@ -59,10 +60,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coach.baselines import suggest_baselines
+    from coach.baselines.metrics import load_all
+    from coach.baselines.suggest import suggest_baselines
     from coach.config import config_for_input
     from coach.dates import DateError, resolve_cycle
-    from coach.metrics import load_all
     from coach.parse import load
 
     if args.write and args.path == "-":
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(report: Any, args: argparse.Namespace) -> None:
-    from coach.baselines import write_baselines
+    from coach.baselines.suggest import write_baselines
     from coach.parse import detect_format
 
     out = sys.stderr if args.format == "json" else sys.stdout

@@ -1,5 +1,6 @@
 """`okrcoach checkin` and `okrcoach score`: argument handling, printing and writing. The jobs are
-coach.checkin_pack.checkin_pack and coach.scoring.score_document; renderers are in coach.report.checkin.
+coach.checkin.pack.checkin_pack and coach.checkin.scoring.score_document; renderers are in
+coach.report.checkin.
 
 Rows of the history that cannot be used go to stderr as `file:line: skipped: reason` (and into the JSON);
 the pack is still produced and the exit code is 0. An unreadable draft, history or config is an InputError,
@@ -62,7 +63,7 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _settings(config: Any) -> tuple[int, bool]:
     """[checkin] stale-days (default 14) and day-first (default true), checked."""
-    from coach.checkin_state import DEFAULT_STALE_DAYS
+    from coach.checkin.state import DEFAULT_STALE_DAYS
 
     source = config.source or "config"
     stale = config.checkin.get("stale-days", DEFAULT_STALE_DAYS)
@@ -117,8 +118,8 @@ def _report_problems(history: Any) -> None:
 
 
 def run_checkin(args: argparse.Namespace) -> int:
-    from coach.checkin import read_history
-    from coach.checkin_pack import checkin_pack
+    from coach.checkin.history import read_history
+    from coach.checkin.pack import checkin_pack
     from coach.parse import load
     from coach.report.checkin import render_pack_json, render_pack_markdown
 
@@ -135,10 +136,10 @@ def run_checkin(args: argparse.Namespace) -> int:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    from coach.checkin import read_history
+    from coach.checkin.history import read_history
+    from coach.checkin.scoring import score_document
     from coach.parse import load
     from coach.report.checkin import render_score
-    from coach.scoring import score_document
 
     config = _config(args)
     _, day_first = _settings(config)

@@ -206,7 +206,7 @@ def render_text(report: Any) -> str:
 
 def _write(report: Any, args: argparse.Namespace) -> int:
     from coach.parse import detect_format
-    from coach.writeback import Edit, write_edits
+    from coach.write.edits import Edit, write_edits
 
     if args.path == "-":
         raise InputError("<stdin>", "--write needs a file, not stdin")

@@ -215,7 +215,7 @@ def _within(seconds: float, call: object, *args: object) -> object:
 
 
 def test_a_check_in_value_full_of_spaces_is_refused_quickly() -> None:
-    from coach.checkin_values import parse_value
+    from coach.checkin.values import parse_value
 
     assert _within(5, parse_value, "1 " * 5_000 + "!") is None
     assert _within(5, parse_value, "5,4 %") == (5.4, "%")
@@ -223,7 +223,7 @@ def test_a_check_in_value_full_of_spaces_is_refused_quickly() -> None:
 
 
 def test_a_metric_header_full_of_brackets_is_split_quickly() -> None:
-    from coach.metrics import split_header
+    from coach.baselines.metrics import split_header
 
     header = "MRR " + "(" * 50_000 + "x"
     assert _within(5, split_header, header)[1] is None  # type: ignore[index]  # quadratic before: ~50 s

@@ -16,7 +16,8 @@ import pytest
 
 from coach import cli_baselines
 from coach.analysis import analyse
-from coach.baselines import (
+from coach.baselines.metrics import MetricsFile, Point, Series, load_all, load_metrics
+from coach.baselines.suggest import (
     BaselineReport,
     Matcher,
     format_value,
@@ -30,7 +31,6 @@ from coach.dates import Cycle
 from coach.engine import review_document
 from coach.knowledge.embed import HashingEmbedder
 from coach.knowledge.passages import passages
-from coach.metrics import MetricsFile, Point, Series, load_all, load_metrics
 from coach.model import InputError
 from coach.parse import load, parse_text
 

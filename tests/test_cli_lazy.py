@@ -49,7 +49,9 @@ def test_review_imports_no_other_command_nor_the_org_checks() -> None:
 
 def test_review_without_a_config_file_neither_reads_toml_nor_compiles_rare_patterns(tmp_path: Path) -> None:
     draft = tmp_path / "draft.yaml"
-    draft.write_text("objectives:\n  - title: Make checkout effortless\n    key_results:\n      - Raise NPS to 40\n")
+    draft.write_text(
+        "objectives:\n  - title: Make checkout effortless\n    key_results:\n      - Raise NPS to 40\n"
+    )
     code = (
         "import sys; from coach.cli import main; from coach.analysis import numbers; "
         "main(['review', sys.argv[1], '--no-config', '-o', '/dev/null']); "

@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 
-from coach.checkin import parse_history
+from coach.checkin.history import parse_history
+from coach.checkin.scoring import band, score_document
 from coach.dates import Cycle
 from coach.knowledge import passages
 from coach.model import Document
 from coach.parse import parse_text
 from coach.report.checkin import render_score, score_dict
-from coach.scoring import band, score_document
 
 Q1 = Cycle(date(2026, 1, 1), date(2026, 3, 31))
 END = date(2026, 3, 31)

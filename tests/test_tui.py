@@ -418,8 +418,8 @@ async def test_baselines_without_metrics_ask_for_a_file(work: Path) -> None:
 
 
 async def test_checkin_pack_for_the_date_saved_as_markdown(work: Path) -> None:
-    from coach.checkin import read_history
-    from coach.checkin_pack import checkin_pack
+    from coach.checkin.history import read_history
+    from coach.checkin.pack import checkin_pack
     from coach.dates import cycle_from_period
     from coach.report.checkin import render_pack_markdown
 

@@ -15,11 +15,11 @@ from coach.engine import review_document
 from coach.llm import ModelSpec, Secret
 from coach.model import InputError
 from coach.parse import load, parse_text
+from coach.write.dump import SerializeError, dump, stated_ids
+from coach.write.recovery import state_dict, state_from_dict
 from tui import storage
 from tui.engine import CoachEngine
-from tui.serialize import SerializeError, dump, stated_ids
 from tui.state import Draft
-from tui.statefile import state_dict, state_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ["team-draft.yaml", "team-draft.md", "team-draft.csv", "team-draft.json"]

@@ -22,7 +22,7 @@ import pytest
 from coach.cli import main as cli
 from coach.io import write_atomic
 from coach.model import InputError
-from coach.writeback import Edit, write_edits
+from coach.write.edits import Edit, write_edits
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "team-draft.yaml"
@@ -383,8 +383,8 @@ def test_a_read_only_folder_is_one_line_and_exit_2(shared_folder: Path, how: str
 @pytest.mark.parametrize("whole", [False, True])
 def test_tui_save_refuses_a_read_only_draft(tmp_path: Path, whole: bool) -> None:
     from coach.parse import load
+    from coach.write.dump import stated_ids
     from tui import storage
-    from tui.serialize import stated_ids
     from tui.state import Draft
 
     path = tmp_path / "team-draft.yaml"
@@ -400,8 +400,8 @@ def test_tui_save_refuses_a_read_only_draft(tmp_path: Path, whole: bool) -> None
 
 def test_tui_save_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
     from coach.parse import load
+    from coach.write.dump import stated_ids
     from tui import storage
-    from tui.serialize import stated_ids
     from tui.state import Draft
 
     real = tmp_path / "real.yaml"
@@ -419,8 +419,8 @@ def test_tui_save_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
 
 def test_tui_save_onto_a_folder_is_an_input_error(tmp_path: Path) -> None:
     from coach.parse import load
+    from coach.write.dump import stated_ids
     from tui import storage
-    from tui.serialize import stated_ids
     from tui.state import Draft
 
     doc = load(str(EXAMPLE))

@@ -1,4 +1,4 @@
-"""Structural edits written in place (coach.write_structure): add, delete, reorder, field set and clear.
+"""Structural edits written in place (coach.write.structure): add, delete, reorder, field set and clear.
 
 For each format and each edit: the file reads back as the edited draft, and every line outside the edited
 element is kept byte for byte (comments, key names, unknown fields such as links and tags, value spellings
@@ -17,7 +17,7 @@ import pytest
 from coach.engine import review_document
 from coach.model import Document, KeyResult, Objective, Span
 from coach.parse import parse_text
-from coach.write_structure import NotSurgical, apply_structure
+from coach.write.structure import NotSurgical, apply_structure
 
 YAML = """\
 # Payments, first draft (a comment the save must keep)

@@ -10,7 +10,7 @@ import pytest
 
 from coach.model import Document, InputError, KeyResult, Objective, Span
 from coach.parse import parse_text
-from coach.writeback import Edit, apply_edits, write_edits
+from coach.write.edits import Edit, apply_edits, write_edits
 
 YAML_DRAFT = """\
 # Payments squad, 2026-Q3 draft: comments stay where they are

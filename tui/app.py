@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from coach.model import Document, InputError, KeyResult, Objective
+from coach.write.dump import stated_ids
 from tui import storage
 from tui.engine import CoachEngine, element_kind
 from tui.screens.baselines import BaselinesScreen
@@ -27,7 +28,6 @@ from tui.screens.dialogs import ChoiceDialog, PathDialog
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.rewrite import Accepted, RewriteScreen
-from tui.serialize import stated_ids
 from tui.state import NEW_OBJECTIVE, Draft
 
 _MAIN_ONLY = frozenset(

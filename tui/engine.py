@@ -37,7 +37,7 @@ class RewriteResult:
 @dataclass(slots=True)
 class CheckinResult:
     markdown: str
-    pack: Any  # coach.checkin_pack.CheckinPack
+    pack: Any  # coach.checkin.pack.CheckinPack
     problems: list[str]  # history rows not used, rendered
 
 
@@ -124,9 +124,9 @@ class CoachEngine:
     # -- baselines and check-ins ---------------------------------------------------------------------------
 
     def baselines(self, doc: Document, metrics: list[str] | None = None) -> Any:
-        """coach.baselines.BaselineReport for the draft as it is now (InputError for unreadable files)."""
-        from coach.baselines import suggest_baselines
-        from coach.metrics import load_all
+        """The draft's baselines as it is now (a BaselineReport; InputError for an unreadable file)."""
+        from coach.baselines.metrics import load_all
+        from coach.baselines.suggest import suggest_baselines
 
         paths = metrics if metrics is not None else self.metrics
         if not paths:
@@ -137,8 +137,8 @@ class CoachEngine:
 
     def checkin(self, doc: Document, history: str | None = None) -> CheckinResult:
         """The manager's question pack for `day()` (InputError when the history or the cycle is missing)."""
-        from coach.checkin import read_history
-        from coach.checkin_pack import checkin_pack
+        from coach.checkin.history import read_history
+        from coach.checkin.pack import checkin_pack
         from coach.dates import DateError, resolve_cycle
         from coach.report.checkin import render_pack_markdown
 

@@ -1,11 +1,11 @@
 """Saving a draft and keeping a recovery copy: never lose work.
 
 plan_save(draft, path, fmt) -> SavePlan, then write_plan(draft, plan) -> SaveResult (save_draft does both)
-    Only what changed is written: text edits go through `coach.writeback.apply_edits`, added, deleted and
-    moved elements and changed fields through `coach.write_structure.apply_structure`; both keep comments,
+    Only what changed is written: text edits go through `coach.write.edits.apply_edits`, added, deleted and
+    moved elements and changed fields through `coach.write.structure.apply_structure`; both keep comments,
     key names, unknown fields, value spellings and layout outside the edited elements. Where that cannot be
     done (a new file, Save as, a shape the writers do not know) the whole draft is written with
-    `tui.serialize`, keeping the previous file as `<path>.bak`: the plan says so (`loses_layout`, `reason`)
+    `coach.write.dump`, keeping the previous file as `<path>.bak`: the plan says so (`loses_layout`, `reason`)
     before anything is written, so the app asks first. Both are written atomically (`coach.io.write_atomic`).
     Placeholders are never saved: new key results still showing their prompt are left out.
 
@@ -27,11 +27,11 @@ from typing import Any
 from coach.io import write_atomic
 from coach.model import Document, InputError, KeyResult, Objective, Span
 from coach.parse import decode, detect_format, parse_text
-from coach.write_structure import apply_structure
-from coach.writeback import Edit, apply_edits
-from tui.serialize import SerializeError, dump
+from coach.write.dump import SerializeError, dump
+from coach.write.edits import Edit, apply_edits
+from coach.write.recovery import state_dict, state_from_dict
+from coach.write.structure import apply_structure
 from tui.state import NEW_KEY_RESULT, NEW_OBJECTIVE, Draft
-from tui.statefile import state_dict, state_from_dict
 
 RECOVER_SUFFIX = ".okrcoach-recover.json"
 RECOVER_VERSION = 1

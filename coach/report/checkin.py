@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from coach.checkin_pack import CheckinPack, PackItem
+from coach.checkin.pack import CheckinPack, PackItem
+from coach.checkin.scoring import Scorecard
 from coach.dates import long_date
 from coach.knowledge import Passage, passages
-from coach.scoring import Scorecard
 
 PACK_SCHEMA = "okrcoach.checkin-pack/1"
 SCORE_SCHEMA = "okrcoach.scorecard/1"

@@ -1,4 +1,4 @@
-"""Structural changes to CSV drafts as edits to their rows (see coach.write_structure for the contract).
+"""Structural changes to CSV drafts as edits to their rows (see coach.write.structure for the contract).
 
 A CSV draft holds one row per key result; an objective's text (and id, owner, why) sits on its first row
 and is left blank or repeated on the rest. Rows are moved, removed and added whole, keeping every other
@@ -18,7 +18,8 @@ from coach.model import Document, KeyResult, Objective
 from coach.parse.columns import map_header
 from coach.parse.common import clean_text
 from coach.parse.csv import cell_starts, sniff_delimiter
-from coach.write_structure import (
+from coach.write.edits import _csv_cell, _csv_records
+from coach.write.structure import (
     FIELDS,
     NotSurgical,
     changed,
@@ -27,7 +28,6 @@ from coach.write_structure import (
     number_text,
     percent_text,
 )
-from coach.writeback import _csv_cell, _csv_records
 
 _Cell = tuple[int, int, str]
 _OBJECTIVE_COLUMNS = ("objective", "objective_id", "objective_owner", "description", "parent")

@@ -21,13 +21,13 @@ from typing import Any
 
 from coach import lexicon as lx
 from coach.analysis import analyse
+from coach.baselines.metrics import MetricsFile, Point, Series, normalise_unit
 from coach.config import Config
 from coach.dates import Cycle, DateError, resolve_cycle
 from coach.engine import analyse_kr, review_document
 from coach.knowledge.embed import HASHING_ID, MODEL_ID, Embedder, EmbeddingUnavailable, select_embedder
-from coach.metrics import MetricsFile, Point, Series, normalise_unit
 from coach.model import Document, InputError, KeyResult, KRAnalysis, Objective, Span
-from coach.writeback import Edit, write_edits
+from coach.write.edits import Edit, write_edits
 
 THRESHOLD = 0.6  # below this confidence, no match
 MARGIN = 0.05  # best two this close: ambiguous

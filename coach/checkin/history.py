@@ -7,7 +7,7 @@ The CSV has one row per check-in: `date,kr_id,value,confidence[,comment]` (heade
 their common synonyms, the delimiter is sniffed). Confidence is normalised to 0–1: a value up to 1 is taken
 as is, above 1 and up to 10 is a 1–10 score (/10), above 10 and up to 100 a percentage (/100); "70%" and
 "7/10" say their scale. A row that cannot be used is reported with its line and skipped, never dropped
-silently. Values, targets and the per-KR facts are in coach.checkin_values and coach.checkin_state.
+silently. Values, targets and the per-KR facts are in coach.checkin.values and coach.checkin.state.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from coach.checkin_state import KRState, kr_states
-from coach.checkin_values import KRSpec, kr_spec, parse_value, says_done, units_differ
+from coach.checkin.state import KRState, kr_states
+from coach.checkin.values import KRSpec, kr_spec, parse_value, says_done, units_differ
 from coach.dates import Cycle, DateError, parse_date
 from coach.model import Document, InputError
 from coach.parse.common import clean_text, parse_confidence

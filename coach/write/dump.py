@@ -1,7 +1,7 @@
 """Write a whole Document back as YAML, JSON, Markdown or CSV, and keep it as JSON for recovery.
 
 Used for a new draft (there is no file to edit), Save as, and as the fallback the app asks about before
-using it, when `coach.write_structure` cannot write the changes as edits to the file. What the Document
+using it, when `coach.write.structure` cannot write the changes as edits to the file. What the Document
 model holds is written: ids
 (when the draft stated them), texts, why, owners, teams, levels, parents, baselines, targets, current
 values, units, confidence, initiatives, suppressions and the extra fields. Comments and the layout of the

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.checkin import History, RowProblem
-from coach.checkin_state import (
+from coach.checkin.history import History, RowProblem
+from coach.checkin.state import (
     DEFAULT_STALE_DAYS,
     KRState,
     confidence_fact,
@@ -27,7 +27,7 @@ from coach.checkin_state import (
     stall_fact,
     state_facts,
 )
-from coach.checkin_values import pct
+from coach.checkin.values import pct
 from coach.dates import Cycle, long_date
 from coach.knowledge import Passage, passages
 from coach.model import Document

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from coach.checkin_values import KRSpec, fmt_number, kr_spec, pct, progress
+from coach.checkin.values import KRSpec, fmt_number, kr_spec, pct, progress
 from coach.dates import Cycle
 from coach.model import Document, KeyResult, Objective
 
 if TYPE_CHECKING:
-    from coach.checkin import CheckIn, History
+    from coach.checkin.history import CheckIn, History
 
 DEFAULT_STALE_DAYS = 14
 STALL_CHECKINS = 3  # the same value this many check-ins in a row

@@ -1,4 +1,4 @@
-"""Structural changes to Markdown drafts as edits to their lines (see coach.write_structure for the contract).
+"""Structural changes to Markdown drafts as edits to their lines (see coach.write.structure for the contract).
 
 The shape written in place: objectives as headings, their key results as list items under them. An
 objective's extent runs from its heading to the next heading of its level or above; a key result's from its
@@ -18,7 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from coach.model import Document, KeyResult, Objective
-from coach.write_structure import (
+from coach.write.edits import _md_region
+from coach.write.structure import (
     NotSurgical,
     changed,
     confidence_like,
@@ -26,7 +27,6 @@ from coach.write_structure import (
     number_text,
     percent_text,
 )
-from coach.writeback import _md_region
 
 _HEADING = re.compile(r"[ ]{0,3}(#{1,6})[ \t]")
 _BULLET = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")

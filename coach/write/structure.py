@@ -15,7 +15,7 @@ the edited elements' source:
 The result is read back and compared with `wanted` before it is returned. What cannot be done this way (a
 shape the locator does not know, a change to fields the TUI does not edit) raises NotSurgical with the
 reason, before anything is written: the caller can then offer to rewrite the whole file instead.
-YAML and JSON are located by coach.write_tree, CSV by coach.write_rows, Markdown by coach.write_markdown.
+YAML and JSON are located by coach.write.tree, CSV by coach.write.rows, Markdown by coach.write.markdown.
 """
 
 from __future__ import annotations
@@ -64,15 +64,15 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
     check_fields(on_disk, wanted, name)
     try:
         if fmt in ("yaml", "json"):
-            from coach.write_tree import render_tree
+            from coach.write.tree import render_tree
 
             result = render_tree(body, fmt, on_disk, wanted, name)
         elif fmt == "markdown":
-            from coach.write_markdown import render_markdown
+            from coach.write.markdown import render_markdown
 
             result = render_markdown(body, on_disk, wanted, name)
         else:
-            from coach.write_rows import render_rows
+            from coach.write.rows import render_rows
 
             result = render_rows(body, on_disk, wanted, name)
     except (

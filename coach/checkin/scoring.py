@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from coach.checkin_values import field_number, fmt_number, kr_spec, progress, says_done
+from coach.checkin.values import field_number, fmt_number, kr_spec, progress, says_done
 from coach.model import Document, KeyResult
 
 if TYPE_CHECKING:
-    from coach.checkin import CheckIn, History, RowProblem
+    from coach.checkin.history import CheckIn, History, RowProblem
 
 VERY_LOW = 0.3  # below this, something structural is broken (scoring-grading)
 HEALTHY = (0.6, 0.8)  # around 0.6–0.7 is healthy ambition for stretch goals; 0.8 and up is high

@@ -1,4 +1,4 @@
-"""Structural changes to YAML and JSON drafts as edits to their text (see coach.write_structure).
+"""Structural changes to YAML and JSON drafts as edits to their text (see coach.write.structure).
 
 The objectives list and each key-result list are rebuilt from their items' source extents: a YAML block
 item is its lines, from its `-` (with the comment lines just above it) to the next item, the blank lines
@@ -22,7 +22,8 @@ import yaml
 from coach.model import Document, KeyResult, Objective
 from coach.parse.common import compact
 from coach.parse.structured import _KR_FIELDS, _OBJECTIVE_FIELDS
-from coach.write_structure import (
+from coach.write.edits import _yaml_double, _yaml_plain_ok
+from coach.write.structure import (
     FIELDS,
     Element,
     NotSurgical,
@@ -32,7 +33,6 @@ from coach.write_structure import (
     matches,
     number_text,
 )
-from coach.writeback import _yaml_double, _yaml_plain_ok
 
 _TRAILING_BLANK = re.compile(r"(?<=\n)(?:[ \t]*\n)+\Z")
 _COMMENT_LINE = re.compile(r"[ \t]*#[^\n]*\n")
