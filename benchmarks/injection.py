@@ -109,7 +109,7 @@ class Run:
 def play(stub: OpenAIStub, path: Path, choose: Callable[[], dict[str, Any]], workdir: Path) -> Run:
     """One draft through `rewrite_document` and the `rewrite --write` path, with `choose()` picking the
     compromised answer for each request."""
-    from coach.cli_rewrite import _write
+    from coach.cli.rewrite import _write
 
     copy = workdir / path.name
     shutil.copyfile(path, copy)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from coach import cli_baselines
 from coach.analysis import analyse
 from coach.baselines.metrics import MetricsFile, Point, Series, load_all, load_metrics
 from coach.baselines.suggest import (
@@ -26,6 +25,7 @@ from coach.baselines.suggest import (
     suggest_baselines,
     write_baselines,
 )
+from coach.cli import baselines as cli_baselines
 from coach.config import config_from_mapping
 from coach.dates import Cycle
 from coach.engine import review_document
@@ -557,7 +557,7 @@ def test_cli_end_to_end_in_a_subprocess_with_write(tmp_path: Path) -> None:
         shutil.copy(file, tmp_path / file.name)
     script = (
         "import argparse, sys\n"
-        "from coach.cli_baselines import add_parser, run\n"
+        "from coach.cli.baselines import add_parser, run\n"
         "from coach.model import InputError\n"
         "parser = argparse.ArgumentParser(prog='okrcoach')\n"
         "add_parser(parser.add_subparsers(dest='command'))\n"

@@ -13,7 +13,7 @@ from coach.checkin.history import History, parse_history, read_history
 from coach.checkin.pack import checkin_pack
 from coach.checkin.state import kr_states
 from coach.checkin.values import parse_value, says_done
-from coach.cli_checkin import add_parsers, run_checkin, run_score
+from coach.cli.checkin import add_parsers, run_checkin, run_score
 from coach.dates import Cycle
 from coach.knowledge import passages
 from coach.model import Document, InputError

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # noqa: F401
 
-from coach.cli_rewrite import render_text, report_dict
+from coach.cli.rewrite import render_text, report_dict
 from coach.config import Config
 from coach.engine import review_document
 from coach.llm import ModelSpec, Secret

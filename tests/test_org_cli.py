@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from stub_openai import OpenAIStub, Reply, openai_stub_fixture  # noqa: F401
 
-from coach import cli_org
+from coach.cli import org as cli_org
 from coach.model import InputError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -758,7 +758,7 @@ async def test_a_new_user_from_draft_to_checkin_pack_with_the_keyboard_only(work
 def test_cli_options_and_textual_stays_out_of_review() -> None:
     import argparse
 
-    from coach import cli_tui
+    from coach.cli import tui as cli_tui
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command")
@@ -770,7 +770,7 @@ def test_cli_options_and_textual_stays_out_of_review() -> None:
     assert args.path == "d.yaml" and args.metrics == ["a.csv", "b.csv"] and args.history == "h.csv"
     assert args.date == "2026-02-12" and args.model == "m" and args.base_url.endswith("/v1")
     code = (
-        "import sys, coach.cli, coach.cli_tui; from coach.cli import main; "
+        "import sys, coach.cli, coach.cli.tui; from coach.cli import main; "
         "main(['review', 'examples/team-draft.yaml']); "
         "assert 'textual' not in sys.modules and 'tui' not in sys.modules, 'textual imported'"
     )
@@ -782,7 +782,7 @@ def test_cli_options_and_textual_stays_out_of_review() -> None:
 def test_cli_builds_the_engine_from_flags(work: Path) -> None:
     import argparse
 
-    from coach import cli_tui
+    from coach.cli import tui as cli_tui
     from coach.model import InputError
 
     parser = argparse.ArgumentParser()

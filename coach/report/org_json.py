@@ -102,7 +102,7 @@ def org_dict(review: OrgReview, stats: OrgStats | None = None) -> dict[str, Any]
 
 
 def _rewrite(report: Any) -> dict[str, Any]:
-    from coach.cli_rewrite import report_dict
+    from coach.cli.rewrite import report_dict
 
     return report_dict(report)
 

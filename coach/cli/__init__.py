@@ -31,39 +31,39 @@ DRAFT_SUFFIXES = (".yaml", ".yml", ".md", ".markdown", ".mdx", ".csv", ".tsv", "
 # (tests/test_cli_lazy.py compares them).
 _COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "knowledge": (
-        "coach.cli_knowledge",
+        "coach.cli.knowledge",
         "add_parsers",
         "run_knowledge",
         "build or search the practice-guidance store",
     ),
-    "doctor": ("coach.cli_knowledge", "add_parsers", "run_doctor", "what is installed, configured and built"),
+    "doctor": ("coach.cli.knowledge", "add_parsers", "run_doctor", "what is installed, configured and built"),
     "rewrite": (
-        "coach.cli_rewrite",
+        "coach.cli.rewrite",
         "add_parser",
         "run",
         "propose rewrites (LLM when configured, rules otherwise)",
     ),
     "checkin": (
-        "coach.cli_checkin",
+        "coach.cli.checkin",
         "add_parsers",
         "run_checkin",
         "a check-in question pack from the draft and its check-in history",
     ),
     "score": (
-        "coach.cli_checkin",
+        "coach.cli.checkin",
         "add_parsers",
         "run_score",
         "end-of-cycle scores 0.0–1.0 with the retrospective questions",
     ),
     "baselines": (
-        "coach.cli_baselines",
+        "coach.cli.baselines",
         "add_parser",
         "run",
         "propose each key result's baseline from the team's metrics exports",
     ),
-    "tui": ("coach.cli_tui", "add_parser", "run", "edit a draft in the terminal with the coach beside you"),
+    "tui": ("coach.cli.tui", "add_parser", "run", "edit a draft in the terminal with the coach beside you"),
     "org": (
-        "coach.cli_org",
+        "coach.cli.org",
         "add_parser",
         "run",
         "review a whole organisation's drafts together: alignment, ORG checks, report",
@@ -193,7 +193,7 @@ def _review(args: argparse.Namespace) -> int:
     color = _use_color(args.color, args.output)
     related: dict[int, list[Any]] = {}
     if args.explain and result.findings:
-        from coach.cli_knowledge import related_passages
+        from coach.cli.knowledge import related_passages
 
         related, problem = related_passages(result.findings, args)
         if problem:
@@ -253,7 +253,7 @@ def _rules(args: argparse.Namespace) -> int:
         rule = find_rule(args.code)
         related: list[Any] = []
         if args.format != "json":
-            from coach.cli_knowledge import related_to_rule
+            from coach.cli.knowledge import related_to_rule
 
             related, problem = related_to_rule(rule, args)
             if problem:
@@ -262,7 +262,3 @@ def _rules(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_rules(args.format))
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

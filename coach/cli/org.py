@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _rewrite(args: argparse.Namespace, review: Any, config_for: Callable[[str], Any]) -> None:
-    from coach.cli_rewrite import model_and_store
+    from coach.cli.rewrite import model_and_store
     from coach.org.rewrite import rewrite_worst
 
     spec, problem, store, cache_dir = model_and_store(args, review.config)
