@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from itertools import chain
 
 from coach.model import Document, KeyResult, Objective, Span
 from coach.rules import Context, Hit, rule
@@ -17,7 +18,7 @@ _STOP = frozenset(
 
 
 def tokens(text: str) -> frozenset[str]:
-    return frozenset(t for t in _TOKEN.findall(text.lower()) if t not in _STOP)
+    return frozenset(_TOKEN.findall(text.lower())).difference(_STOP)
 
 
 POSTING_CAP = 16  # a token already shared by this many texts is too common to find near-duplicates by
@@ -35,38 +36,70 @@ def near_duplicates(texts: Sequence[str], threshold: float) -> list[tuple[int, i
     sets = [tokens(t) for t in texts]
     pairs: list[tuple[int, int, float]] = []
     first_seen: dict[frozenset[str], int] = {}
-    exact: set[int] = set()
     for i, toks in enumerate(sets):
-        if toks and toks in first_seen:
-            pairs.append((first_seen[toks], i, 1.0))
-            exact.add(i)
-        elif toks:
-            first_seen[toks] = i
+        if toks:
+            earlier = first_seen.setdefault(toks, i)
+            if earlier != i:
+                pairs.append((earlier, i, 1.0))
+    # Tokens ranked rarest first (ties by the token): sorting ranks is sorting by (frequency, token).
+    frequency: Counter[str] = Counter(chain.from_iterable(first_seen))
+    rank = {tok: r for r, tok in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
+    postings: list[list[int]] = [[] for _ in rank]
     sizes = [len(s) for s in sets]
-    frequency: Counter[str] = Counter(tok for s in first_seen for tok in s)
-    index: dict[str, list[int]] = defaultdict(list)
-    for i, toks in enumerate(sets):
-        if not toks or i in exact:
-            continue
-        ordered = sorted(toks, key=lambda t: (frequency[t], t))
-        prefix = len(ordered) - math.ceil(threshold * len(ordered)) + 1
+    prefixes: dict[int, int] = {}
+    fewest: dict[int, dict[int, int]] = {}  # by the two sets' sizes: see _fewest_shared
+    # Only the first text of each set of words is compared: a later copy is an exact pair already.
+    for toks, i in first_seen.items():
+        size = sizes[i]
+        prefix = prefixes.get(size)
+        if prefix is None:
+            prefix = prefixes[size] = size - math.ceil(threshold * size) + 1
+            # (a threshold of 0 fails here, where it always failed: ZeroDivisionError, a known bug)
+            fewest[size] = {size: _fewest_shared(size, size, threshold)}
+        needed = fewest[size]
         candidates: set[int] = set()
-        for tok in ordered[:prefix]:
-            posting = index[tok]
+        for r in sorted(map(rank.__getitem__, toks))[:prefix]:
+            posting = postings[r]
             candidates.update(posting)
             if len(posting) < POSTING_CAP:
                 posting.append(i)
-        size = len(toks)
-        low, high = threshold * size, size / threshold
         for j in candidates:
             other_size = sizes[j]
-            if other_size < low or other_size > high:
-                continue  # Jaccard >= t needs sizes within a factor t of each other
-            shared = len(toks & sets[j])
-            similarity = shared / (size + other_size - shared)
-            if similarity >= threshold:
-                pairs.append((j, i, similarity))
+            need = needed.get(other_size)
+            if need is None:
+                need = needed[other_size] = _fewest_shared(size, other_size, threshold)
+            if need > other_size:
+                continue  # no overlap reaches the threshold at these sizes
+            if need == other_size:  # all of the other's words must be in this one
+                if sets[j] <= toks:
+                    pairs.append((j, i, need / size))
+            elif need == size:  # or all of this one's in the other
+                if toks <= sets[j]:
+                    pairs.append((j, i, need / other_size))
+            else:
+                shared = len(toks & sets[j])
+                if shared >= need:
+                    pairs.append((j, i, shared / (size + other_size - shared)))
     return sorted(pairs)
+
+
+def _fewest_shared(size: int, other_size: int, threshold: float) -> int:
+    """The fewest tokens two different sets of these sizes must share to be near-duplicates; more than
+    `other_size` when no overlap will do.
+
+    The test is the float one, `shared / (size + other - shared) >= threshold` (it grows with `shared`),
+    after the size filter (Jaccard >= t needs sizes within a factor t of each other); two different sets
+    of one size never share all their tokens."""
+    if other_size < threshold * size or other_size > size / threshold:
+        return other_size + 1
+    total = size + other_size
+    most = min(size, other_size) - (other_size == size)
+    shared = min(most, max(0, math.floor(threshold * total / (1 + threshold))))
+    while shared > 0 and (shared - 1) / (total - shared + 1) >= threshold:
+        shared -= 1
+    while shared <= most and shared / (total - shared) < threshold:
+        shared += 1
+    return shared if shared <= most else other_size + 1
 
 
 def _team_of(objective: Objective, doc: Document) -> str:
