@@ -32,10 +32,13 @@ NO_OBJECTIVES = "no objectives found"
 _ABOUT = "\0about:"  # a diagnostic's target until `finish` knows the element's id
 
 
+_NOT_A_NAME = re.compile(r"[\W_]+")
+
+
 @lru_cache(maxsize=4096)  # a draft repeats a few dozen names on every element
 def compact(name: str) -> str:
     """A field or column name reduced to lowercase letters and digits: "Key-Results" -> "keyresults"."""
-    return re.sub(r"[\W_]+", "", name.lower())
+    return _NOT_A_NAME.sub("", name.lower())
 
 
 def diagnostic(
@@ -143,7 +146,7 @@ def parse_confidence(value: object) -> tuple[float | None, str | None]:
         if match is None:
             return None, f"confidence '{clean_text(value)}' is not a number ({CONFIDENCE_HELP})"
         number = float(match.group(1))
-        scale = re.sub(r"\s+", "", match.group(2) or "")
+        scale = _SPACES.sub("", match.group(2) or "")
     else:
         try:
             number = float(value)
@@ -187,18 +190,24 @@ def clean_text(value: str) -> str:
     return " ".join(value.split())
 
 
+_LIST_SEPARATOR = re.compile(r"[;\n|•]")
+_REFERENCE_SEPARATOR = re.compile(r"[;\n]")
+_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s+")
+
+
 def split_list(text: str) -> list[str]:
     """Initiatives written in one cell: "Retry soft declines; Add Apple Pay" (also newlines, |, •)."""
-    return [part.strip() for part in re.split(r"[;\n|•]", text) if part.strip()]
+    return [part.strip() for part in _LIST_SEPARATOR.split(text) if part.strip()]
 
 
 def split_references(text: str) -> list[str]:
     """Parent references: "co-2, co-3" are two ids; "Grow revenue, profitably" is one objective's text."""
-    parts = [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
+    parts = [part.strip() for part in _REFERENCE_SEPARATOR.split(text) if part.strip()]
     out: list[str] = []
     for part in parts:
         pieces = [piece.strip() for piece in part.split(",")]
-        if len(pieces) > 1 and all(piece and not re.search(r"\s", piece) for piece in pieces):
+        if len(pieces) > 1 and all(piece and not _SPACE.search(piece) for piece in pieces):
             out.extend(pieces)
         else:
             out.append(part)

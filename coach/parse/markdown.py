@@ -53,6 +53,13 @@ _CONTAINER_WORDS = re.compile(
 
 
 def parse(text: str, name: str) -> Document:
+    try:
+        return _parse(text, name)
+    finally:
+        mdtext.forget()
+
+
+def _parse(text: str, name: str) -> Document:
     lines = text.split("\n")
     doc = Document(path=name, format="markdown")
     _front_matter(lines, doc)

@@ -13,6 +13,7 @@ from coach.parse.markdown_text import Collapsed, annotation, clean_inline, hint_
 
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+|$)(.*)")
 _CLOSING_HASHES = re.compile(r"(?:^|[ \t])#+$")
+_CELL_SEPARATOR = re.compile(r"(?<!\\)\|")  # a table row's cells: a pipe not escaped
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*$")
 _BREAK = re.compile(r" {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _ITEM = re.compile(r"([ \t]*)([-*+•]|\d{1,9}[.)])(?:[ \t]+|$|(?<=\.)(?=[A-Za-z]))(.*)")
@@ -329,7 +330,7 @@ def _cells(line: str, offset: int) -> list[tuple[int, str]]:
     cells: list[tuple[int, str]] = []
     start = 0
     stripped = line.rstrip()
-    parts = re.split(r"(?<!\\)\|", stripped)
+    parts = _CELL_SEPARATOR.split(stripped)
     if parts and not parts[0].strip() and stripped.lstrip().startswith("|"):
         start = len(parts[0]) + 1
         parts = parts[1:]

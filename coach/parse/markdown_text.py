@@ -70,6 +70,8 @@ _TRAILING_FIELD = re.compile(
     r"|\s+(confidence|conf)\s*[:=]\s*(\d+(?:\.\d+)?\s*(?:%|/\s*10)?)\s*$",
     re.IGNORECASE,
 )
+# Each branch of _TRAILING_FIELD names one of these words (matched the same way): a cheap test first.
+_FIELD_WORD = re.compile(r"owner|dri|assignee|conf", re.IGNORECASE)
 # Annotation lines under an objective or a key result: "Initiative: ...", "Owner: Dana", "Why? ...".
 _ANNOTATION = re.compile(
     r"(initiatives?|projects?|owners?|dri|lead|assignee|target|baseline|start|current|confidence|unit|"
@@ -112,7 +114,19 @@ class Text:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=2048)  # the structure pass and the build pass read the same lines
+# The structure pass and the build pass read the same lines: a page's worth is kept while it is read, and a
+# few thousand (a draft being edited, read again and again) after that, see forget().
+_PAGE = 1 << 17
+_KEPT = 2048
+
+
+def forget() -> None:
+    """Let go of a large page's line readings once it has been read."""
+    if _strip_prefixes.cache_info().currsize > _KEPT or clean_inline.cache_info().currsize > _KEPT:
+        _strip_prefixes.cache_clear()
+        clean_inline.cache_clear()
+
+
 def strip_prefixes(raw: str, checkbox: bool = False, numbering: bool = False) -> tuple[str, int, str | None]:
     """Drop a checkbox, emoji, an "Objective 1:"/"KR 1.2 -" label and (headings) numbering from the front.
 
@@ -120,6 +134,11 @@ def strip_prefixes(raw: str, checkbox: bool = False, numbering: bool = False) ->
     emphasis or link markup the text opens with) and the hint. The closing "**" of a bold line such as
     "**Objective 1: Grow**" leaves the rest too, but it comes after the text, so it is no part of the offset.
     """
+    return _strip_prefixes(raw, checkbox, numbering)  # one cache key however the caller names the flags
+
+
+@lru_cache(maxsize=_PAGE)
+def _strip_prefixes(raw: str, checkbox: bool, numbering: bool) -> tuple[str, int, str | None]:
     box = _CHECKBOX.match(raw) if checkbox else None
     start = _symbols_end(raw, box.end() if box else 0)
     rest = raw[start:]
@@ -202,7 +221,7 @@ def read(raw: str, checkbox: bool = False, numbering: bool = False, with_fields:
     return Text(text=text, offset=offset, hint=hint, fields=fields)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=_PAGE)
 def clean_inline(raw: str) -> str:
     """Markdown inline markup reduced to its text: links keep their words, emphasis and tags go."""
     if _MARKUP.search(raw) is None:  # most lines have no markup at all
@@ -234,8 +253,12 @@ def annotation(text: str) -> tuple[str, str] | None:
     return _ANNOTATION_FIELD.get(name, name), match.group(2).strip()
 
 
+_OWNER_SEPARATOR = re.compile(r"[,&]|\band\b")
+_GROUP_SEPARATOR = re.compile(r"[,;]")
+
+
 def owner_name(value: str) -> str:
-    names = [part.strip().lstrip("@") for part in re.split(r"[,&]|\band\b", value) if part.strip()]
+    names = [part.strip().lstrip("@") for part in _OWNER_SEPARATOR.split(value) if part.strip()]
     return ", ".join(name for name in names if name)
 
 
@@ -246,7 +269,7 @@ def _inline_fields(text: str, fields: dict[str, str]) -> str:
             fields.setdefault("owner", owner_name(content))
             return ""
         found: dict[str, str] = {}
-        for part in re.split(r"[,;]", content):
+        for part in _GROUP_SEPARATOR.split(content):
             field_match = _FIELD.fullmatch(part)
             if field_match is not None:
                 found.setdefault(_FIELD_NAMES[field_match.group(1).lower()], field_match.group(2))
@@ -261,6 +284,8 @@ def _inline_fields(text: str, fields: dict[str, str]) -> str:
     text = _GROUP.sub(group, text)
     for _ in range(8):  # a handful of trailing fields at most: "— owner: Sam, confidence: 70%"
         start = max(0, len(text) - 200)  # trailing fields are short: searching the tail keeps this linear
+        if _FIELD_WORD.search(text, start) is None:  # most lines: no field name, so no trailing field
+            break
         match = _TRAILING_FIELD.search(text, start)
         if match is None or match.start() == 0:
             break
