@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from coach.model import Document, KeyResult, Objective, Span
 from coach.parse.common import parse_confidence, parse_number
 from coach.write.dump import default_kr_id, default_objective_id, document_data
-from coach.write.structure import elements
+from coach.write.elements import elements
 
 MAX_UNDO = 200
 NEW_OBJECTIVE = "Write the objective: what will be different, and for whom"

@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.model import Document, KeyResult, Objective
-from coach.write.edits import _md_region
-from coach.write.structure import (
+from coach.write.elements import (
     NotSurgical,
     changed,
     confidence_like,
@@ -27,6 +26,7 @@ from coach.write.structure import (
     number_text,
     percent_text,
 )
+from coach.write.locate import md_region
 
 _HEADING = re.compile(r"[ ]{0,3}(#{1,6})[ \t]")
 _BULLET = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
@@ -193,7 +193,7 @@ class _Markdown:
 
     def _text(self, item: _Item, new: str) -> str:
         line = self.lines[item.line]
-        region = _md_region(line, 0, len(line), item.parsed.span.col - 1, item.parsed.text)
+        region = md_region(line, 0, len(line), item.parsed.span.col - 1, item.parsed.text)
         if region is None:
             raise self.fail(f"{item.parsed.id}: its text runs over more than one line")
         return line[: region[0]] + new + line[region[1] :]
@@ -288,7 +288,7 @@ class _Markdown:
 
 
 def _md_text_end(line: str, item: _Item) -> int:
-    region = _md_region(line, 0, len(line), item.parsed.span.col - 1, item.parsed.text)
+    region = md_region(line, 0, len(line), item.parsed.span.col - 1, item.parsed.text)
     return region[1] if region else 0
 
 

@@ -18,8 +18,7 @@ from coach.model import Document, KeyResult, Objective
 from coach.parse.columns import map_header
 from coach.parse.common import clean_text
 from coach.parse.csv import cell_starts, sniff_delimiter
-from coach.write.edits import _csv_cell, _csv_records
-from coach.write.structure import (
+from coach.write.elements import (
     FIELDS,
     NotSurgical,
     changed,
@@ -28,8 +27,9 @@ from coach.write.structure import (
     number_text,
     percent_text,
 )
+from coach.write.locate import csv_cell, csv_records
 
-_Cell = tuple[int, int, str]
+Cell = tuple[int, int, str]
 _OBJECTIVE_COLUMNS = ("objective", "objective_id", "objective_owner", "description", "parent")
 _CONTEXT_COLUMNS = ("team", "level", "period")
 _KR_COLUMNS = {"text": "key_result", "owner": "owner", "baseline": "baseline", "target": "target"}
@@ -43,7 +43,7 @@ def render_rows(text: str, on_disk: Document, wanted: Document, name: str) -> st
 
 @dataclass(slots=True)
 class _Row:
-    cells: list[_Cell]
+    cells: list[Cell]
     start: int
     end: int
     objective: Objective  # on disk
@@ -54,7 +54,7 @@ class _Csv:
     def __init__(self, text: str, on_disk: Document, name: str) -> None:
         self.text, self.on_disk, self.name = text, on_disk, name
         self.delimiter = "\t" if name.lower().endswith(".tsv") else sniff_delimiter(text)
-        records = [r for r in _csv_records(text, self.delimiter) if any(v.strip() for _, _, v in r[1])]
+        records = [r for r in csv_records(text, self.delimiter) if any(v.strip() for _, _, v in r[1])]
         headers = [map_header([v for _, _, v in cells]) for _, cells in records[:10]]
         found = (
             i
@@ -222,7 +222,7 @@ class _Csv:
             raise NotSurgical(self.name, "a row is shorter than the header")
         out, position = [], row.start
         for at in sorted(edits):
-            start, end, source = _csv_cell(text, row.cells[at], edits[at], self.delimiter)
+            start, end, source = csv_cell(text, row.cells[at], edits[at], self.delimiter)
             if not edits[at]:  # an emptied cell is written empty, without the quotes it had
                 start, end, source = row.cells[at][0], row.cells[at][1], ""
             out += [text[position:start], source]

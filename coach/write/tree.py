@@ -22,8 +22,7 @@ import yaml
 from coach.model import Document, KeyResult, Objective
 from coach.parse.common import compact
 from coach.parse.structured import _KR_FIELDS, _OBJECTIVE_FIELDS
-from coach.write.edits import _yaml_double, _yaml_plain_ok
-from coach.write.structure import (
+from coach.write.elements import (
     FIELDS,
     Element,
     NotSurgical,
@@ -33,6 +32,8 @@ from coach.write.structure import (
     matches,
     number_text,
 )
+from coach.write.locate import yaml_double, yaml_plain_ok
+from coach.write.source import json_text, reindent, yaml_block
 
 _TRAILING_BLANK = re.compile(r"(?<=\n)(?:[ \t]*\n)+\Z")
 _COMMENT_LINE = re.compile(r"[ \t]*#[^\n]*\n")
@@ -241,7 +242,7 @@ class _Tree:
             out += [self.text[at:start], source]
             at = end
         block = "".join([*out, self.text[at : item.end]])
-        return _reindent(block, indent - item.indent, not item.flow)
+        return reindent(block, indent - item.indent, not item.flow)
 
     # -- fields ---------------------------------------------------------------------------------------
 
@@ -274,7 +275,7 @@ class _Tree:
             raise self.fail(f"{wanted.id}: cannot be written as a mapping")
         if self._in_flow(item) or self.fmt == "json":
             return node.start_mark.index, _end(node, text), json.dumps(data, ensure_ascii=False)
-        first, *rest = _yaml_block(data).splitlines()
+        first, *rest = yaml_block(data).splitlines()
         pad = " " * node.start_mark.column
         return node.start_mark.index, _end(node, text), "\n".join([first[2:], *(pad + r[2:] for r in rest)])
 
@@ -294,7 +295,7 @@ class _Tree:
         style = getattr(node, "style", None)
         if style == "'" and "'" not in text:
             return f"'{text}'"
-        return text if style not in ('"', "'") and _yaml_plain_ok(text, in_flow) else _yaml_double(text)
+        return text if style not in ('"', "'") and yaml_plain_ok(text, in_flow) else yaml_double(text)
 
     def _remove(self, item: _Item, key: yaml.Node, value: yaml.Node) -> tuple[int, int, str]:
         text = self.text
@@ -340,10 +341,10 @@ class _Tree:
         data = self._data(wanted, template)
         if listing.flow or self.fmt == "json":
             step = self._step(template)
-            dumped = _json_text(data, step, self._step(self._kr_template(template)) if step else None)
-            return _reindent(dumped, listing.indent, False)
+            dumped = json_text(data, step, self._step(self._kr_template(template)) if step else None)
+            return reindent(dumped, listing.indent, False)
         offset = template.krs.indent - template.indent if template and template.krs else 4
-        lines = _yaml_block(data, max(offset, 2)).splitlines()
+        lines = yaml_block(data, max(offset, 2)).splitlines()
         return "".join(" " * listing.indent + line + "\n" for line in lines)
 
     def _step(self, template: _Item | None) -> int | None:
@@ -393,22 +394,6 @@ class _Tree:
         return next((item for item in self._all() if isinstance(item.parsed, KeyResult)), None)
 
 
-def _json_text(data: Any, step: int | None, inner: int | None) -> str:
-    """A new JSON value: its keys `step` under its brace (None: on one line), its list's items `inner`."""
-    if step is None or not isinstance(data, dict):
-        return json.dumps(data, ensure_ascii=False)
-    pad, lines = " " * step, ["{"]
-    for index, (key, value) in enumerate(data.items()):
-        comma = "," if index < len(data) - 1 else ""
-        if isinstance(value, list) and value:
-            items = [_reindent(_json_text(v, inner, None), 2 * step, False) for v in value]
-            body = ",\n".join(pad * 2 + item for item in items)
-            lines.append(f"{pad}{json.dumps(key)}: [\n{body}\n{pad}]{comma}")
-        else:
-            lines.append(f"{pad}{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
-    return "\n".join([*lines, "}"])
-
-
 def _one_line(key: yaml.Node, value: yaml.Node) -> bool:
     return (
         isinstance(value, yaml.ScalarNode) and key.start_mark.line == value.end_mark.line and not value.style
@@ -431,44 +416,3 @@ def _end(node: yaml.Node, text: str) -> int:
         empty = isinstance(value, yaml.ScalarNode) and value.start_mark.index == value.end_mark.index
         return _end(key, text) if empty else _end(value, text)
     return _end(last, text)
-
-
-def _reindent(block: str, delta: int, first: bool) -> str:
-    """Shift a block's lines by `delta` columns (`first`: the first line too); blank lines stay blank."""
-    if not delta:
-        return block
-    lines = block.split("\n")
-    out = []
-    for index, line in enumerate(lines):
-        if (index == 0 and not first) or not line.strip():
-            out.append(line)
-        elif delta > 0:
-            out.append(" " * delta + line)
-        else:
-            cut = min(-delta, len(line) - len(line.lstrip(" ")))
-            out.append(line[cut:])
-    return "\n".join(out)
-
-
-def _yaml_block(data: Any, offset: int = 4) -> str:
-    """A new element as a YAML block list item ("- key: value" and its lines), quoted only as needed; its
-    key results' dashes `offset` columns right of its own."""
-
-    def scalar(value: Any) -> str:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return number_text(float(value))
-        text = str(value)
-        return text if _yaml_plain_ok(text, False) else _yaml_double(text)
-
-    if not isinstance(data, dict):
-        return f"- {scalar(data)}\n"
-    lines: list[str] = []
-    for key, value in data.items():
-        prefix = "- " if not lines else "  "
-        if isinstance(value, list):
-            lines.append(f"{prefix}{key}:")
-            for child in value:
-                lines += [" " * offset + line for line in _yaml_block(child).splitlines()]
-        else:
-            lines.append(f"{prefix}{key}: {scalar(value)}")
-    return "\n".join(lines) + "\n"
