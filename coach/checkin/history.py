@@ -1,7 +1,6 @@
-"""Check-in history: read a team's check-in export and work out where each key result stands.
+"""Check-in history: read a team's check-in export (where each key result stands: coach.checkin.state).
 
     read_history(path, doc, cycle, now=...) -> History      # streamed; bad rows become RowProblems
-    kr_states(doc, history, cycle, now, stale_days=14) -> list[KRState]   # ordered by risk, highest first
 
 The CSV has one row per check-in: `date,kr_id,value,confidence[,comment]` (header names are matched with
 their common synonyms, the delimiter is sniffed). Confidence is normalised to 0–1: a value up to 1 is taken
@@ -17,11 +16,10 @@ import csv
 import difflib
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from coach.checkin.state import KRState, kr_states
+from coach.checkin.records import CheckIn, History, RowProblem
 from coach.checkin.values import KRSpec, kr_spec, parse_value, says_done, units_differ
 from coach.dates import Cycle, DateError, parse_date
 from coach.model import Document, InputError
@@ -49,54 +47,6 @@ _HEADER = {alias: name for name, aliases in _COLUMNS.items() for alias in aliase
 _REQUIRED = ("date", "kr", "value")
 _ALL = ("date", "kr", "value", "confidence", "comment")
 _NO_VALUE = frozenset({"", "n/a", "na", "-", "--", "none", "null", "nan", "tbd", "?", "unknown"})
-
-
-@dataclass(frozen=True, slots=True)
-class CheckIn:
-    """One usable row of the history."""
-
-    date: date
-    kr_id: str
-    value: float  # for a task-like KR: the share done, 0.0–1.0
-    confidence: float | None  # 0–1
-    comment: str
-    line: int
-    raw_value: str  # as written ("in progress", "5,4 %")
-
-
-@dataclass(frozen=True, slots=True)
-class RowProblem:
-    """A row that was skipped (or, with skipped=False, kept with a part ignored), and why."""
-
-    line: int
-    kind: str  # bad-date | unknown-kr | outside-cycle | after-date | no-value | bad-value | negative |
-    #            mixed-unit | duplicate | bad-confidence | no-kr
-    message: str
-    skipped: bool = True
-
-    def render(self, path: str) -> str:
-        return f"{path}:{self.line}: {'skipped' if self.skipped else 'note'}: {self.message}"
-
-    def to_dict(self) -> dict[str, object]:
-        return {"line": self.line, "kind": self.kind, "message": self.message, "skipped": self.skipped}
-
-
-@dataclass(slots=True)
-class History:
-    path: str
-    checkins: dict[str, list[CheckIn]] = field(default_factory=dict)  # by KR id, oldest first
-    problems: list[RowProblem] = field(default_factory=list)  # by line
-    rows: int = 0  # data rows read (blank lines aside)
-    unknown_ids: dict[str, str | None] = field(default_factory=dict)  # unknown id -> nearest known id
-    delimiter: str = ","
-
-    @property
-    def kept(self) -> int:
-        return sum(len(rows) for rows in self.checkins.values())
-
-    @property
-    def skipped(self) -> int:
-        return sum(1 for problem in self.problems if problem.skipped)
 
 
 def read_history(
@@ -321,10 +271,8 @@ __all__ = [
     "CheckIn",
     "History",
     "KRSpec",
-    "KRState",
     "RowProblem",
     "kr_spec",
-    "kr_states",
     "parse_history",
     "read_history",
 ]

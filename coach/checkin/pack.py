@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from coach.checkin.history import History, RowProblem
+from coach.checkin.records import History, RowProblem
 from coach.checkin.state import (
     DEFAULT_STALE_DAYS,
     KRState,

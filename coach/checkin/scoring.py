@@ -21,7 +21,7 @@ from coach.checkin.values import field_number, fmt_number, kr_spec, progress, sa
 from coach.model import Document, KeyResult
 
 if TYPE_CHECKING:
-    from coach.checkin.history import CheckIn, History, RowProblem
+    from coach.checkin.records import CheckIn, History, RowProblem
 
 VERY_LOW = 0.3  # below this, something structural is broken (scoring-grading)
 HEALTHY = (0.6, 0.8)  # around 0.6–0.7 is healthy ambition for stretch goals; 0.8 and up is high

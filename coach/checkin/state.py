@@ -13,7 +13,7 @@ from coach.dates import Cycle
 from coach.model import Document, KeyResult, Objective
 
 if TYPE_CHECKING:
-    from coach.checkin.history import CheckIn, History
+    from coach.checkin.records import CheckIn, History
 
 DEFAULT_STALE_DAYS = 14
 STALL_CHECKINS = 3  # the same value this many check-ins in a row
