@@ -19,12 +19,19 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from coach.model import Document, InputError, Level, Objective
-from coach.org.model import KEY_RESULT, LEVEL_RANK, OBJECTIVE, Item, Organisation, Team
+from coach.org.model import (
+    KEY_RESULT,
+    LEVEL_RANK,
+    OBJECTIVE,
+    FileRead,
+    Item,
+    Organisation,
+    Team,
+)
 from coach.parse import DEFAULT_MAX_BYTES, decode, detect_format, parse_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -32,20 +39,8 @@ DRAFT_SUFFIXES = frozenset({".yaml", ".yml", ".md", ".markdown", ".mdx", ".csv",
 # A file with one of these names speaks for its folder (the unit), not for a team inside it.
 INDEX_STEMS = frozenset({"index", "_index", "company", "organisation", "organization", "org", "okrs"})
 SKIPPED_STEMS = frozenset({"readme", "changelog", "license", "contributing"})
-SUBUNIT_KEYS = frozenset({"teams", "units", "departments", "functions", "groups", "squads", "subteams"})
 _NESTED_YAML = re.compile(r"(?m)^(?:teams|units)\s*:")
 _NESTED_JSON = re.compile(r'"(?:teams|units)"\s*:')
-
-
-@dataclass(slots=True)
-class FileRead:
-    """What reading one file gave: documents with the unit each belongs to, units it defines, errors."""
-
-    path: str
-    documents: list[tuple[Document, str]] = field(default_factory=list)
-    units: dict[str, str | None] = field(default_factory=dict)  # nested files: unit -> unit above
-    levels: dict[str, Level] = field(default_factory=dict)  # nested files: a unit's level by its depth
-    errors: list[InputError] = field(default_factory=list)
 
 
 def discover(paths: Sequence[str]) -> tuple[list[tuple[str, str]], list[InputError]]:

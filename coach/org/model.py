@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 # Higher in the organisation = smaller rank.
 LEVEL_RANK = {Level.COMPANY: 0, Level.DEPARTMENT: 1, Level.TEAM: 2, Level.INDIVIDUAL: 3}
 OBJECTIVE, KEY_RESULT = "objective", "key_result"
+# Keys under which a file nests the units below it (coach.org.nested).
+SUBUNIT_KEYS = frozenset({"teams", "units", "departments", "functions", "groups", "squads", "subteams"})
 
 
 @dataclass(slots=True)
@@ -169,3 +171,14 @@ class OrgFinding:
     finding: Finding
     team: str | None  # None: about the whole organisation
     item: str | None  # the element's key, when it is about one
+
+
+@dataclass(slots=True)
+class FileRead:
+    """What reading one file gave: documents with the unit each belongs to, units it defines, errors."""
+
+    path: str
+    documents: list[tuple[Document, str]] = field(default_factory=list)
+    units: dict[str, str | None] = field(default_factory=dict)  # nested files: unit -> unit above
+    levels: dict[str, Level] = field(default_factory=dict)  # nested files: a unit's level by its depth
+    errors: list[InputError] = field(default_factory=list)

@@ -19,7 +19,7 @@ a team otherwise. A unit that cannot be read is an error naming its line; the ot
 from __future__ import annotations
 
 from coach.model import InputError, Level
-from coach.org.load import SUBUNIT_KEYS, FileRead
+from coach.org.model import SUBUNIT_KEYS, FileRead
 from coach.parse import structured
 from coach.parse.common import clean_text, compact
 from coach.parse.tree import Node
