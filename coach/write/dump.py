@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from coach.formats import named
 from coach.model import (
     Document,
     InputError,
@@ -32,7 +33,6 @@ from coach.model import (
 )
 from coach.parse import parse_text
 
-FORMATS = ("yaml", "json", "markdown", "csv")
 _TYPE_NAMES = frozenset({"a mapping", "a list", "nothing (null)"})
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
@@ -345,10 +345,10 @@ def _cells(row: dict[str, Any], extras: list[str]) -> list[str]:
 
 def dump(doc: Document, fmt: str, ids: set[str] | None = None, name: str = "<draft>") -> str:
     """The draft in `fmt`, read back and compared before it is returned (SerializeError if it differs)."""
-    writer = {"yaml": to_yaml, "json": to_json, "markdown": to_markdown, "csv": to_csv}.get(fmt)
-    if writer is None:
+    known = named(fmt)
+    if known is None or known.name != fmt:
         raise SerializeError(f"cannot write the format {fmt!r}")
-    text = writer(doc, ids)
+    text = known.dump()(doc, ids)
     verify(doc, text, fmt, name)
     return text
 

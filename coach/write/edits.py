@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from coach.formats import named
 from coach.io import backup_path, write_atomic
 from coach.model import Document, InputError, KeyResult, Objective
 from coach.parse import decode, parse_text
 from coach.parse.common import clean_text
-from coach.write.locate import LOCATORS, Edit, Lines, Replacement, Target, Where, short
+from coach.write.locate import Edit, Lines, Replacement, Target, Where, short
 
 __all__ = ["Edit", "apply_edits", "write_edits"]
 
@@ -35,7 +36,7 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit], name: str = "<draft>
     lines = Lines(text[len(bom) :])
     doc = parse_text(lines.text, name, fmt)  # also refuses an unknown format
     targets = _resolve(doc, edits, name)
-    locate = LOCATORS[doc.format]
+    locate = named(doc.format).locate()  # type: ignore[union-attr]  # parse_text knew the format
     result = bom + _splice(lines.text, locate(lines, targets, name), name)
     _verify(result, name, doc, targets)
     return result

@@ -1,7 +1,7 @@
 """Where an edited text sits in a draft's source, per format: the scalar's extent in YAML, the string
 literal in JSON, the text after the bullet or heading prefixes in Markdown (and a table's cell), the row's
 cell in CSV. Each locator turns the edits (Targets) into replacements of source text; coach.write.edits
-applies and checks them. LOCATORS maps a format's name to its locator.
+applies and checks them. coach.formats names each format's locator.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class Lines:
 # -- YAML and JSON ----------------------------------------------------------------------------------------
 
 
-def _yaml(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
+def locate_yaml(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
     """Each text's scalar, found by where its text starts, computed as the parser does."""
     scalars: dict[tuple[int, int], tuple[int, int, str, str, bool]] = {}  # start, end, style, value, in flow
     flow: list[bool] = []
@@ -161,7 +161,7 @@ def yaml_double(value: str) -> str:
     return _YAML_UNPRINTABLE.sub(lambda match: f"\\u{ord(match.group(0)):04x}", dumped)
 
 
-def _json(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
+def locate_json(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
     out: list[Replacement] = []
     for target in targets:
         span = target.edit.span
@@ -181,7 +181,7 @@ def _json(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
 # -- Markdown ---------------------------------------------------------------------------------------------
 
 
-def _markdown(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
+def locate_markdown(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
     """Replace the element's text on its line, from where it starts (the span: past any bullet, number,
     "KR1:" or checkbox) to where it ends, keeping inline fields and comments after it; in tables, the cell."""
     out: list[Replacement] = []
@@ -303,7 +303,7 @@ class _Table:
 # -- CSV --------------------------------------------------------------------------------------------------
 
 
-def _csv(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
+def locate_csv(lines: Lines, targets: list[Target], name: str) -> list[Replacement]:
     """Rewrite only the edited cells; every other cell and line keeps its bytes (quoting, line ends)."""
     delimiter = "\t" if name.lower().endswith(".tsv") else sniff_delimiter(lines.norm)
     rows = [row for row in csv_records(lines.norm, delimiter) if any(v.strip() for _, _, v in row[1])]
@@ -376,6 +376,3 @@ def csv_cell(text: str, cell: Cell, value: str, delimiter: str) -> tuple[int, in
         return start, end, '"' + value.replace('"', '""') + '"'
     raw = text[start:end]
     return start + len(raw) - len(raw.lstrip()), end - (len(raw) - len(raw.rstrip())), value
-
-
-LOCATORS = {"yaml": _yaml, "json": _json, "markdown": _markdown, "csv": _csv}
