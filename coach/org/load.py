@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
+from coach.formats import SUFFIXES, named
 from coach.model import Document, InputError, Level, Objective
 from coach.org.model import (
     KEY_RESULT,
@@ -35,7 +36,7 @@ from coach.org.model import (
 from coach.parse import DEFAULT_MAX_BYTES, decode, detect_format, parse_text
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-DRAFT_SUFFIXES = frozenset({".yaml", ".yml", ".md", ".markdown", ".mdx", ".csv", ".tsv", ".json"})
+DRAFT_SUFFIXES = SUFFIXES  # every format's (coach.formats)
 # A file with one of these names speaks for its folder (the unit), not for a team inside it.
 INDEX_STEMS = frozenset({"index", "_index", "company", "organisation", "organization", "org", "okrs"})
 SKIPPED_STEMS = frozenset({"readme", "changelog", "license", "contributing"})
@@ -98,7 +99,8 @@ def read_file(path: str, unit: str = "", input_format: str | None = None) -> Fil
 
 def read_text(text: str, name: str, fmt: str, unit: str = "", into: FileRead | None = None) -> FileRead:
     result = into or FileRead(name)
-    fmt = {"yml": "yaml", "md": "markdown", "tsv": "csv"}.get(fmt, fmt)
+    known = named(fmt)
+    fmt = known.name if known else fmt
     nested = (fmt == "yaml" and _NESTED_YAML.search(text)) or (fmt == "json" and _NESTED_JSON.search(text))
     if nested:
         from coach.org.nested import read_nested
