@@ -96,12 +96,6 @@ class _Fields:
     known: dict[str, tuple[Node, Node]] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
 
-    def __contains__(self, name: str) -> bool:
-        return name in self.known
-
-    def __getitem__(self, name: str) -> tuple[Node, Node]:
-        return self.known[name]
-
 
 def build(root: Node | None, name: str, fmt: str) -> Document:
     return _Reader(name, fmt).read(root)
@@ -162,8 +156,8 @@ class _Reader:
         doc.parents = self.strings(fields, "parents", split_references)
         doc.suppressions = self.suppressions(fields)
         doc.level = self.level(fields)
-        if "objectives" in fields:
-            key, value = fields["objectives"]
+        if "objectives" in fields.known:
+            key, value = fields.known["objectives"]
             self.objectives(value, _label(key, "objectives"))
 
     def objectives(self, node: Node, label: str) -> None:
@@ -204,7 +198,7 @@ class _Reader:
         table = {**_OBJECTIVE_FIELDS, "period": "period", "cycle": "period", "quarter": "period"}
         before = len(self.diagnostics)
         fields = self.fields(node, table if single else _OBJECTIVE_FIELDS, "field")
-        text_node = fields["text"][1] if "text" in fields else key_text
+        text_node = fields.known["text"][1] if "text" in fields.known else key_text
         if text_node is None:
             raise InputError(
                 self.name,
@@ -223,10 +217,10 @@ class _Reader:
         objective.extra = fields.extra
         objective.level = self.level(fields)
         claim(self.diagnostics[before:], objective)  # its unknown fields, level, suppressions
-        if single and "period" in fields:
+        if single and "period" in fields.known:
             self.doc.period = self.period(fields)
-        if "key_results" in fields:
-            key, value = fields["key_results"]
+        if "key_results" in fields.known:
+            key, value = fields.known["key_results"]
             if value.kind == "seq":
                 objective.key_results = [self.key_result(item) for item in value.items]
             elif value.value is not None or value.kind == "map":
@@ -246,11 +240,11 @@ class _Reader:
             raise InputError(self.name, message, node.line, node.col)
         before = len(self.diagnostics)
         fields = self.fields(node, _KR_FIELDS, "field")
-        if "text" not in fields:
+        if "text" not in fields.known:
             raise InputError(
                 self.name, "key result has no text (expected 'text:' or 'kr:')", node.line, node.col
             )
-        text_node = fields["text"][1]
+        text_node = fields.known["text"][1]
         kr = new_key_result(self.text(text_node, "key result"), self.span(text_node))
         kr.id = self.string(fields, "id") or ""
         kr.owner = self.string(fields, "owner")
@@ -264,11 +258,11 @@ class _Reader:
         kr.suppressions = self.suppressions(fields)
         kr.extra = fields.extra
         kr.level = self.level(fields)
-        if "confidence" in fields:
-            value = fields["confidence"][1]
+        if "confidence" in fields.known:
+            value = fields.known["confidence"][1]
             raw = value.value if value.kind == "scalar" else [value.kind]
             if number_problem("confidence", raw, value.raw):  # the message names the key as written
-                unusable = number_problem(_label(fields["confidence"][0], "confidence"), raw, value.raw)
+                unusable = number_problem(_label(fields.known["confidence"][0], "confidence"), raw, value.raw)
                 raise InputError(self.name, unusable or "", value.line, value.text_col)
             kr.confidence, problem = parse_confidence(raw)
             if problem:
@@ -280,8 +274,9 @@ class _Reader:
 
     def fields(self, node: Node, table: dict[str, str], what: str, strict: bool = True) -> _Fields:
         out = _Fields()
+        known = out.known
         for key, value in node.pairs:
-            label = key.text()
+            label = key.value if key.value.__class__ is str else key.text()  # key.text(), sooner
             canonical = table.get(compact(label)) if label is not None else None
             if canonical is None:
                 shown = clean_text(label) if label is not None else key.type_name()
@@ -293,19 +288,20 @@ class _Reader:
                 if label is not None:
                     out.extra[label] = value.text() if value.kind == "scalar" else value.type_name()
                 continue
-            if canonical in out.known and canonical == "text":
+            if canonical == "text" and canonical in known:
                 held = out.known[canonical][0].text() or ""
                 if _PREFERENCE.get(compact(held), 0) <= _PREFERENCE.get(compact(label or ""), 0):
                     out.extra[label or ""] = value.text()
                     continue
                 out.extra[held] = out.known[canonical][1].text()
-            out.known[canonical] = (key, value)
+            known[canonical] = (key, value)
         return out
 
     def level(self, fields: _Fields) -> Level | None:
-        if "level" not in fields:
+        if "level" not in fields.known:
             return None
-        return parse_level(self.string(fields, "level"), self.span(fields["level"][1]), self.diagnostics)
+        span = self.span(fields.known["level"][1])
+        return parse_level(self.string(fields, "level"), span, self.diagnostics)
 
     def span(self, node: Node) -> Span:
         return Span(self.name, node.line, node.text_col)
