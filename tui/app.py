@@ -4,7 +4,8 @@
     app.run()
 
 The app holds the draft (tui.state.Draft) and the file-level work: save, recovery, quit, undo/redo, and the
-screens for rewrites, baselines, check-ins and help. The main screen (tui.screens.main) is the editor.
+screens for rewrites, baselines, check-ins and help. The main screen (tui.screens.main) is the editor. Every
+action's keys, palette entry, help and availability are declared once, in tui.actions.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from coach.model import Document, InputError, KeyResult, Objective
 from coach.write.dump import stated_ids
 from tui import storage
+from tui.actions import ACTIONS, HELP, app_bindings, available
 from tui.engine import CoachEngine, element_kind
 from tui.screens.baselines import BaselinesScreen
 from tui.screens.checkin import CheckinScreen
@@ -29,22 +31,6 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.rewrite import Accepted, RewriteScreen
 from tui.state import NEW_OBJECTIVE, Draft
-
-_MAIN_ONLY = frozenset(
-    {
-        "rewrite",
-        "undo",
-        "redo",
-        "add_key_result",
-        "add_objective",
-        "delete_element",
-        "move_up",
-        "move_down",
-        "baselines",
-        "checkin",
-        "save_as",
-    }
-)
 
 
 def new_document(path: str | None) -> Document:
@@ -59,20 +45,7 @@ class OkrCoachApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "okrcoach"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+r", "rewrite", "Rewrite", priority=True),
-        Binding("ctrl+z", "undo", "Undo", priority=True),
-        Binding("ctrl+y", "redo", "Redo", priority=True, show=False),
-        Binding("ctrl+b", "baselines", "Baselines", priority=True),
-        Binding("ctrl+t", "checkin", "Check-in", priority=True),
-        Binding("ctrl+n", "add_key_result", "Add key result", priority=True, show=False),
-        Binding("ctrl+o", "add_objective", "Add objective", priority=True, show=False),
-        Binding("alt+up", "move_up", "Move up", priority=True, show=False),
-        Binding("alt+down", "move_down", "Move down", priority=True, show=False),
-        Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = app_bindings()  # from tui.actions
 
     def __init__(
         self,
@@ -155,14 +128,7 @@ class OkrCoachApp(App[int]):
         return self._whole_for[1]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        on_main = isinstance(self.screen, MainScreen)
-        if action in _MAIN_ONLY:
-            return on_main
-        if action == "save":
-            return on_main or isinstance(self.screen, CheckinScreen)
-        if action == "help":
-            return not isinstance(self.screen, HelpScreen)
-        return True
+        return available(action, self.screen.id)  # where each action works is declared in tui.actions
 
     # -- editing -------------------------------------------------------------------------------------------
 
@@ -306,11 +272,11 @@ class OkrCoachApp(App[int]):
         self.main.reload(self.main.selected_id)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(id="help"))
+        self.push_screen(HelpScreen(id=HELP))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for title, help_text, action in COMMANDS:
-            yield SystemCommand(title, help_text, getattr(self, f"action_{action}"))
+        for action in ACTIONS:
+            yield SystemCommand(action.title, action.palette_help, getattr(self, f"action_{action.name}"))
         for command in super().get_system_commands(screen):
             if command.title != "Quit":
                 yield command
@@ -501,21 +467,3 @@ def storage_load(path: str) -> Document:
     from coach.parse import load
 
     return load(path)
-
-
-COMMANDS = [
-    ("Save", "Save the draft in its own format (ctrl+s)", "save"),
-    ("Save as…", "Save the draft under another name or format", "save_as"),
-    ("Rewrite", "Ask the coach to rewrite the selected objective or key result (ctrl+r)", "rewrite"),
-    ("Undo", "Undo the last change (ctrl+z)", "undo"),
-    ("Redo", "Redo the change undone (ctrl+y)", "redo"),
-    ("Add key result", "Add a key result after the selected one (ctrl+n, a in the tree)", "add_key_result"),
-    ("Add objective", "Add an objective after the selected one (ctrl+o, o in the tree)", "add_objective"),
-    ("Delete", "Delete the selected objective or key result (delete or x in the tree)", "delete_element"),
-    ("Move up", "Move the selected element up (alt+up)", "move_up"),
-    ("Move down", "Move the selected element down (alt+down)", "move_down"),
-    ("Baselines", "Baseline suggestions from the metrics exports (ctrl+b)", "baselines"),
-    ("Check-in", "The manager's check-in question pack for today (ctrl+t)", "checkin"),
-    ("Help", "Every key binding (F1, ? in the tree)", "help"),
-    ("Quit", "Quit; asks first when there are unsaved changes (ctrl+q)", "quit"),
-]

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Label, LoadingIndicator, Markdown, St
 
 from coach.io import write_atomic
 from coach.model import Document, InputError
+from tui.actions import CHECKIN
 from tui.engine import CheckinResult
 from tui.screens.dialogs import PathDialog
 from tui.widgets.editor import TextInput
@@ -39,7 +40,7 @@ class CheckinScreen(ModalScreen[None]):
             self.error = error
 
     def __init__(self, doc: Document, history: str | None) -> None:
-        super().__init__(id="checkin")
+        super().__init__(id=CHECKIN)
         self.doc = copy.deepcopy(doc)
         self.history = history
         self.result: CheckinResult | None = None

@@ -1,4 +1,5 @@
-"""The help screen (F1 or ?): every key, where it works, and what it does — read from the bindings."""
+"""The help screen (F1 or ?): every key, where it works, and what it does — read from tui.actions and the
+screens' own bindings."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label
+
+from tui.actions import app_bindings, tree_bindings
+from tui.screens.baselines import BaselinesScreen
+from tui.screens.checkin import CheckinScreen
+from tui.screens.rewrite import RewriteScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -40,14 +46,9 @@ def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:
 
 def key_rows(app: App[object]) -> list[tuple[str, str, str]]:
     """(where, keys, what) for every binding of the app and its screens."""
-    from tui.screens.baselines import BaselinesScreen
-    from tui.screens.checkin import CheckinScreen
-    from tui.screens.rewrite import RewriteScreen
-    from tui.widgets.outline import OutlineTree
-
     groups = [
-        ("everywhere", type(app).BINDINGS),
-        ("tree", OutlineTree.BINDINGS),
+        ("everywhere", app_bindings()),
+        ("tree", tree_bindings()),
         ("rewrite", RewriteScreen.BINDINGS),
         ("baselines", BaselinesScreen.BINDINGS),
         ("check-in", CheckinScreen.BINDINGS),

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Label, OptionList, Tree
 
 from coach.model import Finding, KeyResult
+from tui.actions import MAIN
 from tui.widgets.editor import ElementEditor
 from tui.widgets.findings import FindingsList, PassageView
 from tui.widgets.outline import ROOT, OutlineTree, tally
@@ -35,7 +36,7 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        super().__init__(id="main")
+        super().__init__(id=MAIN)
         self.findings: list[Finding] = []
         self._debounce: Timer | None = None
         self._problem: str | None = None  # a field that does not read (a confidence of 200%)

@@ -6,11 +6,12 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from coach.model import Document, Finding, Severity
+from tui.actions import tree_bindings
 
 ROOT = "__document__"  # the root node's data: the whole draft
 _MARK = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.SUGGESTION: "S"}
@@ -37,12 +38,7 @@ def document_title(doc: Document) -> str:
 class OutlineTree(Tree[str]):
     """Node data is the element id; the root is the document."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "app.add_key_result", "Add KR", show=False),
-        Binding("o", "app.add_objective", "Add objective", show=False),
-        Binding("delete,x", "app.delete_element", "Delete", show=False),
-        Binding("question_mark", "app.help", "Help", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = tree_bindings()  # a, o, delete / x, ? (tui.actions)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("Draft", data=ROOT, **kwargs)  # type: ignore[arg-type]
