@@ -13,10 +13,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from coach.analysis import analyse
 from coach.config import Config
-from coach.model import Document, Finding, InputError, KeyResult, KRAnalysis, Severity, Span, Suppression
+from coach.model import Document, Finding, InputError, KeyResult, KRAnalysis, Severity, Suppression
 from coach.rules import Context, Hit, Rule, catalogue
 from coach.rules.document import all_suppressions
 
@@ -93,26 +94,24 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
         kr.analysis = analyse_kr(kr)
 
     raw: list[Finding] = []
-
-    def add(rule: Rule, message: str, span: Span, target: str | None) -> None:
-        raw.append(Finding(rule.code, rule.name, rule.severity, message, span, rule.passage, target))
-
     active = [r for r in rules.values() if not r.parser_only and config.enabled(r.code)]
-    kr_rules = [r for r in active if r.scope == "kr"]
-    objective_rules = [r for r in active if r.scope == "objective"]
-    document_rules = [r for r in active if r.scope == "document"]
+    # (check, code, name, severity, passage) per rule: read once, not once per key result
+    kr_rules = [_parts(r) for r in active if r.scope == "kr"]
+    objective_rules = [_parts(r) for r in active if r.scope == "objective"]
+    document_rules = [_parts(r) for r in active if r.scope == "document"]
+    append = raw.append
     for objective in doc.objectives:
-        for rule in objective_rules:
-            for message in rule.check(objective, ctx):
-                add(rule, message, objective.span, objective.id)
+        for check, code, name, severity, passage in objective_rules:
+            for message in check(objective, ctx):
+                append(Finding(code, name, severity, message, objective.span, passage, objective.id))
         for kr in objective.key_results:
-            for rule in kr_rules:
-                for message in rule.check(kr, objective, ctx):
-                    add(rule, message, kr.span, kr.id)
-    for rule in document_rules:
-        for hit in rule.check(doc, ctx):
+            for check, code, name, severity, passage in kr_rules:
+                for message in check(kr, objective, ctx):
+                    append(Finding(code, name, severity, message, kr.span, passage, kr.id))
+    for check, code, name, severity, passage in document_rules:
+        for hit in check(doc, ctx):
             assert isinstance(hit, Hit)
-            add(rule, hit.message, hit.span, hit.target)
+            append(Finding(code, name, severity, hit.message, hit.span, passage, hit.target))
     for diagnostic in doc.diagnostics:
         known = rules.get(diagnostic.code)
         if known is not None:
@@ -129,6 +128,10 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
             findings[index] = dataclasses.replace(finding, severity=level)
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def _parts(rule: Rule) -> tuple[Callable[..., Iterable[Any]], str, str, Severity, str]:
+    return rule.check, rule.code, rule.name, rule.severity, rule.passage
 
 
 _UNSUPPRESSIBLE = frozenset({"DOC002", "DOC003", "DOC004"})

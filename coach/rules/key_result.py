@@ -358,8 +358,7 @@ def placeholder(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
     """
     a = kr.analysis
     found = list(a.placeholders) if a is not None else []
-    for name in ("baseline", "target"):
-        value = getattr(kr, name)
+    for name, value in (("baseline", kr.baseline), ("target", kr.target)):
         if isinstance(value, str) and _PLACEHOLDER_FIELD.fullmatch(value.strip()):
             found.append(f"{name}: {value}")
     if found:
@@ -466,8 +465,10 @@ def too_long(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]
     Use instead
     One measure with its start and target; the context goes into the objective's description.
     """
-    words = len(kr.text.split())
     limit = int(ctx.threshold("max-kr-words"))
+    if len(kr.text) <= 2 * limit:
+        return  # more than `limit` words take at least 2 * limit + 1 characters (a space between each)
+    words = len(kr.text.split())
     if words > limit:
         yield f"is {words} words long (limit {limit}): keep the measure and its numbers; notes go elsewhere"
 
@@ -600,8 +601,10 @@ def direction_mismatch(kr: KeyResult, objective: Objective, ctx: Context) -> Ite
     Reduce churn from 5% to 3%
     """
     a = kr.analysis
+    if a is None or a.maintain:
+        return
     baseline, target = numbers(kr)
-    if a is None or baseline is None or target is None or a.maintain:
+    if baseline is None or target is None:
         return
     if baseline == target:
         yield f"target equals the baseline ({target:g}): set the value it should reach"
@@ -682,8 +685,10 @@ def already_achieved(kr: KeyResult, objective: Objective, ctx: Context) -> Itera
     Re-set the target from today's value (78) to one that needs real change.
     """
     current = _number(kr.current)
+    if current is None:
+        return
     baseline, target = numbers(kr)
-    if current is None or target is None:
+    if target is None:
         return
     direction = kr.analysis.direction if kr.analysis else None
     if baseline is not None and baseline != target:

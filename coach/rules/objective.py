@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from coach import lexicon as lx
 from coach.analysis import MAX_KR_CHARS, clean, quantities
@@ -73,8 +74,14 @@ _PROJECT_LEAD = re.compile(
 _GOAL_SPLIT = re.compile(r"(?i)\s+(?:and|&|as\s+well\s+as|while\s+also|plus)\s+|;\s*|\.\s+(?=[A-Z])")
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[\w'’-]+", text)
+_WORD = re.compile(r"[\w'’-]+")
+_HALVES = re.compile(r"(?i)\b(?:double|triple|halve|by\s+half|in\s+half|\d+x)\b")
+
+
+@lru_cache(maxsize=64)
+def _words(text: str) -> tuple[str, ...]:
+    """The text's words; several rules ask for those of the same objective one after the other."""
+    return tuple(_WORD.findall(text))
 
 
 @rule(
@@ -110,7 +117,7 @@ def has_number(objective: Objective, ctx: Context) -> Iterator[str]:
     """
     text = clean(objective.text[:MAX_KR_CHARS])  # as much as of a key result (OBJ005 flags the length)
     found = quantities(text, text.lower())
-    halves = re.search(r"(?i)\b(?:double|triple|halve|by\s+half|in\s+half|\d+x)\b", text)
+    halves = _HALVES.search(text)
     if found or halves:
         what = found[0].text if found else halves.group(0) if halves else ""
         yield f"contains a number ('{what}'): keep the objective qualitative; put the number in a key result"
