@@ -16,7 +16,7 @@ from typing import Any
 from coach import __version__
 from coach.engine import Review
 from coach.knowledge import Passage
-from coach.model import Document, Finding, KeyResult, Objective
+from coach.model import Document, Finding, KeyResult, Level, Objective, Severity
 from coach.report import citations
 
 try:
@@ -26,7 +26,17 @@ except ImportError:  # pragma: no cover - the standard library writes the same t
 
 
 def _value(value: object) -> object:
+    if value is None:
+        return None
+    known = _ENUM_VALUES.get(value) if value.__class__ in _ENUMS else None
+    if known is not None:
+        return known
     return value.value if hasattr(value, "value") else value
+
+
+# An enum member's value read through a dict: `member.value` goes through the enum descriptor (slow).
+_ENUMS = (Level, Severity)
+_ENUM_VALUES: dict[object, str] = {member: member.value for kind in _ENUMS for member in kind}
 
 
 def _kr(kr: KeyResult) -> dict[str, Any]:
@@ -111,17 +121,43 @@ def document_dict(doc: Document) -> dict[str, Any]:
 
 def finding_dict(finding: Finding, related: Sequence[Passage] = ()) -> dict[str, Any]:
     passage = citations().get(finding.passage or "")
+    return _finding(finding, related, passage.citation() if passage else None)
+
+
+def _finding(finding: Finding, related: Sequence[Passage], citation: dict[str, str] | None) -> dict[str, Any]:
     extra = {"related": [{**p.citation(), "score": p.score} for p in related]} if related else {}
     return {
         **extra,
         "code": finding.code,
         "name": finding.name,
-        "severity": finding.severity.value,
+        "severity": _value(finding.severity),
         "message": finding.message,
         "span": finding.span.to_dict(),
         "target": finding.target,
-        "citation": passage.citation() if passage else None,
+        "citation": citation,
     }
+
+
+class _Findings:
+    """Renders the findings of one streamed report: each passage's citation is made once (the pieces are
+    written and dropped, so the findings may share it)."""
+
+    def __init__(self, related: Mapping[int, Sequence[Passage]]) -> None:
+        self.related = related
+        self.cited: dict[str | None, dict[str, str] | None] = {}  # by passage id; read at the first finding
+
+    def render(self, pair: tuple[int, Finding]) -> dict[str, Any]:
+        index, finding = pair
+        key = finding.passage
+        if key in self.cited:
+            citation = self.cited[key]
+        else:
+            passage = citations().get(key or "")
+            citation = self.cited[key] = passage.citation() if passage else None
+        return _finding(finding, self.related.get(index, ()) if self.related else (), citation)
+
+    def alike(self, pair: tuple[int, Finding]) -> bool:
+        return not self.related or all(_float_alike(p.score) for p in self.related.get(pair[0], ()))
 
 
 def _review(review: Review, related: Mapping[int, Sequence[Passage]] | None, lazy: bool) -> dict[str, Any]:
@@ -131,11 +167,8 @@ def _review(review: Review, related: Mapping[int, Sequence[Passage]] | None, laz
     findings: Any
     if lazy:
         documents = _Lazy(review.documents, lambda doc: _document(doc, lazy=True), lambda doc: False)
-        findings = _Lazy(
-            enumerate(review.findings),
-            lambda pair: finding_dict(pair[1], related.get(pair[0], ())),
-            lambda pair: all(_float_alike(p.score) for p in related.get(pair[0], ())),
-        )
+        each = _Findings(related)
+        findings = _Lazy(enumerate(review.findings), each.render, each.alike)
     else:
         documents = [document_dict(doc) for doc in review.documents]
         findings = [finding_dict(f, related.get(i, ())) for i, f in enumerate(review.findings)]
@@ -179,8 +212,9 @@ def _objective_alike(obj: Objective) -> bool:
         values: tuple[Any, ...] = (kr.baseline, kr.target, kr.current, kr.confidence)
         if analysis is not None:
             values += (analysis.baseline, analysis.target)
-        if not all(_float_alike(value) for value in values):
-            return False
+        for value in values:
+            if value.__class__ is float and not (value == 0.0 or 1e-4 <= abs(value) < _INFINITY):
+                return False
     return True
 
 
