@@ -27,6 +27,7 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from coach.model import InputError
@@ -42,22 +43,28 @@ def backup_path(path: str | Path) -> Path:
     return where.with_name(where.name + ".bak")
 
 
-def write_atomic(path: str | Path, text: str, *, backup: bool = False) -> Path | None:
+def write_atomic(path: str | Path, text: str | Iterable[bytes], *, backup: bool = False) -> Path | None:
     """Write `text` (UTF-8, line ends as given) to `path`; see the module's docstring for the guarantees.
+
+    `text` may also be UTF-8 pieces (a report written as it is rendered, never held whole): they go one
+    after the other into the temporary file. A UnicodeEncodeError while making them is the same InputError
+    as for text that cannot be encoded, and the file is left as it was (a `.bak` is already written).
 
     With `backup`, the previous content (if any) is kept as `<path>.bak` first; returns that path, or None
     when no backup was written."""
     named = Path(path)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise InputError(
-            str(named), f"not written: the text cannot be encoded as UTF-8 ({error.reason})"
-        ) from None
+    data: bytes | Iterable[bytes]
+    if isinstance(text, str):
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise _not_encodable(named, error) from None
+    else:
+        data = text
     real = Path(os.path.realpath(named))  # follow symlinks: write the file, keep the link
     current = _existing(named, real)
     if current is not None and not stat.S_ISREG(current.st_mode):
-        _write_through(named, real, data)  # /dev/stdout, a named pipe: nothing to replace
+        _write_through(named, real, _whole(named, data))  # /dev/stdout, a named pipe: nothing to replace
         return None
     bak = None
     if backup and current is not None:
@@ -72,6 +79,20 @@ def write_atomic(path: str | Path, text: str, *, backup: bool = False) -> Path |
             raise InputError(error.file, f"{error.message}; {named} was not changed") from None
     _write_file(named, real, data, current=current)
     return bak
+
+
+def _not_encodable(named: Path, error: UnicodeEncodeError) -> InputError:
+    return InputError(str(named), f"not written: the text cannot be encoded as UTF-8 ({error.reason})")
+
+
+def _whole(named: Path, data: bytes | Iterable[bytes]) -> bytes:
+    """All of the bytes, for the writes that need them at once (in place, through)."""
+    if isinstance(data, bytes):
+        return data
+    try:
+        return b"".join(data)
+    except UnicodeEncodeError as error:
+        raise _not_encodable(named, error) from None
 
 
 def clean_stale_temps(path: str | Path) -> int:
@@ -157,14 +178,19 @@ def _nearest_file(folder: Path) -> Path:
 
 
 def _write_file(
-    named: Path, real: Path, data: bytes, *, current: os.stat_result | None = None, mode: int | None = None
+    named: Path,
+    real: Path,
+    data: bytes | Iterable[bytes],
+    *,
+    current: os.stat_result | None = None,
+    mode: int | None = None,
 ) -> None:
     """Replace `real` by `data`; `named` is the name the user gave, for messages. `current`: its status
     when already known; `mode`: the mode a new file gets (default: what the umask gives)."""
     if current is None:
         current = _existing(named, real)
     if current is not None and current.st_nlink > 1:
-        _write_in_place(named, real, data)
+        _write_in_place(named, real, _whole(named, data))
         return
     clean_stale_temps(real)
     folder = real.parent
@@ -174,9 +200,10 @@ def _write_file(
         raise InputError(str(named), f"cannot create a file in {folder}: {_reason(error)}") from None
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -193,6 +220,8 @@ def _write_file(
             os.unlink(tmp)
         if isinstance(error, OSError):
             raise InputError(str(named), f"cannot write: {_reason(error)}") from None
+        if isinstance(error, UnicodeEncodeError):
+            raise _not_encodable(named, error) from None
         raise
     _sync_folder(folder)
 
