@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # noqa: F401
 
-from coach.cli.rewrite import render_text, report_dict
 from coach.config import Config
 from coach.llm import ModelSpec, Secret
 from coach.parse import parse_text
+from coach.report.rewrite import render_text, report_dict
 from coach.rewrite import RULES, Proposal, rewrite_document
 
 ROOT = Path(__file__).resolve().parent.parent

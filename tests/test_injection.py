@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # noqa: F401
 
-from coach.cli.rewrite import render_text, report_dict
 from coach.config import Config
 from coach.engine import review_document
 from coach.llm import ModelSpec, Secret
 from coach.parse import load
+from coach.report.rewrite import render_text, report_dict
 from coach.rewrite import RULES, _findings_after, _items, rewrite_document
 
 CORPUS = sorted((Path(__file__).parent / "data" / "injection").glob("inj-*"))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from coach.cli.options import add_config, add_format, add_input_format, emit
 from coach.model import InputError
+from coach.report.checkin import PACK_FORMATS, SCORE_FORMATS
 
 _CYCLE_HELP = (
     "give --cycle-start and --cycle-end, set [cycle] start and end in okrcoach.toml, "
@@ -34,25 +35,26 @@ def add_parsers(sub: Any) -> None:
         metavar="FILE",
         help="check-ins CSV: date, kr_id, value, confidence, comment",
     )
-    checkin.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown")
+    add_format(checkin, PACK_FORMATS, default="markdown")
     checkin.add_argument("--output", "-o", metavar="FILE", help="write the pack to FILE (atomically)")
     _common(checkin)
+    checkin.set_defaults(func=run_checkin)
 
     score = sub.add_parser("score", help="end-of-cycle scores 0.0–1.0 with the retrospective questions")
     score.add_argument("path", help="the OKR draft; '-' reads stdin (needs --input-format)")
     score.add_argument("--history", metavar="FILE", help="check-ins CSV (else the draft's `current` values)")
-    score.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
+    add_format(score, SCORE_FORMATS, default="text")
     score.add_argument("--output", "-o", metavar="FILE", help="write the scores to FILE (atomically)")
     _common(score)
+    score.set_defaults(func=run_score)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the day to report on (default: today)")
     parser.add_argument("--cycle-start", metavar="DATE", help="first day of the cycle (with --cycle-end)")
     parser.add_argument("--cycle-end", metavar="DATE", help="last day of the cycle")
-    parser.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"))
-    parser.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
-    parser.add_argument("--no-config", action="store_true", help="ignore config files; use the defaults")
+    add_input_format(parser)
+    add_config(parser)
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -102,16 +104,6 @@ def _cycle(args: argparse.Namespace, config: Any, doc: Any) -> Any:
     return cycle
 
 
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        from coach.io import write_atomic
-
-        write_atomic(Path(output), text)
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-
 def _report_problems(history: Any) -> None:
     for problem in history.problems:
         print(problem.render(history.path), file=sys.stderr)
@@ -121,7 +113,6 @@ def run_checkin(args: argparse.Namespace) -> int:
     from coach.checkin.history import read_history
     from coach.checkin.pack import checkin_pack
     from coach.parse import load
-    from coach.report.checkin import render_pack_json, render_pack_markdown
 
     config = _config(args)
     stale_days, day_first = _settings(config)
@@ -130,7 +121,7 @@ def run_checkin(args: argparse.Namespace) -> int:
     cycle = _cycle(args, config, doc)
     history = read_history(args.history, doc, cycle, now=now, day_first=day_first)
     pack = checkin_pack(doc, history, cycle, now, stale_days=stale_days)
-    _emit(render_pack_json(pack) if args.format == "json" else render_pack_markdown(pack), args.output)
+    emit(PACK_FORMATS[args.format](pack), args.output)
     _report_problems(history)
     return 0
 
@@ -139,7 +130,6 @@ def run_score(args: argparse.Namespace) -> int:
     from coach.checkin.history import read_history
     from coach.checkin.scoring import score_document
     from coach.parse import load
-    from coach.report.checkin import render_score
 
     config = _config(args)
     _, day_first = _settings(config)
@@ -150,7 +140,7 @@ def run_score(args: argparse.Namespace) -> int:
         cycle = _cycle(args, config, doc)
         history = read_history(args.history, doc, cycle, now=now, day_first=day_first)
     card = score_document(doc, history, now=now)
-    _emit(render_score(card, args.format), args.output)
+    emit(SCORE_FORMATS[args.format](card), args.output)
     if history is not None:
         _report_problems(history)
     return 0

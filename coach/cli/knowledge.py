@@ -10,15 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from coach import __version__
+from coach.cli.options import add_config, add_embedding
 from coach.model import Finding, InputError
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", metavar="DIR", help="where the local store lives (default: XDG cache)")
     parser.add_argument("--chroma-url", metavar="URL", help="use a Chroma server (http://host:port) instead")
-    parser.add_argument(
-        "--embedding", choices=("auto", "onnx", "hashing"), help="embedding to use (default auto)"
-    )
+    add_embedding(parser, "embedding to use (default auto)")
     parser.add_argument(
         "--extra",
         metavar="DIR",
@@ -26,13 +25,12 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="a folder of the team's own passages to index too (repeatable)",
     )
-    parser.add_argument(
-        "--config", metavar="FILE", help="config file (default: found from the current folder)"
-    )
+    add_config(parser, "config file (default: found from the current folder)", no_config=False)
 
 
 def add_parsers(sub: Any) -> None:
     knowledge = sub.add_parser("knowledge", help="build or search the practice-guidance store")
+    knowledge.set_defaults(func=run_knowledge)
     ksub = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
     build = ksub.add_parser("build", help="index knowledge/ (and --extra folders) into the vector store")
     build.add_argument("--rebuild", action="store_true", help="rebuild even if the index is current")
@@ -44,6 +42,7 @@ def add_parsers(sub: Any) -> None:
     search.add_argument("--format", "-f", choices=("text", "json"), default="text")
     add_store_options(search)
     doctor = sub.add_parser("doctor", help="what is installed, configured and built")
+    doctor.set_defaults(func=run_doctor)
     doctor.add_argument("--format", "-f", choices=("text", "json"), default="text")
     doctor.add_argument("--model", help="check this model instead of the configured one (as rewrite does)")
     doctor.add_argument("--base-url", help="check this OpenAI-compatible server, not the configured one")

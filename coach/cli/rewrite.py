@@ -1,20 +1,22 @@
-"""`okrcoach rewrite`: argument handling, printing and writing back. The job itself is coach.rewrite."""
+"""`okrcoach rewrite`: argument handling, printing and writing back. The job itself is coach.rewrite, the
+renderers coach.report.rewrite."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from coach.cli.options import add_config, add_embedding, add_format, add_input_format
 from coach.model import InputError
+from coach.report.rewrite import FORMATS
 
 
 def add_parser(sub: Any) -> None:
     rw = sub.add_parser("rewrite", help="propose rewrites (LLM when configured, rules otherwise)")
     rw.add_argument("path", help="one draft file; '-' reads stdin (needs --input-format)")
-    rw.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"))
+    add_input_format(rw)
     rw.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
     rw.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
     rw.add_argument("--timeout", type=float, help="seconds per model call (default 30)")
@@ -28,11 +30,11 @@ def add_parser(sub: Any) -> None:
     rw.add_argument("--no-cache", action="store_true", help="ask the model even when the answer is cached")
     rw.add_argument("--write", action="store_true", help="apply the rewrites in place (atomic, .bak kept)")
     rw.add_argument("--interactive", action="store_true", help="ask per rewrite: y(es) / n(o) / e(dit)")
-    rw.add_argument("--format", "-f", choices=("text", "json"), default="text")
-    rw.add_argument("--config", metavar="FILE")
-    rw.add_argument("--no-config", action="store_true")
+    add_format(rw, FORMATS, default="text")
+    add_config(rw, None, None)
     rw.add_argument("--cache-dir", metavar="DIR", help="where the knowledge store and the answer cache live")
-    rw.add_argument("--embedding", choices=("auto", "onnx", "hashing"))
+    add_embedding(rw)
+    rw.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,10 +58,7 @@ def run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         use_cache=not args.no_cache,
     )
-    if args.format == "json":
-        sys.stdout.write(json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(render_text(report))
+    sys.stdout.write(FORMATS[args.format](report))
     if args.write or args.interactive:
         return _write(report, args)
     return 0
@@ -120,88 +119,6 @@ def _store(args: argparse.Namespace, config: Any) -> tuple[Any, Path]:
             file=sys.stderr,
         )
         return None, cache_dir or default_cache_dir()
-
-
-def proposal_dict(p: Any) -> dict[str, Any]:
-    return {
-        "target": p.target,
-        "kind": p.kind,
-        "template": p.template,
-        "span": p.span.to_dict(),
-        "draft": p.draft,
-        "rewrite": p.text,
-        "answered_by": p.answered_by,
-        "rationale": p.rationale,
-        "questions": p.questions,
-        "initiative": p.initiative or None,
-        "extra_key_results": p.extra_key_results,
-        "findings_before": p.before,
-        "findings_after": p.after,
-        "resolved": p.resolved,
-        "model_not_used_because": p.reason,
-        "dropped": p.dropped,
-        "citations": [c.citation() for c in p.citations],
-    }
-
-
-def report_dict(report: Any) -> dict[str, Any]:
-    usage = report.usage
-    return {
-        "file": report.document.path,
-        "model": report.model,
-        "note": report.note,
-        "proposals": [proposal_dict(p) for p in report.proposals],
-        "usage": None
-        if usage is None
-        else {
-            "calls": usage.calls,
-            "cache_hits": usage.cache_hits,
-            "failures": usage.failures,
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "failure_reasons": usage.reasons,
-            "retries": usage.retries,
-            "not_asked": usage.skipped,
-            "stopped_because": usage.stopped,
-        },
-    }
-
-
-def render_text(report: Any) -> str:
-    lines: list[str] = []
-    for p in report.proposals:
-        lines.append(f"{p.span}: {p.target} ({p.kind.replace('_', ' ')}) — answered by {p.answered_by}")
-        lines.append(f"  draft:      {p.draft}")
-        lines.append(f"  rewrite:    {p.text if p.text else '(none: answer the questions below)'}")
-        if p.initiative:
-            lines.append(f"  initiative: {p.initiative}")
-        for extra in p.extra_key_results:
-            lines.append(f"  also a KR:  {extra}")
-        if p.resolved:
-            lines.append(f"  resolves:   {', '.join(p.resolved)}")
-        if p.rationale:
-            lines.append(f"  why:        {p.rationale}")
-        for question in p.questions:
-            lines.append(f"  ask:        {question}")
-        for passage in p.citations:
-            lines.append(f"  cites:      [{passage.id}] {passage.title} — {passage.source}")
-        if p.reason:
-            lines.append(f"  note:       model answer not used: {p.reason}")
-        lines.append("")
-    usage = report.usage
-    summary = f"{len(report.proposals)} proposals; {report.note}"
-    if usage is not None:
-        summary += (
-            f"; {usage.calls} model calls, {usage.cache_hits} from cache, {usage.failures} failed; "
-            f"tokens {usage.prompt_tokens} in / {usage.completion_tokens} out"
-        )
-        if usage.stopped:
-            summary += (
-                f"\nthe model stopped answering ({usage.stopped}): "
-                f"{usage.skipped} item(s) went to the rules without asking it"
-            )
-    lines.append(summary)
-    return "\n".join(lines) + "\n"
 
 
 def _write(report: Any, args: argparse.Namespace) -> int:

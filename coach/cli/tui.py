@@ -15,6 +15,7 @@ import importlib
 from pathlib import Path
 from typing import Any
 
+from coach.cli.options import add_config, add_embedding, add_input_format
 from coach.model import InputError
 
 
@@ -32,12 +33,10 @@ def add_parser(sub: Any) -> None:
     tui.add_argument("--date", metavar="YYYY-MM-DD", help="the check-in date (default: today)")
     tui.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
     tui.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
-    tui.add_argument("--input-format", choices=("yaml", "markdown", "csv", "json"))
-    tui.add_argument("--config", metavar="FILE", help="use this config file instead of searching for one")
-    tui.add_argument("--no-config", action="store_true", help="ignore config files; use the defaults")
-    tui.add_argument(
-        "--embedding", choices=("auto", "onnx", "hashing"), help="for matching metric names (default auto)"
-    )
+    add_input_format(tui)
+    add_config(tui)
+    add_embedding(tui, "for matching metric names (default auto)")
+    tui.set_defaults(func=run)
 
 
 def build_engine(args: argparse.Namespace) -> Any:

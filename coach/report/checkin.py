@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -247,12 +247,33 @@ def score_dict(card: Scorecard) -> dict[str, Any]:
     }
 
 
+def render_score_json(card: Scorecard) -> str:
+    return json.dumps(score_dict(card), indent=2, ensure_ascii=False) + "\n"
+
+
+# --format: name -> renderer, in the order `okrcoach checkin --help` and `okrcoach score --help` list them.
+PACK_FORMATS: dict[str, Callable[[CheckinPack], str]] = {
+    "markdown": render_pack_markdown,
+    "json": render_pack_json,
+}
+SCORE_FORMATS: dict[str, Callable[[Scorecard], str]] = {
+    "text": render_score_text,
+    "markdown": render_score_markdown,
+    "json": render_score_json,
+}
+
+
 def render_score(card: Scorecard, fmt: str) -> str:
-    if fmt == "json":
-        return json.dumps(score_dict(card), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return render_score_markdown(card)
-    return render_score_text(card)
+    """The scorecard in `fmt` (text for a name it does not know)."""
+    return SCORE_FORMATS.get(fmt, render_score_text)(card)
 
 
-__all__ = ["pack_dict", "render_pack_json", "render_pack_markdown", "render_score", "score_dict"]
+__all__ = [
+    "PACK_FORMATS",
+    "SCORE_FORMATS",
+    "pack_dict",
+    "render_pack_json",
+    "render_pack_markdown",
+    "render_score",
+    "score_dict",
+]

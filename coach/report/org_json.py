@@ -11,6 +11,7 @@ from coach.org.review import OrgReview
 from coach.org.stats import OrgStats, compute
 from coach.report import citations
 from coach.report.json import dumps
+from coach.report.rewrite import report_dict
 
 
 def _item(review: OrgReview, item: Item) -> dict[str, Any]:
@@ -95,16 +96,10 @@ def org_dict(review: OrgReview, stats: OrgStats | None = None) -> dict[str, Any]
         ],
         "statistics": stats.to_dict(),
         "errors": [{"file": e.file, "line": e.line, "col": e.col, "message": e.message} for e in org.errors],
-        "rewrites": [_rewrite(report) for report in review.rewrites],
+        "rewrites": [report_dict(report) for report in review.rewrites],
         "rewrite_note": review.rewrite_note or None,
         "timings_s": {name: round(seconds, 3) for name, seconds in review.timings.items()},
     }
-
-
-def _rewrite(report: Any) -> dict[str, Any]:
-    from coach.cli.rewrite import report_dict
-
-    return report_dict(report)
 
 
 def render_org_json(review: OrgReview, stats: OrgStats | None = None) -> str:

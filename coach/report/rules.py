@@ -1,19 +1,29 @@
-"""`okrcoach rules`: the catalogue, and one rule's documentation with the passage it cites."""
+"""`okrcoach rules`: the catalogue, and one rule's documentation with the passage it cites.
+
+The rules and the passages are imported when a renderer runs, not with this module: `okrcoach review`
+builds the `rules` parser (and reads FORMATS here) on its way to its own command."""
 
 from __future__ import annotations
 
 import json
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from coach.knowledge import Passage, passages
 from coach.model import InputError
-from coach.rules import Rule, catalogue
+
+if TYPE_CHECKING:
+    from coach.knowledge import Passage
+    from coach.rules import Rule
 
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead")
+# --format: the names render_rules and render_rule each take, in the order `okrcoach rules --help` lists.
+FORMATS = ("text", "json", "markdown")
 
 
 def find_rule(key: str) -> Rule:
+    from coach.rules import catalogue
+
     rules = catalogue()
     wanted = key.strip()
     for rule in rules.values():
@@ -23,6 +33,8 @@ def find_rule(key: str) -> Rule:
 
 
 def rule_dict(rule: Rule) -> dict[str, object]:
+    from coach.knowledge import passages
+
     passage = passages().get(rule.passage)
     return {
         "code": rule.code,
@@ -36,6 +48,8 @@ def rule_dict(rule: Rule) -> dict[str, object]:
 
 
 def render_rules(fmt: str = "text") -> str:
+    from coach.rules import catalogue
+
     rules = catalogue()
     if fmt == "json":
         return json.dumps([rule_dict(r) for r in rules.values()], indent=2, ensure_ascii=False) + "\n"
@@ -54,6 +68,8 @@ def render_rules(fmt: str = "text") -> str:
 
 def render_rule(key: str, fmt: str = "text", related: Sequence[Passage] = ()) -> str:
     """One rule's documentation, its cited passage, and (when given) the closest other passages."""
+    from coach.knowledge import passages
+
     rule = find_rule(key)
     if fmt == "json":
         return json.dumps(rule_dict(rule), indent=2, ensure_ascii=False) + "\n"
