@@ -1,7 +1,8 @@
 """Baseline suggestions from the team's metrics exports: where each key result starts, and from which row.
 
 Enter (or w) writes a found baseline into the key result's text ("to 65%" -> "from 61.2% to 65%"), as an
-undoable edit of the draft. Without a metrics file, the screen asks for one.
+undoable edit of the draft. The suggestions are worked out in a thread worker (tui.screens.job); without a
+metrics file, the screen asks for one.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Input, Label, LoadingIndicator, Static
+from textual.widgets import DataTable, Footer, Label, LoadingIndicator, Static
 
-from coach.model import Document, InputError
+from coach.model import Document
+from tui.screens.job import JobScreen
 from tui.widgets.editor import TextInput
 
 if TYPE_CHECKING:
@@ -34,18 +34,16 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-class BaselinesScreen(ModalScreen[None]):
+class BaselinesScreen(JobScreen[None]):
+    JOB = "baselines"
+    PROGRESS = "#bl-loading"
+    NOTE = "#bl-note"
+    PATH_INPUT = "bl-metrics"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "write", "Write baseline"),
         Binding("m", "metrics", "Metrics file"),
         Binding("escape", "close", "Close"),
     ]
-
-    class Ready(Message):
-        def __init__(self, report: Any, error: str | None) -> None:
-            super().__init__()
-            self.report = report
-            self.error = error
 
     def __init__(self, doc: Document, metrics: list[str]) -> None:
         super().__init__(id="baselines")
@@ -77,38 +75,21 @@ class BaselinesScreen(ModalScreen[None]):
             self.query_one("#bl-metrics").display = False
             self.load(self.metrics)
         else:
-            self._ask_for_metrics("No metrics file given (okrcoach tui --metrics FILE): type one to load it.")
-
-    def _ask_for_metrics(self, note: str) -> None:
-        self.query_one("#bl-note", Static).update(note)
-        field = self.query_one("#bl-metrics", Input)
-        field.display = True
-        if self.app.is_headless:
-            field.cursor_blink = False
-        field.focus()
+            self.ask_for_path("No metrics file given (okrcoach tui --metrics FILE): type one to load it.")
 
     def load(self, metrics: list[str]) -> None:
         self.metrics = metrics
-        self.query_one("#bl-loading").display = True
         self.query_one("#bl-note", Static).update(f"Reading {', '.join(metrics)}…")
-        self.suggest(metrics)
+        self.run_job(metrics)
 
-    @work(thread=True, exclusive=True, group="baselines")
-    def suggest(self, metrics: list[str]) -> None:
-        try:
-            report = self.coach_app.engine.baselines(self.doc, metrics)
-        except InputError as error:
-            self.post_message(self.Ready(None, str(error)))
-            return
-        self.post_message(self.Ready(report, None))
+    def job(self, metrics: list[str]) -> Any:
+        return self.coach_app.engine.baselines(self.doc, metrics)
 
-    @on(Ready)
-    def _ready(self, message: Ready) -> None:
-        self.query_one("#bl-loading").display = False
-        if message.error is not None:
-            self._ask_for_metrics(f"Cannot read the metrics: {message.error}")
+    async def job_done(self, report: Any, error: str | None) -> None:
+        if error is not None:
+            self.ask_for_path(f"Cannot read the metrics: {error}")
             return
-        self.report = message.report
+        self.report = report
         self.query_one("#bl-metrics").display = False
         self._fill()
         table = self.query_one(DataTable)
@@ -180,10 +161,8 @@ class BaselinesScreen(ModalScreen[None]):
     def _selected(self, _event: DataTable.RowSelected) -> None:
         self.action_write()
 
-    @on(Input.Submitted, "#bl-metrics")
-    def _metrics_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        paths = [p.strip() for p in event.value.split(",") if p.strip()]
+    def path_given(self, value: str) -> None:
+        paths = [p.strip() for p in value.split(",") if p.strip()]
         if paths:
             self.load(paths)
 
@@ -205,7 +184,7 @@ class BaselinesScreen(ModalScreen[None]):
             self.notify(p.rewrite, title=f"{p.kr_id}: baseline written into the draft")
 
     def action_metrics(self) -> None:
-        self._ask_for_metrics("Type a metrics file (several: separate them with commas) and press Enter.")
+        self.ask_for_path("Type a metrics file (several: separate them with commas) and press Enter.")
 
     def action_close(self) -> None:
         self.dismiss(None)

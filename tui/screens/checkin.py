@@ -1,5 +1,5 @@
-"""The manager's check-in: the question pack for the check-in date, built from the draft and its history,
-shown as Markdown and saved as a Markdown file (s)."""
+"""The manager's check-in: the question pack for the check-in date, built from the draft and its history (in a
+thread worker, tui.screens.job), shown as Markdown and saved as a Markdown file (s)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,33 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, LoadingIndicator, Markdown, Static
+from textual.widgets import Footer, Label, LoadingIndicator, Markdown, Static
 
 from coach.io import write_atomic
 from coach.model import Document, InputError
 from tui.actions import CHECKIN
 from tui.engine import CheckinResult
 from tui.screens.dialogs import PathDialog
+from tui.screens.job import JobScreen
 from tui.widgets.editor import TextInput
 
 if TYPE_CHECKING:
     from tui.app import OkrCoachApp
 
 
-class CheckinScreen(ModalScreen[None]):
+class CheckinScreen(JobScreen[None]):
+    JOB = "checkin"
+    PROGRESS = "#ci-loading"
+    NOTE = "#ci-note"
+    PATH_INPUT = "ci-history"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "save_pack", "Save as Markdown"),
         Binding("h", "history", "History file"),
         Binding("escape", "close", "Close"),
     ]
-
-    class Ready(Message):
-        def __init__(self, result: CheckinResult | None, error: str | None) -> None:
-            super().__init__()
-            self.result = result
-            self.error = error
 
     def __init__(self, doc: Document, history: str | None) -> None:
         super().__init__(id=CHECKIN)
@@ -69,40 +65,21 @@ class CheckinScreen(ModalScreen[None]):
             self.query_one("#ci-scroll").focus()
             self.load(self.history)
         else:
-            self._ask_for_history(
-                "No check-in history given (okrcoach tui --history FILE): type one to load it."
-            )
-
-    def _ask_for_history(self, note: str) -> None:
-        self.query_one("#ci-note", Static).update(note)
-        field = self.query_one("#ci-history", Input)
-        field.display = True
-        if self.app.is_headless:
-            field.cursor_blink = False
-        field.focus()
+            self.ask_for_path("No check-in history given (okrcoach tui --history FILE): type one to load it.")
 
     def load(self, history: str) -> None:
         self.history = history
-        self.query_one("#ci-loading").display = True
         self.query_one("#ci-note", Static).update(f"Reading {history}…")
-        self.build(history)
+        self.run_job(history)
 
-    @work(thread=True, exclusive=True, group="checkin")
-    def build(self, history: str) -> None:
-        try:
-            result = self.coach_app.engine.checkin(self.doc, history)
-        except InputError as error:
-            self.post_message(self.Ready(None, str(error)))
-            return
-        self.post_message(self.Ready(result, None))
+    def job(self, history: str) -> CheckinResult:
+        return self.coach_app.engine.checkin(self.doc, history)
 
-    @on(Ready)
-    async def _ready(self, message: Ready) -> None:
-        self.query_one("#ci-loading").display = False
-        if message.result is None:
-            self._ask_for_history(f"Cannot build the pack: {message.error}")
+    async def job_done(self, result: CheckinResult | None, error: str | None) -> None:
+        if result is None:
+            self.ask_for_path(f"Cannot build the pack: {error}")
             return
-        self.result = message.result
+        self.result = result
         self.coach_app.checkin_history = self.history
         self.query_one("#ci-history").display = False
         pack = self.result.pack
@@ -146,13 +123,11 @@ class CheckinScreen(ModalScreen[None]):
         )
 
     def action_history(self) -> None:
-        self._ask_for_history("Type the check-in history CSV and press Enter.")
+        self.ask_for_path("Type the check-in history CSV and press Enter.")
 
-    @on(Input.Submitted, "#ci-history")
-    def _history_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.load(event.value.strip())
+    def path_given(self, value: str) -> None:
+        if value.strip():
+            self.load(value.strip())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,7 +1,7 @@
 """Ask the coach for a rewrite of one objective or key result, and accept, edit or reject it.
 
-The job runs in a thread worker (a model call can take seconds; the rule path answers at once); the screen
-shows who is being asked and for how long, and stays responsive: Escape leaves at any time.
+The job runs in a thread worker (tui.screens.job; a model call can take seconds, the rule path answers at
+once); the screen shows who is being asked and for how long, and stays responsive: Escape leaves at any time.
 """
 
 from __future__ import annotations
@@ -11,17 +11,16 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, LoadingIndicator, Static
 
 from coach.model import Document, InputError
 from tui.engine import RewriteResult
+from tui.screens.job import JobScreen
 from tui.state import elements
 from tui.widgets.diff import SideBySide
 from tui.widgets.findings import finding_content
@@ -41,18 +40,15 @@ class Accepted:
     edited: bool = False
 
 
-class RewriteScreen(ModalScreen[Accepted | None]):
+class RewriteScreen(JobScreen[Accepted | None]):
+    JOB = "rewrite"
+    PROGRESS = "#rewrite-progress"
+    FAILURES = (Exception,)  # an unexpected failure must still end the wait with a reason
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "Accept"),
         Binding("e", "edit", "Edit"),
         Binding("r,escape", "reject", "Reject"),
     ]
-
-    class Ready(Message):
-        def __init__(self, result: RewriteResult | None, error: str | None) -> None:
-            super().__init__()
-            self.result = result
-            self.error = error
 
     def __init__(self, engine: CoachEngine, doc: Document, element_id: str, kind: str) -> None:
         super().__init__(id="rewrite")
@@ -84,7 +80,7 @@ class RewriteScreen(ModalScreen[Accepted | None]):
         self._started = time.monotonic()
         self._tick()
         self.set_interval(0.2, self._tick, name="rewrite-progress")
-        self.ask()
+        self.run_job()
 
     def _tick(self) -> None:
         if self.result is not None:
@@ -94,30 +90,20 @@ class RewriteScreen(ModalScreen[Accepted | None]):
         verb = "Asking the rules" if self.engine.spec is None else f"Asking {who}"
         self.query_one("#rewrite-waiting", Label).update(f"{verb}… {waited:.1f} s   (Escape to leave)")
 
-    @work(thread=True, exclusive=True, group="rewrite")
-    def ask(self) -> None:
-        try:
-            result = self.engine.rewrite(self.doc, self.element_id)
-        except InputError as error:
-            self.post_message(self.Ready(None, str(error)))
-            return
-        except Exception as error:  # an unexpected failure must still end the wait with a reason
-            self.post_message(self.Ready(None, f"{type(error).__name__}: {error}"))
-            return
-        self.post_message(self.Ready(result, None))
+    def job(self) -> RewriteResult:
+        return self.engine.rewrite(self.doc, self.element_id)
 
-    @on(Ready)
-    def _ready(self, message: Ready) -> None:
-        self.result = message.result or RewriteResult(None, message.error or "", [])
-        self.query_one("#rewrite-progress").display = False
+    def failure(self, error: Exception) -> str:
+        return str(error) if isinstance(error, InputError) else f"{type(error).__name__}: {error}"
+
+    async def job_done(self, result: RewriteResult | None, error: str | None) -> None:
+        self.result = result or RewriteResult(None, error or "", [])
         self.query_one("#rewrite-result").display = True
         proposal = self.result.proposal
         draft = self._draft_text()
         answered = self.query_one("#rewrite-answered", Static)
-        if message.error:
-            answered.update(
-                Content.styled(f"The coach could not answer: {message.error}", "bold $text-error")
-            )
+        if error:
+            answered.update(Content.styled(f"The coach could not answer: {error}", "bold $text-error"))
         elif proposal is None:
             answered.update(
                 Content.styled(
