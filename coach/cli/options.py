@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from coach.formats import NAMES
 from coach.model import Severity
 
 if TYPE_CHECKING:
@@ -28,10 +29,8 @@ COLORS = ("auto", "always", "never")
 
 
 def input_formats() -> tuple[str, ...]:
-    """The draft formats --input-format offers: the one place the commands read them from."""
-    from coach.parse import FORMATS
-
-    return FORMATS
+    """The draft formats --input-format offers (coach.formats): the one place the commands read them from."""
+    return NAMES
 
 
 def add_input_format(parser: argparse.ArgumentParser, help: str | None = None) -> None:

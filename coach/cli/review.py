@@ -22,14 +22,12 @@ from coach.cli.options import (
     add_select,
     codes,
     fail_on,
-    input_formats,
     use_color,
 )
+from coach.formats import SUFFIXES, choices_text
 from coach.model import InputError
 from coach.report.review import FORMATS
 from coach.report.rules import FORMATS as RULE_FORMATS
-
-DRAFT_SUFFIXES = (".yaml", ".yml", ".md", ".markdown", ".mdx", ".csv", ".tsv", ".json")
 
 
 def add_parsers(sub: Any) -> None:
@@ -59,7 +57,7 @@ def _expand(paths: Sequence[str]) -> list[str]:
         candidate = Path(path)
         if path != "-" and candidate.is_dir():
             found = sorted(
-                str(p) for p in candidate.rglob("*") if p.suffix.lower() in DRAFT_SUFFIXES and p.is_file()
+                str(p) for p in candidate.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
             )
             if not found:
                 raise InputError(path, "folder holds no OKR drafts (.yaml, .md, .csv, .json)")
@@ -76,7 +74,7 @@ def run_review(args: argparse.Namespace) -> int:
 
     paths = _expand(args.paths)
     if "-" in paths and not args.input_format:
-        raise InputError("<stdin>", f"reading stdin needs --input-format {'|'.join(input_formats())}")
+        raise InputError("<stdin>", f"reading stdin needs --input-format {choices_text()}")
     config_for = ConfigResolver(
         config_file=args.config,
         no_config=args.no_config,
