@@ -122,10 +122,11 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
             )
         raw.append(diagnostic)
     findings = _apply_suppressions(doc, raw, config, rules)
-    for index, finding in enumerate(findings):
-        level = config.severity_of(finding.code, finding.severity)
-        if level is not finding.severity:
-            findings[index] = dataclasses.replace(finding, severity=level)
+    if config.severity:  # re-levelled codes; none: every finding keeps its rule's level
+        for index, finding in enumerate(findings):
+            level = config.severity_of(finding.code, finding.severity)
+            if level is not finding.severity:
+                findings[index] = dataclasses.replace(finding, severity=level)
     findings.sort(key=Finding.sort_key)
     return findings
 

@@ -41,9 +41,12 @@ def near_duplicates(texts: Sequence[str], threshold: float) -> list[tuple[int, i
             earlier = first_seen.setdefault(toks, i)
             if earlier != i:
                 pairs.append((earlier, i, 1.0))
-    # Tokens ranked rarest first (ties by the token): sorting ranks is sorting by (frequency, token).
+    # Tokens ranked rarest first, ties by the token (a stable sort by frequency of the sorted tokens):
+    # sorting a text's ranks is sorting its tokens by (frequency, token).
     frequency: Counter[str] = Counter(chain.from_iterable(first_seen))
-    rank = {tok: r for r, tok in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
+    ordered = sorted(frequency)
+    ordered.sort(key=frequency.__getitem__)
+    rank = {tok: r for r, tok in enumerate(ordered)}
     postings: list[list[int]] = [[] for _ in rank]
     sizes = [len(s) for s in sets]
     prefixes: dict[int, int] = {}
