@@ -24,7 +24,7 @@ from tui.screens.job import JobScreen
 from tui.widgets.editor import TextInput
 
 if TYPE_CHECKING:
-    from tui.app import OkrCoachApp
+    from tui.host import CoachHost
 
 STATUS = {"found": "found", "ambiguous": "ambiguous", "no-data": "no data", "already-stated": "stated"}
 STATUS_COLOR = {"found": "text-success", "ambiguous": "text-warning", "no-data": "text-error"}
@@ -53,7 +53,7 @@ class BaselinesScreen(JobScreen[None]):
         self.written: set[str] = set()
 
     @property
-    def coach_app(self) -> OkrCoachApp:
+    def coach_app(self) -> CoachHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

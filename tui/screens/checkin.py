@@ -21,7 +21,7 @@ from tui.screens.job import JobScreen
 from tui.widgets.editor import TextInput
 
 if TYPE_CHECKING:
-    from tui.app import OkrCoachApp
+    from tui.host import CoachHost
 
 
 class CheckinScreen(JobScreen[None]):
@@ -43,7 +43,7 @@ class CheckinScreen(JobScreen[None]):
         self.saved_to: Path | None = None
 
     @property
-    def coach_app(self) -> OkrCoachApp:
+    def coach_app(self) -> CoachHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

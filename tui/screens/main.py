@@ -25,7 +25,7 @@ from tui.widgets.outline import ROOT, OutlineTree, tally
 from tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
-    from tui.app import OkrCoachApp
+    from tui.host import CoachHost
 
 
 class MainScreen(Screen[None]):
@@ -43,7 +43,7 @@ class MainScreen(Screen[None]):
         self.last_review_ms: float = 0.0  # the last review + redraw of the findings, for the benchmark
 
     @property
-    def coach_app(self) -> OkrCoachApp:
+    def coach_app(self) -> CoachHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
