@@ -1,17 +1,18 @@
-"""`okrcoach knowledge build|search` and `okrcoach doctor`: argument handling and printing only."""
+"""`okrcoach knowledge build|search` and `okrcoach doctor`: argument handling and printing only; the
+renderers are in coach.report.knowledge."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 from pathlib import Path
 from typing import Any
 
 from coach import __version__
-from coach.cli.options import add_config, add_embedding
+from coach.cli.options import add_config, add_embedding, add_format
 from coach.model import Finding, InputError
+from coach.report.knowledge import DOCTOR_FORMATS, SEARCH_FORMATS
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -39,11 +40,11 @@ def add_parsers(sub: Any) -> None:
     search.add_argument("query", help="a question or a finding's text")
     search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
     search.add_argument("--tag", action="append", default=[], help="only passages with this tag (repeatable)")
-    search.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    add_format(search, SEARCH_FORMATS, default="text")
     add_store_options(search)
     doctor = sub.add_parser("doctor", help="what is installed, configured and built")
     doctor.set_defaults(func=run_doctor)
-    doctor.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    add_format(doctor, DOCTOR_FORMATS, default="text")
     doctor.add_argument("--model", help="check this model instead of the configured one (as rewrite does)")
     doctor.add_argument("--base-url", help="check this OpenAI-compatible server, not the configured one")
     add_store_options(doctor)
@@ -103,15 +104,7 @@ def run_knowledge(args: argparse.Namespace) -> int:
         found = store.retrieve(args.query, args.k, tags=args.tag or None)
     except KnowledgeError as exc:
         raise InputError("knowledge", str(exc)) from None
-    if args.format == "json":
-        rows = [{**p.citation(), "score": p.score, "tags": list(p.tags), "origin": p.origin} for p in found]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    if not found:
-        print("no passages found")
-    for passage in found:
-        print(f"{passage.score:6.3f}  {passage.id}  {passage.title}")
-        print(f"        source: {passage.source}")
+    sys.stdout.write(SEARCH_FORMATS[args.format](found))
     return 0
 
 
@@ -232,15 +225,8 @@ def run_doctor(args: argparse.Namespace) -> int:
     info["rules"] = len(catalogue())
     info["model"] = _model_status(config_path, problems, args)
     info["problems"] = problems
-    if args.format == "json":
-        print(json.dumps(info, indent=2, ensure_ascii=False, default=str))
-    else:
-        for key, value in info.items():
-            if key == "problems":
-                continue
-            if isinstance(value, dict):
-                value = ", ".join(f"{k}: {v}" for k, v in value.items())
-            print(f"{key:10} {value}")
+    sys.stdout.write(DOCTOR_FORMATS[args.format](info))
+    if args.format != "json":  # JSON holds them; the text lists them on stderr
         for problem in problems:
             print(f"problem    {problem}", file=sys.stderr)
     return 1 if problems else 0
