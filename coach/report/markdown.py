@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 
 from coach.engine import Review
-from coach.model import Finding
+from coach.model import Finding, Severity
 from coach.report import citations
 from coach.report.text import summary_line
 
 _ICON = {"error": "🔴", "warning": "🟠", "suggestion": "🔵"}
+_SEVERITY = {level: level.value for level in Severity}  # not through the enum descriptor, once a finding
+
+
+# A backslash before each of these (one pass; the same text as replacing the backslash first, then each).
+_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|#"})
 
 
 def _escape(text: str) -> str:
     """Keep user text from turning into Markdown or HTML structure."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return " ".join(out.split())
+    return " ".join(text.translate(_ESCAPES).split())
 
 
 def render_markdown(review: Review) -> str:
@@ -72,8 +74,8 @@ def _finding_line(finding: Finding, used: dict[str, None], prefix: str = "") -> 
     if finding.passage:
         used[finding.passage] = None
         cite = f" _(see {finding.passage})_"
-    icon = _ICON[finding.severity.value]
+    severity = _SEVERITY[finding.severity]
     return (
-        f"- {icon} {prefix}`{finding.code}` {finding.severity.value}: {_escape(finding.message)} "
+        f"- {_ICON[severity]} {prefix}`{finding.code}` {severity}: {_escape(finding.message)} "
         f"(line {finding.span.line}){cite}"
     )

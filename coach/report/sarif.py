@@ -54,8 +54,20 @@ def render_sarif(review: Review) -> str:
             }
         )
     results: list[dict[str, Any]] = []
+    # Worked out once per file and per passage, not once a finding (the log is dropped once written).
+    uris: dict[str, str] = {}
+    citation_of: dict[str | None, dict[str, str] | None] = {}
     for finding in review.findings:
-        passage = cited.get(finding.passage or "")
+        file = finding.span.file
+        uri = uris.get(file)
+        if uri is None:
+            uri = uris[file] = _uri(file)
+        key = finding.passage
+        if key in citation_of:
+            citation = citation_of[key]
+        else:
+            passage = cited.get(key or "")
+            citation = citation_of[key] = passage.citation() if passage else None
         region: dict[str, Any] = {
             "startLine": max(1, finding.span.line),
             "startColumn": max(1, finding.span.col),
@@ -65,10 +77,8 @@ def render_sarif(review: Review) -> str:
             "ruleIndex": index[finding.code],
             "level": _LEVEL[finding.severity],
             "message": {"text": finding.message},
-            "locations": [
-                {"physicalLocation": {"artifactLocation": {"uri": _uri(finding.span.file)}, "region": region}}
-            ],
-            "properties": {"target": finding.target, "citation": passage.citation() if passage else None},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+            "properties": {"target": finding.target, "citation": citation},
         }
         results.append(result)
     notifications = [{"level": "error", "message": {"text": str(error)}} for error in review.errors]
