@@ -18,9 +18,9 @@ from stub_openai import OpenAIStub, Reply, openai_stub_fixture  # noqa: F401
 
 from coach.config import Config, config_from_mapping
 from coach.llm import ModelConfigError, ModelSpec, Secret, resolve_model
-from coach.llm.client import ANSWER_MAX_TOKENS
 from coach.parse import parse_text
 from coach.rewrite import RULES, rewrite_document
+from coach.rewrite.answer import ANSWER_MAX_TOKENS
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk-test-TRANSPORT-0123456789abcdef"

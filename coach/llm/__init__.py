@@ -54,7 +54,7 @@ class ModelSpec:
     max_retries: int = DEFAULT_RETRIES
     source: str = ""  # where the choice came from (flag, env, config)
     concurrency: int | None = None  # None: by server (see `slots`)
-    max_tokens: int | None = None  # None: the answer schema's cap (coach.llm.client.ANSWER_MAX_TOKENS)
+    max_tokens: int | None = None  # None: the job's cap, sized to its answer schema (coach.llm.client.Task)
 
     @property
     def label(self) -> str:

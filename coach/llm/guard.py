@@ -1,9 +1,10 @@
 """The answer guard: one place that decides whether a model's answer may be shown, cached or written.
 
 A model answer is untrusted input. Every job that asks the model (rewrite, org --rewrite, the TUI) goes
-through `coach.rewrite.rewrite_document`, which calls `check` here; the client calls `shape_problem` before
-it caches an answer, so an answer that fails on its own (oversized, approving, addressed to the reader) is
-never cached either. An answer is used only when:
+through `coach.rewrite.rewrite_document`, which calls `check` here; the rewrite job's task
+(`coach.rewrite.answer.REWRITE`) has the client call `shape_problem` before it caches an answer, so an
+answer that fails on its own (oversized, approving, addressed to the reader) is never cached either. An
+answer is used only when:
 
 1. every field has its size and shape (text and initiative one line, at most five questions...);
 2. no field addresses the reader or the coach, approves the draft, names keys, tools, commands, links or

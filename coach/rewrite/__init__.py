@@ -2,6 +2,8 @@
 one is configured and its answer survives the checks, from the rules otherwise. Never worse than the draft.
 
     rewrite_document(doc, config, spec=..., ...) -> RewriteReport
+
+What the job asks the model for (its system text, answer schema and shape check) is `answer.REWRITE`.
 """
 
 from __future__ import annotations
@@ -259,12 +261,13 @@ async def _ask_all(
     data: dict[str, str],
 ) -> None:
     from coach.prompts import render
+    from coach.rewrite.answer import REWRITE
 
     async def one(item: _Item, proposal: Proposal) -> None:
         grounding = _grounding(item, store)
         element_data = data.get(item.element.id, "")
         prompt = render(item.template, **_context(item, grounding, element_data, _owner(item, doc)))
-        answer = await client.ask(prompt)
+        answer = await client.ask(prompt, REWRITE)
         if answer.fields is None:
             proposal.reason = answer.reason
             return
