@@ -9,6 +9,10 @@ KR004 = "warning"
 
 [thresholds]
 max-krs-per-objective = 5
+
+[checkin]                         # typed and checked when the file is read (CheckinSettings)
+stale-days = 14
+day-first = true
 """
 
 from __future__ import annotations
@@ -43,6 +47,22 @@ _TABLE_KEYS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class CheckinSettings:
+    """[checkin], checked once when the config is read: the CLI and the TUI read these, not the table."""
+
+    stale_days: int = 14  # = coach.checkin.state.DEFAULT_STALE_DAYS (a test holds them equal)
+    day_first: bool = True  # 03/04 in the history is 3 April
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineSettings:
+    """[baselines] day-first, checked once when the config is read (method and window are checked by
+    coach.baselines.suggest, where a flag can stand in for them)."""
+
+    day_first: bool = True
+
+
 @dataclass(slots=True)
 class Config:
     select: list[str] = field(default_factory=list)
@@ -56,6 +76,8 @@ class Config:
     baselines: dict[str, Any] = field(default_factory=dict)  # method (last|mean), window, day-first
     checkin: dict[str, Any] = field(default_factory=dict)  # stale-days, day-first
     source: str | None = None
+    checkin_settings: CheckinSettings = field(default_factory=CheckinSettings)  # [checkin], typed
+    baseline_settings: BaselineSettings = field(default_factory=BaselineSettings)  # [baselines], typed
 
     def enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
@@ -171,7 +193,23 @@ def config_from_mapping(data: dict[str, Any], name: str) -> Config:
                 name, f"[{table}]: unknown key {unknown_keys[0]!r} (known: {', '.join(sorted(allowed))})"
             )
         setattr(config, table, {k: str(v) if table == "cycle" else v for k, v in values.items()})
+    config.checkin_settings = _checkin_settings(config.checkin, name)
+    config.baseline_settings = BaselineSettings(_day_first(config.baselines, "baselines", name))
     return config
+
+
+def _day_first(table: dict[str, Any], section: str, name: str) -> bool:
+    value = table.get("day-first", True)
+    if not isinstance(value, bool):  # "false" is a string, and bool("false") is True
+        raise InputError(name, f"[{section}] day-first must be true or false")
+    return value
+
+
+def _checkin_settings(table: dict[str, Any], name: str) -> CheckinSettings:
+    stale = table.get("stale-days", CheckinSettings().stale_days)
+    if isinstance(stale, bool) or not isinstance(stale, int) or stale < 1:
+        raise InputError(name, "[checkin] stale-days must be a whole number of days, 1 or more")
+    return CheckinSettings(stale, _day_first(table, "checkin", name))
 
 
 def config_path_for(

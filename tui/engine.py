@@ -131,8 +131,7 @@ class CoachEngine:
         paths = metrics if metrics is not None else self.metrics
         if not paths:
             raise InputError("--metrics", "no metrics file given")
-        day_first = self.config.baselines.get("day-first", True)
-        loaded = load_all(paths, day_first=bool(day_first))
+        loaded = load_all(paths, day_first=self.config.baseline_settings.day_first)
         return suggest_baselines(doc, loaded, self.config, embedding=self.embedding)
 
     def checkin(self, doc: Document, history: str | None = None) -> CheckinResult:
@@ -154,11 +153,10 @@ class CoachEngine:
                 doc.path or "<new draft>",
                 "no OKR cycle known: set a period such as 2026-Q3 in the draft, or [cycle] in okrcoach.toml",
             )
-        stale = self.config.checkin.get("stale-days", 14)
-        day_first = bool(self.config.checkin.get("day-first", True))
+        settings = self.config.checkin_settings  # checked when the config was read, as the CLI's are
         now = self.day()
-        found = read_history(path, doc, cycle, now=now, day_first=day_first)
-        pack = checkin_pack(doc, found, cycle, now, stale_days=int(stale))
+        found = read_history(path, doc, cycle, now=now, day_first=settings.day_first)
+        pack = checkin_pack(doc, found, cycle, now, stale_days=settings.stale_days)
         problems = [problem.render(found.path) for problem in found.problems]
         return CheckinResult(render_pack_markdown(pack), pack, problems)
 
