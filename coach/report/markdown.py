@@ -13,13 +13,12 @@ _ICON = {"error": "🔴", "warning": "🟠", "suggestion": "🔵"}
 _SEVERITY = {level: level.value for level in Severity}  # not through the enum descriptor, once a finding
 
 
-# A backslash before each of these (one pass; the same text as replacing the backslash first, then each).
-_ESCAPES = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|#"})
-
-
 def _escape(text: str) -> str:
     """Keep user text from turning into Markdown or HTML structure."""
-    return " ".join(text.translate(_ESCAPES).split())
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return " ".join(out.split())
 
 
 def render_markdown(review: Review) -> str:
