@@ -13,16 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.analysis import numbers as n
+from coach.analysis import start as s
 from coach.analysis import text as t
 
 LABELLED = Path(__file__).parent / "data" / "labelled_krs.jsonl"
 
 # (name, pattern, the strings it needs, searched in: "cleaned" or "lowered", whether non-ASCII opens the gate)
 GATES = [
-    ("from-to", n._FROM_TO, n._FROM_WORDS, "cleaned", True),
-    ("arrow", n._ARROW, n._ARROWS, "cleaned", True),
-    ("stated baseline", n._BASELINE_STATED, n._STATED_WORDS, "cleaned", True),
-    ("baseline alone", n._BASELINE_ALONE, n._ALONE_WORDS, "cleaned", True),
+    ("from-to", s._FROM_TO, s._FROM_WORDS, "cleaned", True),
+    ("arrow", s._ARROW, s._ARROWS, "cleaned", True),
+    ("stated baseline", s._BASELINE_STATED, s._STATED_WORDS, "cleaned", True),
+    ("baseline alone", s._BASELINE_ALONE, s._ALONE_WORDS, "cleaned", True),
     ("placeholder", n._PLACEHOLDER, n._PLACEHOLDER_NEEDS, "cleaned", False),
     ("quantifier", n._QUANTIFIER, n._QUANTIFIER_NEEDS, "lowered", False),
     ("cadence", n._CADENCE, n._CADENCE_NEEDS, "lowered", False),
@@ -34,7 +35,7 @@ GATES = [
 def _gate_open(needs: tuple[str, ...], cleaned: str, where: str, ascii_fallback: bool) -> bool:
     lowered = cleaned.lower()
     if ascii_fallback:
-        return n._any_in(needs, lowered)
+        return s._any_in(needs, lowered)
     return n._has_any(needs, cleaned if where == "cleaned" else lowered)
 
 

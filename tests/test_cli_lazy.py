@@ -54,9 +54,9 @@ def test_review_without_a_config_file_neither_reads_toml_nor_compiles_rare_patte
         "objectives:\n  - title: Make checkout effortless\n    key_results:\n      - Raise NPS to 40\n"
     )
     code = (
-        "import sys; from coach.cli import main; from coach.analysis import numbers; "
+        "import sys; from coach.cli import main; from coach.analysis import start; "
         "main(['review', sys.argv[1], '--no-config', '-o', '/dev/null']); "
-        "print('tomllib' in sys.modules, 'search' in vars(numbers._BASELINE_ALONE))"
+        "print('tomllib' in sys.modules, 'search' in vars(start._BASELINE_ALONE))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(draft)], capture_output=True, text=True, cwd=tmp_path, check=True

@@ -10,26 +10,19 @@ numbers in it are (a target, a date, a version, a name), and how a starting valu
 from __future__ import annotations
 
 from coach import lexicon as lx
-from coach.analysis.kind import (
-    _TASK_KINDS,
-    _find_verb,
-    _possession,
-    _subject_led,
-    _verb_class,
-    _verb_led,
-    explain,
-)
+from coach.analysis.kind import _TASK_KINDS, _possession, _verb_class, _verb_led
 from coach.analysis.numbers import (
     _DIGIT,
-    _FROM_TO,
     _TIME_UNITS,
     Quantity,
-    _baseline,
     _numbers,
     _pick_target,
     multiple_in,
     quantities,
 )
+from coach.analysis.reason import explain
+from coach.analysis.start import _FROM_TO, _baseline
+from coach.analysis.subject import _find_verb, _subject_led
 from coach.analysis.text import (
     _COUNTING,
     _PURE_DIRECTION,
