@@ -223,7 +223,7 @@ def test_a_check_in_value_full_of_spaces_is_refused_quickly() -> None:
 
 
 def test_a_metric_header_full_of_brackets_is_split_quickly() -> None:
-    from coach.baselines.metrics import split_header
+    from coach.baselines.values import split_header
 
     header = "MRR " + "(" * 50_000 + "x"
     assert _within(5, split_header, header)[1] is None  # type: ignore[index]  # quadratic before: ~50 s

@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 
 from coach.analysis import analyse
+from coach.baselines.match import Matcher, name_tokens
 from coach.baselines.metrics import MetricsFile, Point, Series, load_all, load_metrics
 from coach.baselines.suggest import (
     BaselineReport,
-    Matcher,
     format_value,
-    name_tokens,
     state_baseline,
     suggest_baselines,
     write_baselines,

@@ -9,14 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.baselines.metrics import (
-    MetricsFile,
-    load_all,
-    load_metrics,
-    normalise_unit,
-    parse_value,
-    split_header,
-)
+from coach.baselines.metrics import MetricsFile, load_all, load_metrics
+from coach.baselines.values import normalise_unit, parse_value, split_header
 from coach.model import InputError
 
 DATA = Path(__file__).parent / "data" / "metrics"
