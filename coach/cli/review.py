@@ -90,13 +90,19 @@ def run_review(args: argparse.Namespace) -> int:
         related, problem = related_passages(result.findings, args)
         if problem:
             print(f"okrcoach: {problem}", file=sys.stderr)
-    if args.format == "json" and not args.output and _stdout_takes_utf8():
+    errors = _utf8_stdout_errors()
+    if args.format == "json" and (args.output or errors):
         # Streamed: a 100,000-KR report is ~250 MB of text, never held whole (see coach.report.json).
         from coach.report.json import json_chunks
 
-        sys.stdout.flush()
-        for chunk in json_chunks(result, related):
-            sys.stdout.buffer.write(chunk)
+        if args.output:
+            from coach.io import write_atomic
+
+            write_atomic(Path(args.output), json_chunks(result, related))
+        else:
+            sys.stdout.flush()
+            for chunk in json_chunks(result, related, errors=errors or "strict"):
+                sys.stdout.buffer.write(chunk)
     else:
         report = render(result, args.format, color=color, explain=args.explain, related=related)
         if args.output:
@@ -113,15 +119,15 @@ def run_review(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if result.at_or_above(fail_on(args.fail_on, config_for.cache)) else EXIT_OK
 
 
-def _stdout_takes_utf8() -> bool:
-    """Whether stdout encodes text as strict UTF-8, so that UTF-8 bytes may go to its buffer instead."""
+def _utf8_stdout_errors() -> str | None:
+    """How stdout encodes what UTF-8 cannot ("strict", or "surrogateescape" under a C.UTF-8 locale) when it
+    is UTF-8 text over a byte buffer, so that UTF-8 pieces encoded the same way may go to the buffer; None
+    when it is not (the report is then written as text)."""
     binary = getattr(sys.stdout, "buffer", None)
     encoding = getattr(sys.stdout, "encoding", None) or "ascii"
-    return (
-        binary is not None
-        and codecs.lookup(encoding).name == "utf-8"
-        and getattr(sys.stdout, "errors", "strict") == "strict"
-    )
+    if binary is None or codecs.lookup(encoding).name != "utf-8":
+        return None
+    return getattr(sys.stdout, "errors", None) or "strict"
 
 
 def run_rules(args: argparse.Namespace) -> int:
