@@ -157,3 +157,25 @@ def test_deep_nesting_and_huge_numbers_are_input_errors() -> None:
         with pytest.raises(InputError) as caught:
             parse(text)
         assert str(caught.value).startswith("draft.json")
+
+
+@pytest.mark.parametrize(
+    ("escape", "column"),
+    [("\\ud800", 19), ("\\uDFFF", 19), ("\\ud83d", 19), ("x\\udc00", 20)],
+)
+def test_an_escaped_half_surrogate_is_an_input_error_at_its_place(escape: str, column: int) -> None:
+    # json.loads accepts it; a report holding it could not be written (a traceback, exit 1, before)
+    text = (
+        '{"objectives": [\n  {"title": "Grow ' + escape + ' revenue", "key_results": ["Raise NPS to 40"]}]}'
+    )
+    with pytest.raises(InputError) as error:
+        parse_text(text, "okrs.json", "json")
+    assert (error.value.line, error.value.col) == (2, column)
+    assert "half of a surrogate pair" in error.value.message
+
+
+def test_surrogate_pairs_and_escaped_backslashes_read_as_written() -> None:
+    text = (
+        '{"objectives": [{"title": "Grow \\ud83d\\ude00 revenue \\\\ud800", "key_results": ["Raise NPS"]}]}'
+    )
+    assert parse_text(text, "okrs.json", "json").objectives[0].text == "Grow 😀 revenue \\ud800"

@@ -36,11 +36,35 @@ def parse(text: str, name: str) -> Document:
         raise InputError(name, "invalid JSON: nested too deeply") from None
     except ValueError as error:  # e.g. an integer longer than Python's 4300-digit limit
         raise InputError(name, f"invalid JSON: {error}") from None
+    if "\\u" in text:
+        _refuse_lone_surrogates(text, name)
     try:
         root = _Reader(text, name).document()
     except (IndexError, ValueError) as error:  # json.loads accepted it, so this is our bug: say so plainly
         raise InputError(name, f"cannot read this JSON ({error})") from None
     return structured.build(root, name, "json")
+
+
+# A \\uD800-\\uDFFF escape (not after an escaped backslash), and a high one followed by its low half.
+_SURROGATE_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
+_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(text: str, name: str) -> None:
+    """json.loads accepts an escaped half of a surrogate pair on its own ("\\ud800"); it is no character,
+    and no report could be written with it: an input error at its line, as the YAML reader gives."""
+    paired_until = -1
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        at = match.start(1) - 2  # the backslash of this escape
+        if at < paired_until:
+            continue  # the low half of a pair
+        if _PAIR.match(text, at):
+            paired_until = at + 12
+            continue
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        message = f"invalid JSON: \\u{match.group(1)} is half of a surrogate pair, not a character"
+        raise InputError(name, message, line, column)
 
 
 # Between tokens of JSON that json.loads has accepted: the spaces, a colon or a closing bracket or comma,
