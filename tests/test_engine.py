@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coach.analysis.kr import analyse_kr
 from coach.config import Config
-from coach.engine import analyse_kr, review, review_document
+from coach.engine import review, review_document
 from coach.model import KeyResult, Severity, Span
 from coach.parse import parse_text
 

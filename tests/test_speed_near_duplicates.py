@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from coach.rules.structure import POSTING_CAP, near_duplicates, tokens
+from coach.analysis.similar import POSTING_CAP, near_duplicates, tokens
 
 
 def _oracle(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from coach.analysis import analyse
+from coach.analysis.kr import analyse_kr
 from coach.baselines.match import (
     _METRIC_FIELDS,
     MARGIN,
@@ -31,7 +32,7 @@ from coach.baselines.match import (
 from coach.baselines.metrics import MetricsFile, Point, Series, normalise_unit
 from coach.config import Config
 from coach.dates import Cycle, DateError, resolve_cycle
-from coach.engine import analyse_kr, review_document
+from coach.engine import review_document
 from coach.knowledge.embed import Embedder
 from coach.model import Document, InputError, KeyResult, KRAnalysis, Objective, Span
 from coach.write.edits import Edit, write_edits

@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from coach.engine import analyse_kr
+from coach.analysis.kr import analyse_kr
 from coach.model import KeyResult
 from coach.units import UNIT_NAMES
 

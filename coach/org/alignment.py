@@ -16,8 +16,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from coach.analysis.similar import tokens
 from coach.org.model import KEY_RESULT, LEVEL_RANK, OBJECTIVE, Item, Organisation, Suggestion, Unresolved
-from coach.rules.structure import tokens
 
 _QUALIFIER = re.compile(r"^(.+?)\s*(?:#|::|/)\s*([^/#:]+)$")
 _PREFIX = re.compile(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from coach.org.checks import ORGANISATION
 from coach.org.examples import COMPANY, SALES_OK, example, objective, unit
-from coach.rules import rule
+from coach.rules.base import rule
 
 if TYPE_CHECKING:
     from coach.org.model import Organisation, OrgContext, OrgHit

@@ -141,11 +141,11 @@ class OrgContext:
         return self.thresholds[name]
 
     def tokens(self, text: str) -> frozenset[str]:
-        """`coach.rules.structure.tokens`, computed once per text."""
+        """`coach.analysis.similar.tokens`, computed once per text."""
         cache: dict[str, frozenset[str]] = self.memo.setdefault("tokens", {})
         found = cache.get(text)
         if found is None:
-            from coach.rules.structure import tokens
+            from coach.analysis.similar import tokens
 
             found = cache[text] = tokens(text)
         return found

@@ -135,7 +135,7 @@ def top_down(ctx: OrgContext, obj: Item, copies: dict[str, str], threshold: floa
 
 def analysis(ctx: OrgContext, item: Item) -> KRAnalysis:
     """The key result's analysis (set by the per-draft review; computed here for drafts out of scope)."""
-    from coach.engine import analyse_kr
+    from coach.analysis.kr import analyse_kr
 
     kr = item.element
     if kr.analysis is None:  # type: ignore[union-attr]
@@ -171,7 +171,7 @@ def duplicate_pairs(ctx: OrgContext) -> list[tuple[str, str, float]]:
     (earlier key, later key, similarity). Computed once per review (or in a worker, see `precompute`)."""
     if "duplicate-pairs" in ctx.memo:
         return ctx.memo["duplicate-pairs"]
-    from coach.rules.structure import near_duplicates
+    from coach.analysis.similar import near_duplicates
 
     krs = ctx.organisation.key_results()
     copies = cascade_copies(ctx)

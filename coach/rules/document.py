@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from coach.model import Document, Suppression
-from coach.rules import RULES, Context, Hit, rule
+from coach.rules.base import RULES, Context, Hit, rule
 
 
 def all_suppressions(doc: Document) -> Iterator[tuple[Suppression, str | None]]:

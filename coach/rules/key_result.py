@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from coach.analysis import MAX_KR_CHARS
 from coach.model import KeyResult, Objective
-from coach.rules import Context, rule
+from coach.rules.base import Context, rule
 
 _KIND_MESSAGES = {
     "task": "names work to do ({what}), not the result it should produce: measure the outcome and list the "

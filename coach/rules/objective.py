@@ -9,7 +9,7 @@ from functools import lru_cache
 from coach import lexicon as lx
 from coach.analysis import MAX_KR_CHARS, clean, quantities
 from coach.model import Objective
-from coach.rules import Context, rule
+from coach.rules.base import Context, rule
 
 _BUZZ = re.compile(
     r"(?i)(?<![\w-])(?=\w)("  # every buzzword starts with a letter: other positions fail at once
