@@ -34,7 +34,13 @@ def catalogue(*, organisation: bool = True) -> dict[str, Rule]:
     are not imported for it; they are listed all the same once anything else has loaded them."""
     if organisation:
         from coach.org import checks, checks_overlap, checks_structure  # noqa: F401  (the ORG rules)
-    from coach.rules import document, key_result, objective, structure  # noqa: F401  (registration)
+    from coach.rules import (  # noqa: F401  (registration)
+        document,
+        key_result,
+        key_result_fields,
+        objective,
+        structure,
+    )
 
     return dict(sorted(RULES.items(), key=lambda item: (_family_order(item[0]), item[0])))
 
