@@ -13,39 +13,20 @@ import re
 import stat
 import sys
 
+from coach.formats import NAMES, choices_text, named, of_path
 from coach.model import Document, InputError
 
-FORMATS = ("yaml", "markdown", "csv", "json")
+FORMATS = NAMES  # the format registry's names (coach.formats), in its order
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN = "<stdin>"
-
-_EXTENSIONS = {
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".mdx": "markdown",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".json": "json",
-}
-_FORMAT_NAMES = {
-    "yaml": "yaml",
-    "yml": "yaml",
-    "markdown": "markdown",
-    "md": "markdown",
-    "mdx": "markdown",
-    "csv": "csv",
-    "tsv": "csv",
-    "json": "json",
-}
-_CHOICES = "|".join(FORMATS)
+_CHOICES = choices_text()
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def detect_format(path: str) -> str | None:
     """The format a file's extension names, or None."""
-    return _EXTENSIONS.get(os.path.splitext(path)[1].lower())
+    known = of_path(path)
+    return known.name if known else None
 
 
 def load(path: str, input_format: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
@@ -127,32 +108,24 @@ def decode(data: bytes, name: str) -> str:
 
 def _parse(text: str, name: str, fmt: str) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Imported here so that reading one format never loads the others' modules.
-    if fmt == "yaml":
-        from coach.parse import yaml as reader
-    elif fmt == "json":
-        from coach.parse import json as reader  # type: ignore[no-redef]
-    elif fmt == "csv":
-        from coach.parse import csv as reader  # type: ignore[no-redef]
-    else:
-        from coach.parse import markdown as reader  # type: ignore[no-redef]
+    reader = named(fmt).read()  # type: ignore[union-attr]  # _format_name gave a registered name
     # Parsing builds many small objects and no reference cycles: pausing the cycle collector halves the
     # time for large files.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return reader.parse(text, name)
+        return reader(text, name)
     finally:
         if collecting:
             gc.enable()
 
 
 def _format_name(input_format: str, name: str) -> str:
-    fmt = _FORMAT_NAMES.get(input_format.strip().lower().lstrip("."))
-    if fmt is None:
+    known = named(input_format.strip().lstrip("."))
+    if known is None:
         shown = " ".join(input_format.split())
         raise InputError(name, f"unknown input format '{shown}' (use {_CHOICES})")
-    return fmt
+    return known.name
 
 
 def _size(size: int) -> str:
