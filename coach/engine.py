@@ -15,9 +15,9 @@ from typing import Any
 
 from coach.analysis.kr import analyse_kr
 from coach.config import Config
-from coach.model import Document, Finding, InputError, Severity, Suppression
+from coach.model import Document, Finding, InputError, Severity
 from coach.rules import Context, Hit, Rule, catalogue
-from coach.rules.document import all_suppressions
+from coach.rules.suppressions import suppress
 
 
 @dataclass(slots=True)
@@ -36,18 +36,6 @@ class Review:
 
     def at_or_above(self, level: Severity) -> list[Finding]:
         return [f for f in self.findings if f.severity.rank >= level.rank]
-
-
-def _suppressions_by_target(doc: Document) -> dict[str | None, list[Suppression]]:
-    out: dict[str | None, list[Suppression]] = {}
-    for suppression, target in all_suppressions(doc):
-        out.setdefault(target, []).append(suppression)
-    return out
-
-
-def _parents(doc: Document) -> dict[str, str]:
-    """KR id -> objective id, so an objective's suppressions cover its key results."""
-    return {kr.id: obj.id for obj in doc.objectives for kr in obj.key_results}
 
 
 def review_document(doc: Document, config: Config | None = None) -> list[Finding]:
@@ -86,7 +74,7 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
                 diagnostic, name=known.name, severity=known.severity, passage=known.passage
             )
         raw.append(diagnostic)
-    findings = _apply_suppressions(doc, raw, config, rules)
+    findings = suppress(doc, raw, config.enabled, rules)
     if config.severity:  # re-levelled codes; none: every finding keeps its rule's level
         for index, finding in enumerate(findings):
             level = config.severity_of(finding.code, finding.severity)
@@ -98,58 +86,6 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
 
 def _parts(rule: Rule) -> tuple[Callable[..., Iterable[Any]], str, str, Severity, str]:
     return rule.check, rule.code, rule.name, rule.severity, rule.passage
-
-
-_UNSUPPRESSIBLE = frozenset({"DOC002", "DOC003", "DOC004"})
-
-
-def _apply_suppressions(
-    doc: Document, findings: list[Finding], config: Config, rules: dict[str, Rule]
-) -> list[Finding]:
-    by_target = _suppressions_by_target(doc)
-    if not by_target:
-        return findings
-    parents = _parents(doc)
-    used: set[int] = set()
-    kept: list[Finding] = []
-    for finding in findings:
-        if finding.code in _UNSUPPRESSIBLE:
-            kept.append(finding)
-            continue
-        targets: list[str | None] = [t for t in (finding.target, parents.get(finding.target or "")) if t]
-        targets.append(None)  # the whole document
-        match = None
-        for target in targets:
-            match = next((s for s in by_target.get(target, ()) if s.code in (finding.code, "ALL")), None)
-            if match is not None:
-                break
-        if match is None:
-            kept.append(finding)
-        else:
-            used.add(id(match))
-    unused_rule = rules["DOC004"]
-    if config.enabled("DOC004"):
-        for suppression, target in all_suppressions(doc):
-            known = rules.get(suppression.code)
-            # Suppressions of organisation checks are judged by coach.org, which runs those checks.
-            if (
-                id(suppression) not in used
-                and known
-                and known.scope != "organisation"
-                and config.enabled(known.code)
-            ):
-                kept.append(
-                    Finding(
-                        unused_rule.code,
-                        unused_rule.name,
-                        unused_rule.severity,
-                        f"suppression of {suppression.code} silences nothing here: remove it",
-                        suppression.span,
-                        unused_rule.passage,
-                        target,
-                    )
-                )
-    return kept
 
 
 def review(
@@ -175,12 +111,4 @@ def review(
         doc_config = config(path) if callable(config) else config
         result.documents.append(doc)
         result.findings.extend(review_document(doc, doc_config))
-    return result
-
-
-def review_documents(docs: Iterable[Document], config: Config | None = None) -> Review:
-    result = Review()
-    for doc in docs:
-        result.documents.append(doc)
-        result.findings.extend(review_document(doc, config))
     return result

@@ -23,6 +23,8 @@ from coach.org.load import Progress
 from coach.org.model import Organisation, OrgContext, OrgFinding, OrgHit
 from coach.rules import Rule, catalogue
 from coach.rules.document import all_suppressions
+from coach.rules.suppressions import silencing
+from coach.rules.suppressions import unused as unused_finding
 
 ConfigFor = Config | Callable[[str], Config] | None
 
@@ -150,11 +152,7 @@ def _suppression(org: Organisation, hit: OrgHit, code: str) -> Suppression | Non
         holders += [item.element.suppressions, item.objective.suppressions, item.document.suppressions]
     elif hit.team in org.teams:
         holders += [doc.suppressions for doc in org.teams[hit.team].documents if doc.path == hit.span.file]
-    for suppressions in holders:
-        for suppression in suppressions:
-            if suppression.code in (code, "ALL"):
-                return suppression
-    return None
+    return silencing(holders, code)
 
 
 def _unused_suppressions(
@@ -177,14 +175,8 @@ def _unused_suppressions(
                 seen.add(id(suppression))
                 if not config.enabled(rule.code):
                     continue
-                finding = Finding(
-                    unused.code,
-                    unused.name,
-                    config.severity_of(unused.code, unused.severity),
-                    f"suppression of {suppression.code} silences nothing here: remove it",
-                    suppression.span,
-                    unused.passage,
-                    target,
+                finding = unused_finding(
+                    unused, suppression, target, config.severity_of(unused.code, unused.severity)
                 )
                 key = f"{doc.path}#{target}" if target else None
                 out.append(OrgFinding(finding, team.name, key if key in org.items else None))
