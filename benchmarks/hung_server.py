@@ -24,6 +24,7 @@ from stub_openai import OpenAIStub, Reply  # noqa: E402
 
 from coach.config import Config  # noqa: E402
 from coach.llm import DEFAULT_RETRIES, ModelSpec, Secret  # noqa: E402
+from coach.llm.session import ModelSession  # noqa: E402
 from coach.parse import parse_text  # noqa: E402
 from coach.rewrite import rewrite_document  # noqa: E402
 
@@ -51,14 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     with OpenAIStub() as stub:
         stub.respond(Reply.tool_args({"text": "Raise checkout completion from ? to ?", "rationale": "x"}))
         spec = ModelSpec("openai", "stub-model", stub.url, Secret("sk-bench-0123456789"), args.timeout)
-        rewrite_document(parse_text(draft(3), "w.yaml", "yaml"), Config(), spec=spec)  # warm up imports
+        warm_up = parse_text(draft(3), "w.yaml", "yaml")
+        rewrite_document(warm_up, Config(), session=ModelSession(spec))  # warm up imports
         stub.reset()
         stub.respond(Reply.hang())
         spec = ModelSpec(
             "openai", "stub-model", stub.url, Secret("sk-bench-0123456789"), args.timeout, args.retries
         )
         start = time.perf_counter()
-        report = rewrite_document(doc, Config(), spec=spec)
+        report = rewrite_document(doc, Config(), session=ModelSession(spec))
         elapsed = time.perf_counter() - start
         deadline = time.monotonic() + 5
         while stub.hangups < stub.count and time.monotonic() < deadline:

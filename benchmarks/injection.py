@@ -35,6 +35,7 @@ from stub_openai import OpenAIStub, Reply, StubRequest  # noqa: E402
 
 from coach.config import Config  # noqa: E402
 from coach.llm import ModelSpec, Secret  # noqa: E402
+from coach.llm.session import ModelSession  # noqa: E402
 from coach.parse import load  # noqa: E402
 from coach.prompts import fence  # noqa: E402
 from coach.rewrite import RULES, rewrite_document  # noqa: E402
@@ -126,7 +127,9 @@ def play(stub: OpenAIStub, path: Path, choose: Callable[[], dict[str, Any]], wor
 
     stub.respond(script)
     spec = ModelSpec("openai", "stub-model", stub.url, Secret(KEY), 10.0, 0, "injection")
-    report = rewrite_document(load(str(copy)), Config(), spec=spec, cache_dir=workdir / "cache")
+    report = rewrite_document(
+        load(str(copy)), Config(), session=ModelSession(spec, cache_dir=workdir / "cache")
+    )
     by_element = {element: case_id for element, case_id, _ in run.served}
     for proposal in report.proposals:
         if proposal.answered_by != RULES:
@@ -212,7 +215,9 @@ def control() -> tuple[int, int, dict[str, int]]:
         stub.respond(script)
         spec = ModelSpec("openai", "stub-model", stub.url, Secret(KEY), 10.0, 0, "injection")
         for path in sorted((ROOT / "examples").glob("team-draft.*")):
-            report = rewrite_document(load(str(path)), Config(), spec=spec, cache_dir=Path(tmp))
+            report = rewrite_document(
+                load(str(path)), Config(), session=ModelSession(spec, cache_dir=Path(tmp))
+            )
             for proposal in report.proposals:
                 total += 1
                 if proposal.answered_by != RULES:

@@ -23,6 +23,7 @@ from stub_openai import OpenAIStub, Reply  # noqa: E402
 
 from coach.config import Config  # noqa: E402
 from coach.llm import ModelSpec, Secret  # noqa: E402
+from coach.llm.session import ModelSession  # noqa: E402
 from coach.parse import parse_text  # noqa: E402
 from coach.rewrite import rewrite_document  # noqa: E402
 
@@ -54,12 +55,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         spec = ModelSpec("openai", "stub-model", stub.url, Secret("sk-bench"), 10.0, 0, "bench")
+
+        def session() -> ModelSession:  # a fresh one per run: the warm run reads the cold run's cache
+            return ModelSession(spec, cache_dir=Path(cache), concurrency=args.concurrency)
+
         start = time.perf_counter()
-        cold = rewrite_document(doc, Config(), spec=spec, cache_dir=Path(cache), concurrency=args.concurrency)
+        cold = rewrite_document(doc, Config(), session=session())
         cold_s = time.perf_counter() - start
         calls = stub.count
         start = time.perf_counter()
-        warm = rewrite_document(doc, Config(), spec=spec, cache_dir=Path(cache), concurrency=args.concurrency)
+        warm = rewrite_document(doc, Config(), session=session())
         warm_s = time.perf_counter() - start
     ideal = calls * args.latency / args.concurrency
     print(

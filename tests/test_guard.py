@@ -20,6 +20,7 @@ from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # n
 
 from coach.config import Config
 from coach.llm import ModelSpec, Secret
+from coach.llm.session import ModelSession
 from coach.parse import parse_text
 from coach.report.rewrite import render_text, report_dict
 from coach.rewrite import RULES, Proposal, rewrite_document
@@ -82,7 +83,7 @@ def rewrite(stub: OpenAIStub, tmp_path: Path, answers: dict[str, dict[str, Any]]
     stub.respond(answering(answers))
     spec = ModelSpec("openai", "stub-model", stub.url, Secret(KEY), 3.0, 0, "test")
     doc = parse_text(DRAFT, "draft.yaml", "yaml")
-    report = rewrite_document(doc, Config(), spec=spec, cache_dir=tmp_path, data=DATA)
+    report = rewrite_document(doc, Config(), session=ModelSession(spec, cache_dir=tmp_path), data=DATA)
     return {p.target: p for p in report.proposals}
 
 
@@ -200,7 +201,8 @@ def test_words_planted_after_the_items_first_sentence_do_not_make_it_on_topic(
         lambda r: Reply.tool_args({"text": "Raise GitHub stars of the CLI from ? to ?", "rationale": "x"})
     )
     spec = ModelSpec("openai", "stub-model", openai_stub.url, Secret(KEY), 3.0, 0, "test")
-    report = rewrite_document(parse_text(draft, "d.yaml", "yaml"), Config(), spec=spec, cache_dir=tmp_path)
+    session = ModelSession(spec, cache_dir=tmp_path)
+    report = rewrite_document(parse_text(draft, "d.yaml", "yaml"), Config(), session=session)
     assert report.proposals and all(p.answered_by == RULES for p in report.proposals)
     assert any("not about this key result" in (p.reason or "") for p in report.proposals)
 
@@ -230,7 +232,7 @@ def test_oversized_answers_are_refused_never_printed_or_cached(
     openai_stub.respond(answering({"onb.1": answer}))
     spec = ModelSpec("openai", "stub-model", openai_stub.url, Secret(KEY), 3.0, 0, "test")
     report = rewrite_document(
-        parse_text(DRAFT, "draft.yaml", "yaml"), Config(), spec=spec, cache_dir=tmp_path
+        parse_text(DRAFT, "draft.yaml", "yaml"), Config(), session=ModelSession(spec, cache_dir=tmp_path)
     )
     proposal = next(p for p in report.proposals if p.target == "onb.1")
     refused(proposal, field)

@@ -14,6 +14,7 @@ from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # n
 from coach.config import Config
 from coach.engine import review_document
 from coach.llm import ModelSpec, Secret
+from coach.llm.session import ModelSession
 from coach.parse import load
 from coach.report.rewrite import render_text, report_dict
 from coach.rewrite import RULES, _findings_after, _items, rewrite_document
@@ -54,7 +55,7 @@ def test_a_compromised_model_changes_no_finding_and_gets_nothing_past_the_rechec
     before = [(f.code, f.target, f.message) for f in review_document(doc, Config())]
     assert before, "each draft keeps real weaknesses for the rules to find"
     spec = ModelSpec("openai", "stub-model", openai_stub.url, Secret(KEY), 3.0, 0, "test")
-    report = rewrite_document(doc, Config(), spec=spec, cache_dir=tmp_path, use_cache=False)
+    report = rewrite_document(doc, Config(), session=ModelSession(spec, cache_dir=tmp_path, use_cache=False))
     after = [(f.code, f.target, f.message) for f in review_document(load(str(path)), Config())]
     assert after == before == [(f.code, f.target, f.message) for f in review_document(doc, Config())]
     assert openai_stub.count == len(report.proposals)

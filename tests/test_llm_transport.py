@@ -18,6 +18,7 @@ from stub_openai import OpenAIStub, Reply, openai_stub_fixture  # noqa: F401
 
 from coach.config import Config, config_from_mapping
 from coach.llm import ModelConfigError, ModelSpec, Secret, resolve_model
+from coach.llm.session import ModelSession
 from coach.parse import parse_text
 from coach.rewrite import RULES, rewrite_document
 from coach.rewrite.answer import ANSWER_MAX_TOKENS
@@ -46,7 +47,7 @@ def spec_for(url: str, timeout: float = 2.0, retries: int = 0, **extra: Any) -> 
 
 def rewrite(spec: ModelSpec, doc: Any = None, **kwargs: Any) -> Any:
     draft = doc if doc is not None else parse_text(ONE, "d.yaml", "yaml")
-    return rewrite_document(draft, Config(), spec=spec, cache_dir=None, **kwargs)
+    return rewrite_document(draft, Config(), session=ModelSession(spec, cache_dir=None, **kwargs))
 
 
 # -- the token cap and cut-off answers -------------------------------------------------------------------

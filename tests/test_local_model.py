@@ -25,6 +25,7 @@ import pytest
 
 from coach.config import Config
 from coach.llm import resolve_model
+from coach.llm.session import ModelSession
 from coach.parse import parse_text
 from coach.rewrite import RULES, rewrite_document
 
@@ -81,7 +82,7 @@ def test_rewrite_against_a_local_llama_cpp_server(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{port}/v1"
         spec = resolve_model({"timeout": 120}, model="smollm2", base_url=url, env={})
         assert spec is not None and spec.slots == 1
-        report = rewrite_document(draft, Config(), spec=spec, cache_dir=tmp_path)
+        report = rewrite_document(draft, Config(), session=ModelSession(spec, cache_dir=tmp_path))
         assert report.proposals and report.usage is not None
         reasons = [(p.target, p.answered_by, p.reason) for p in report.proposals]
         assert report.usage.stopped is None and report.usage.skipped == 0, reasons

@@ -12,6 +12,7 @@ from stub_openai import OpenAIStub, Reply, openai_stub_fixture  # noqa: F401
 
 from coach.config import Config
 from coach.llm import ModelSpec, Secret
+from coach.llm.session import ModelSession
 from coach.model import InputError
 from coach.org import compute, load_org, load_org_text, review_org
 from coach.org.changes import changed_files, scope_for
@@ -157,10 +158,7 @@ def test_rewrites_go_to_the_worst_drafts_first_within_the_budget(
     reports, note = rewrite_worst(
         northwind,  # type: ignore[arg-type]
         lambda path: Config(),
-        spec=spec_for(openai_stub),
-        cache_dir=tmp_path,
-        max_calls=3,
-        use_cache=False,
+        ModelSession(spec_for(openai_stub), cache_dir=tmp_path, max_calls=3, use_cache=False),
     )
     assert openai_stub.count == 3
     assert reports[0].document is ordered[0]
@@ -192,9 +190,7 @@ def test_a_hung_server_costs_one_timeout_for_the_whole_organisation(
     reports, note = rewrite_worst(
         northwind,  # type: ignore[arg-type]
         lambda path: Config(),
-        spec=spec,
-        cache_dir=tmp_path,
-        use_cache=False,
+        ModelSession(spec, cache_dir=tmp_path, use_cache=False),
         without_model=4,
     )
     assert len(reports) > 2

@@ -16,6 +16,7 @@ from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # n
 
 from coach.config import Config
 from coach.llm import ModelConfigError, ModelSpec, Secret, resolve_model
+from coach.llm.session import ModelSession
 from coach.parse import parse_text
 from coach.prompts import fence, render
 from coach.rewrite import RULES, rewrite_document
@@ -90,7 +91,8 @@ TEAM_DATA = {
 
 def run(stub: OpenAIStub, tmp_path: Path, **kwargs: Any) -> Any:
     spec = kwargs.pop("spec", None) or spec_for(stub)
-    return rewrite_document(doc(), Config(), spec=spec, cache_dir=tmp_path, data=TEAM_DATA, **kwargs)
+    session = ModelSession(spec, cache_dir=tmp_path, **kwargs)
+    return rewrite_document(doc(), Config(), session=session, data=TEAM_DATA)
 
 
 # -- the rule path --------------------------------------------------------------------------------------
@@ -167,7 +169,7 @@ def test_timeouts_fall_back_without_hanging(openai_stub: OpenAIStub, tmp_path: P
 
 def test_connection_refused_falls_back(tmp_path: Path) -> None:
     spec = ModelSpec("openai", "stub-model", "http://127.0.0.1:9/v1", Secret(KEY), 1.0, 0, "test")
-    report = rewrite_document(doc(), Config(), spec=spec, cache_dir=tmp_path)
+    report = rewrite_document(doc(), Config(), session=ModelSession(spec, cache_dir=tmp_path))
     assert all(p.answered_by == RULES and "connection" in (p.reason or "").lower() for p in report.proposals)
 
 
@@ -206,10 +208,7 @@ def test_concurrency_is_bounded(openai_stub: OpenAIStub, tmp_path: Path) -> None
     report = rewrite_document(
         parse_text(many, "m.yaml", "yaml"),
         Config(),
-        spec=spec_for(openai_stub),
-        cache_dir=tmp_path,
-        concurrency=4,
-        use_cache=False,
+        session=ModelSession(spec_for(openai_stub), cache_dir=tmp_path, concurrency=4, use_cache=False),
     )
     elapsed = time.monotonic() - start
     n = len(report.proposals)

@@ -24,6 +24,7 @@ from textual import events
 from textual.widgets import DataTable, Input, Markdown
 
 from coach.llm import ModelSpec, Secret
+from coach.llm.session import ModelSession
 from coach.parse import load
 from tui import storage
 from tui.app import OkrCoachApp
@@ -208,7 +209,7 @@ async def test_findings_change_as_you_type(work: Path) -> None:
 
 async def test_typing_is_debounced_and_never_waits_for_a_model(work: Path, openai_stub: OpenAIStub) -> None:
     openai_stub.respond(Reply.hang())
-    app = make_app(engine=engine(spec=spec_for(openai_stub)), debounce=0.3)
+    app = make_app(engine=engine(session=ModelSession(spec_for(openai_stub))), debounce=0.3)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "pay-3.KR1")
         before = list(app.main.findings)
@@ -325,7 +326,7 @@ async def test_rewrite_with_the_stub_model_shows_progress_and_stays_responsive(
     work: Path, openai_stub: OpenAIStub
 ) -> None:
     openai_stub.respond(good_answer)
-    app = make_app(engine=engine(spec=spec_for(openai_stub), cache_dir=work / "cache"))
+    app = make_app(engine=engine(session=ModelSession(spec_for(openai_stub), cache_dir=work / "cache")))
     async with app.run_test(size=(80, 24)) as pilot:
         assert "model: stub-model" in str(app.main.query_one("#status").render())
         await select(pilot, app, "pay-3")
@@ -354,7 +355,7 @@ async def test_a_failing_model_shows_the_reason_and_the_rule_proposal(
     work: Path, openai_stub: OpenAIStub
 ) -> None:
     openai_stub.respond(Reply.error(500, "boom"))
-    app = make_app(engine=engine(spec=spec_for(openai_stub), cache_dir=work / "cache"))
+    app = make_app(engine=engine(session=ModelSession(spec_for(openai_stub), cache_dir=work / "cache")))
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "pay-2")
         await pilot.press("ctrl+r")

@@ -13,6 +13,7 @@ from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # n
 
 from coach.engine import review_document
 from coach.llm import ModelSpec, Secret
+from coach.llm.session import ModelSession
 from coach.model import InputError
 from coach.parse import load, parse_text
 from coach.write.dump import SerializeError, dump, stated_ids
@@ -224,7 +225,7 @@ def test_rewrite_asks_about_one_element_only(openai_stub: OpenAIStub, tmp_path: 
 
     openai_stub.respond(answer)
     spec = ModelSpec("openai", "stub-model", openai_stub.url, Secret("sk-test-0123456789abcdef"), 5.0, 0, "t")
-    engine = CoachEngine(spec=spec, cache_dir=tmp_path)
+    engine = CoachEngine(session=ModelSession(spec, cache_dir=tmp_path))
     doc = load(str(ROOT / "examples" / "team-draft.yaml"))
     result = engine.rewrite(doc, "pay-2")
     assert openai_stub.count == 1  # the objective only, not its key results

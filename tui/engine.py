@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from coach.config import Config
 from coach.engine import review_document
 from coach.knowledge import Passage, passages
 from coach.llm import ModelSpec
+from coach.llm.session import ModelSession
 from coach.model import Document, Finding, InputError, KeyResult, Objective
 from coach.rewrite import REWRITE_OBJ, Proposal, rewrite_document
 
@@ -46,16 +45,16 @@ class CoachEngine:
     """Settings plus the jobs: review, rewrite one element, baselines, check-in pack, passages."""
 
     config: Config = field(default_factory=Config)
-    spec: ModelSpec | None = None  # None: the rules answer (deterministic rewrites)
-    spec_problem: str | None = None  # why no model is used although one was asked for
-    cache_dir: Path | None = None  # the model's answer cache
-    store_factory: Callable[[], Any] | None = None  # the knowledge store, built on first model rewrite
+    # The model (coach.llm.session.open_session); without one the rules answer (deterministic rewrites).
+    session: ModelSession = field(default_factory=ModelSession)
     metrics: list[str] = field(default_factory=list)  # metrics exports for baselines
     history: str | None = None  # the check-in history CSV
     today: date | None = None  # the check-in date (None: the real today)
     embedding: str | None = None  # for matching metric names (auto | onnx | hashing)
-    _store: Any = None
-    _store_tried: bool = False
+
+    @property
+    def spec(self) -> ModelSpec | None:
+        return self.session.spec
 
     @property
     def model_label(self) -> str:
@@ -84,17 +83,8 @@ class CoachEngine:
         """
         scoped, config = self._scope(doc, element_id)
         findings = [f for f in self.review(doc) if f.target == element_id]
-        store = self._knowledge_store() if self.spec is not None else None
-        report = rewrite_document(
-            scoped,
-            config,
-            spec=self.spec,
-            spec_problem=self.spec_problem,
-            store=store,
-            cache_dir=self.cache_dir,
-            max_calls=2,
-            concurrency=1,
-        )
+        # Each rewrite has its own budget and breaker; the model, the answer cache and the store are shared.
+        report = rewrite_document(scoped, config, session=self.session.fork(max_calls=2, concurrency=1))
         proposal = next((p for p in report.proposals if p.target == element_id), None)
         return RewriteResult(proposal, report.note, findings)
 
@@ -111,15 +101,6 @@ class CoachEngine:
                     ignored = [*self.config.ignore, *sorted(REWRITE_OBJ)]
                     return _with(doc, clone), dataclasses.replace(self.config, ignore=ignored)
         raise InputError(doc.path, f"no objective or key result {element_id!r}")
-
-    def _knowledge_store(self) -> Any:
-        if not self._store_tried and self.store_factory is not None:
-            self._store_tried = True
-            try:
-                self._store = self.store_factory()
-            except Exception:  # grounding falls back to the passages the findings cite
-                self._store = None
-        return self._store
 
     # -- baselines and check-ins ---------------------------------------------------------------------------
 

@@ -146,17 +146,16 @@ def _model_status(
 ) -> dict[str, Any] | str:
     """Which model `okrcoach rewrite` would use, and whether an OpenAI-compatible server answers it."""
     from coach.config import load_config
-    from coach.llm import ModelConfigError, resolve_model, scrub
+    from coach.llm import scrub
+    from coach.llm.session import ModelFlags, open_session
 
-    try:
-        spec = resolve_model(
-            load_config(config_path).model,
-            model=getattr(args, "model", None),
-            base_url=getattr(args, "base_url", None),
-        )
-    except ModelConfigError as exc:
-        problems.append(f"model: {exc}")
-        return f"misconfigured: {exc}"
+    # The session `rewrite` would open; doctor reports a broken flag as a problem instead of stopping.
+    flags = ModelFlags(model=getattr(args, "model", None), base_url=getattr(args, "base_url", None))
+    session = open_session(load_config(config_path), flags, check_flags=False)
+    spec = session.spec
+    if session.problem is not None:
+        problems.append(f"model: {session.problem}")
+        return f"misconfigured: {session.problem}"
     if spec is None:
         return "none configured: rules only (set OKRCOACH_MODEL, or --model / --base-url on rewrite)"
     status: dict[str, Any] = {

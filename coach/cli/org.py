@@ -191,15 +191,5 @@ def _rewrite(args: argparse.Namespace, review: Any, config_for: Callable[[str], 
     from coach.cli.rewrite import model_and_store
     from coach.org.rewrite import rewrite_worst
 
-    spec, problem, store, cache_dir = model_and_store(args, review.config)
-    review.rewrites, review.rewrite_note = rewrite_worst(
-        review,
-        config_for,
-        spec=spec,
-        spec_problem=problem,
-        store=store,
-        cache_dir=cache_dir,
-        max_calls=args.max_calls,
-        concurrency=args.concurrency,
-        use_cache=not args.no_cache,
-    )
+    session = model_and_store(args, review.config)
+    review.rewrites, review.rewrite_note = rewrite_worst(review, config_for, session)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from coach.cli.options import add_config, add_embedding, add_format, add_input_format
@@ -46,79 +45,29 @@ def run(args: argparse.Namespace) -> int:
     config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
     if args.max_calls is not None and args.max_calls < 0:
         raise InputError("--max-calls", "must be >= 0")
-    spec, problem, store, cache_dir = model_and_store(args, config)
-    report = rewrite_document(
-        doc,
-        config,
-        spec=spec,
-        spec_problem=problem,
-        store=store,
-        cache_dir=cache_dir,
-        max_calls=args.max_calls,
-        concurrency=args.concurrency,
-        use_cache=not args.no_cache,
-    )
+    report = rewrite_document(doc, config, session=model_and_store(args, config))
     sys.stdout.write(FORMATS[args.format](report))
     if args.write or args.interactive:
         return _write(report, args)
     return 0
 
 
-def model_and_store(args: argparse.Namespace, config: Any) -> tuple[Any, str | None, Any, Path | None]:
-    """(model spec or None, why there is none, knowledge store, cache dir) from the flags and the config.
+def model_and_store(args: argparse.Namespace, config: Any) -> Any:
+    """The model session (coach.llm.session) from the flags and the config, its knowledge store opened.
 
     Shared by `rewrite` and `org --rewrite`: a misconfigured model is a reason to answer with the rules,
     but a flag that cannot be right (an empty or broken --base-url, --concurrency 0) is an input error.
     """
-    from coach.llm import ModelConfigError, resolve_model
+    from coach.llm.session import ModelFlags, open_session
 
-    check_flags(args)
-    try:
-        spec = resolve_model(
-            config.model,
-            model=args.model,
-            base_url=args.base_url,
-            timeout=args.timeout,
-            max_retries=args.max_retries,
-            concurrency=getattr(args, "concurrency", None),
-        )
-    except ModelConfigError as exc:
-        return None, str(exc), None, None
-    if spec is None:
-        return None, None, None, None
-    store, cache_dir = _store(args, config)
-    return spec, None, store, cache_dir
-
-
-def check_flags(args: argparse.Namespace) -> None:
-    """The model flags as given, each checked on its own: an InputError (one line, exit 2) names it."""
-    from coach.llm import ModelConfigError, check_base_url
-
-    if getattr(args, "base_url", None) is not None:
-        try:
-            check_base_url(args.base_url, "the server URL")
-        except ModelConfigError as exc:
-            raise InputError("--base-url", str(exc)) from None
-    for flag, low in (("timeout", 0.001), ("max_retries", 0), ("concurrency", 1)):
-        value = getattr(args, flag, None)
-        if value is not None and value < low:
-            name = "--" + flag.replace("_", "-")
-            raise InputError(name, f"must be at least {low:g}")
-
-
-def _store(args: argparse.Namespace, config: Any) -> tuple[Any, Path]:
-    from coach.knowledge.store import KnowledgeStore, StoreSettings, default_cache_dir
-
-    cache_dir = Path(args.cache_dir).expanduser() if args.cache_dir else None
-    settings = StoreSettings.from_config(config.knowledge, cache_dir=cache_dir, embedding=args.embedding)
-    try:
-        return KnowledgeStore(settings), settings.cache_dir
-    except Exception as exc:  # grounding falls back to the passages the findings cite
+    session = open_session(config, ModelFlags.from_args(args))
+    if session.spec is not None and session.knowledge_store() is None and session.store_problem:
         print(
-            f"okrcoach: knowledge store unavailable ({exc}); prompts use the cited passages only",
+            f"okrcoach: knowledge store unavailable ({session.store_problem}); "
+            "prompts use the cited passages only",
             file=sys.stderr,
         )
-        return None, cache_dir or default_cache_dir()
+    return session
 
 
 def _write(report: Any, args: argparse.Namespace) -> int:

@@ -43,15 +43,12 @@ def build_engine(args: argparse.Namespace) -> Any:
     """The engine the app is given, from the command line, the config and the environment."""
     from coach.config import config_for_input
     from coach.dates import DateError, parse_date
-    from coach.knowledge.store import default_cache_dir
-    from coach.llm import ModelConfigError, resolve_model
+    from coach.llm.session import ModelFlags, open_session
 
     config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
-    spec, problem = None, None
-    try:
-        spec = resolve_model(config.model, model=args.model, base_url=args.base_url)
-    except ModelConfigError as exc:
-        problem = str(exc)
+    # The same session as `okrcoach rewrite` builds: `tui` has no --timeout or --max-retries flags, so
+    # the config's (or the defaults) hold.
+    session = open_session(config, ModelFlags.from_args(args))
     day = None
     if args.date:
         try:
@@ -61,20 +58,10 @@ def build_engine(args: argparse.Namespace) -> Any:
     for path in [*args.metrics, *([args.history] if args.history else [])]:
         if not Path(path).is_file():
             raise InputError(path, "no such file")
-    settings = config.knowledge
-
-    def store() -> Any:
-        from coach.knowledge.store import KnowledgeStore, StoreSettings
-
-        return KnowledgeStore(StoreSettings.from_config(settings, embedding=args.embedding))
-
     engine_module = importlib.import_module("tui.engine")  # plain Python, no Textual
     return engine_module.CoachEngine(
         config=config,
-        spec=spec,
-        spec_problem=problem,
-        cache_dir=default_cache_dir(),
-        store_factory=store if spec is not None else None,
+        session=session,
         metrics=list(args.metrics),
         history=args.history,
         today=day,

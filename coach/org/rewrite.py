@@ -1,7 +1,8 @@
 """`--rewrite`: rewrites for the worst drafts first, within the model-call budget.
 
-Each draft goes through `coach.rewrite.rewrite_document` with the same answer cache, concurrency and
-fallbacks as `okrcoach rewrite`; what one draft's calls used is taken from the budget before the next.
+Each draft goes through `coach.rewrite.rewrite_document` with one model session (`coach.llm.session`): the
+same answer cache, concurrency and fallbacks as `okrcoach rewrite`, and one budget, so what one draft's
+calls used is taken from the budget before the next.
 Without a model the rules answer (no calls), for the `without_model` worst drafts only.
 """
 
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from coach.config import Config
+from coach.llm.session import ModelSession
 from coach.model import Document
 from coach.org.review import OrgReview
 from coach.org.stats import PENALTY
@@ -33,47 +34,28 @@ def worst_documents(review: OrgReview) -> list[Document]:
 def rewrite_worst(
     review: OrgReview,
     config_for: Callable[[str], Config],
+    session: ModelSession | None = None,
     *,
-    spec: Any = None,
-    spec_problem: str | None = None,
-    store: Any = None,
-    cache_dir: Path | None = None,
-    max_calls: int | None = None,
-    concurrency: int | None = None,
-    use_cache: bool = True,
     without_model: int = 10,
 ) -> tuple[list[Any], str]:
-    """Rewrite reports for the worst drafts, and a sentence saying what was done."""
+    """Rewrite reports for the worst drafts, and a sentence saying what was done.
+
+    One session for every draft: one budget, and once the model stops answering (a timeout, a refused
+    connection) the breaker stays open, so a hung server costs one timeout for the whole organisation.
+    """
     from coach.rewrite import rewrite_document
 
+    session = session or ModelSession()
+    client = session.client
+    max_calls = session.max_calls
     reports: list[Any] = []
-    client = None
-    if spec is not None:
-        from coach.llm.client import ModelClient
-
-        # One client for every draft: one budget, and once the model stops answering (a timeout, a refused
-        # connection) the breaker stays open, so a hung server costs one timeout for the whole organisation.
-        client = ModelClient(
-            spec, cache_dir, max_calls=max_calls, concurrency=concurrency, use_cache=use_cache
-        )
     ordered = worst_documents(review)
     for doc in ordered:
         if client is None and len(reports) >= without_model:
             break
         if client is not None and max_calls is not None and client.usage.calls >= max_calls:
             break
-        report = rewrite_document(
-            doc,
-            config_for(doc.path),
-            spec=spec,
-            spec_problem=spec_problem,
-            store=store,
-            cache_dir=cache_dir,
-            max_calls=max_calls,
-            concurrency=concurrency,
-            use_cache=use_cache,
-            client=client,
-        )
+        report = rewrite_document(doc, config_for(doc.path), session=session)
         if report.proposals:
             reports.append(report)
     if client is None:

@@ -1,7 +1,7 @@
 """The rewrite job: for every objective and key result with findings, a proposal — from the model when
 one is configured and its answer survives the checks, from the rules otherwise. Never worse than the draft.
 
-    rewrite_document(doc, config, spec=..., ...) -> RewriteReport
+    rewrite_document(doc, config, session=open_session(config, flags)) -> RewriteReport
 
 What the job asks the model for (its system text, answer schema and shape check) is `answer.REWRITE`.
 """
@@ -12,13 +12,13 @@ import asyncio
 import copy
 import dataclasses
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from coach.config import Config
 from coach.engine import review_document
 from coach.knowledge import Passage, passages
-from coach.llm import ModelSpec, guard
+from coach.llm import guard
+from coach.llm.session import ModelSession
 from coach.model import Document, Finding, KeyResult, Objective, Span
 from coach.rewrite import deterministic
 
@@ -179,23 +179,20 @@ def rewrite_document(
     doc: Document,
     config: Config | None = None,
     *,
-    spec: ModelSpec | None = None,
-    spec_problem: str | None = None,
-    store: Any = None,
-    cache_dir: Path | None = None,
-    max_calls: int | None = None,
-    concurrency: int | None = None,  # None: the spec's (1 for a local server, else 8)
-    use_cache: bool = True,
+    session: ModelSession | None = None,
     data: dict[str, str] | None = None,
-    client: Any = None,
 ) -> RewriteReport:
     """Propose rewrites for every element with findings.
 
+    `session`: the model, its cache, budget, concurrency and breaker (`coach.llm.session.open_session`);
+    none, or one without a model, and the rules answer. A session used for several drafts shares its budget,
+    cache use and breaker between them.
     `data`: the team's own facts per element id (metrics, check-ins, the user's answers to the questions).
     A model answer may use numbers only from its element's own text and fields and from that element's data.
-    `client`: a `ModelClient` shared by several drafts (its budget, cache use and breaker carry over).
     """
     config = config or Config()
+    session = session or ModelSession()
+    spec, spec_problem = session.spec, session.problem
     findings = review_document(doc, config)
     items = _items(doc, findings)
     shipped = passages()
@@ -222,14 +219,10 @@ def rewrite_document(
             )
         )
     usage = None
-    if spec is not None and items:
-        if client is None:
-            from coach.llm.client import ModelClient
-
-            client = ModelClient(
-                spec, cache_dir, max_calls=max_calls, concurrency=concurrency, use_cache=use_cache
-            )
+    client = session.client if items else None
+    if client is not None:
         client.begin_run()
+        store = session.knowledge_store()
         asyncio.run(_ask_all(client, doc, items, proposals, store, config, data or {}))
         usage = client.usage
     for item, proposal in zip(items, proposals, strict=True):
