@@ -429,3 +429,27 @@ def test_doctor_reports_the_model_and_whether_it_answers(openai_stub: OpenAIStub
     info = json.loads(proc.stdout)
     assert info["model"]["model"] == "stub-model" and info["model"]["reachable"].startswith("yes")
     assert info["model"]["api_key"] == "set" and KEY not in proc.stdout + proc.stderr
+
+
+def test_rules_own_their_fixes() -> None:
+    # Each rule declares the fix that answers it; the rewriter reads the declarations, never codes.
+    from coach.rewrite import FIXES, REWRITE_OBJ, fixable
+    from coach.rules import catalogue
+
+    declared = {code: r.fix for code, r in catalogue().items() if r.fix}
+    assert set(declared.values()) == set(FIXES)  # every fix is one the rule path knows, and each is used
+    assert fixable("kr") == {
+        "KR001",
+        "KR002",
+        "KR003",
+        "KR004",
+        "KR005",
+        "KR006",
+        "KR007",
+        "KR008",
+        "KR009",
+    } | {
+        "KR012",
+        "KR014",
+    }
+    assert REWRITE_OBJ == fixable("objective") == {f"OBJ00{n}" for n in (1, 2, 3, 4, 5, 6, 8, 9)}

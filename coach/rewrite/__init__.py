@@ -21,12 +21,22 @@ from coach.llm import guard
 from coach.llm.session import ModelSession
 from coach.model import Document, Finding, KeyResult, Objective, Span
 from coach.rewrite import deterministic
+from coach.rules import catalogue
+from coach.rules.base import fix_of
 
-SPLIT = frozenset({"KR001", "KR002", "KR006"})
-BASELINE = frozenset({"KR004"})
-REWRITE_KR = frozenset({"KR003", "KR005", "KR007", "KR008", "KR009", "KR012", "KR014"})
-REWRITE_OBJ = frozenset({"OBJ001", "OBJ002", "OBJ003", "OBJ004", "OBJ005", "OBJ006", "OBJ008", "OBJ009"})
 RULES = "rules"
+
+# A rule declares the fix that answers its findings (`@rule(..., fix=...)`); what each fix does when the
+# rules answer is coach.rewrite.deterministic, and the model is asked with the template the fixes call for.
+FIXES = deterministic.FIXES
+
+
+def fixable(scope: str) -> frozenset[str]:
+    """The codes of the rules of `scope` ("kr" or "objective") that declare a fix."""
+    return frozenset(code for code, r in catalogue(organisation=False).items() if r.fix and r.scope == scope)
+
+
+REWRITE_OBJ = fixable("objective")  # the objective codes a rewrite answers
 
 
 @dataclass(slots=True)
@@ -79,16 +89,20 @@ def _items(doc: Document, findings: list[Finding]) -> list[_Item]:
         by_target.setdefault(finding.target or "", []).append(finding)
     items: list[_Item] = []
     for obj in doc.objectives:
-        mine = [f for f in by_target.get(obj.id, []) if f.code in REWRITE_OBJ]
+        mine = [f for f in by_target.get(obj.id, []) if fix_of(f.code)]
         if mine:
             items.append(_Item(obj, obj, "objective", "rewrite_objective", mine))
         for kr in obj.key_results:
-            found = [f for f in by_target.get(kr.id, []) if f.code in SPLIT | BASELINE | REWRITE_KR]
-            codes = {f.code for f in found}
+            found = [f for f in by_target.get(kr.id, []) if fix_of(f.code)]
             if not found:
                 continue
+            fixes = {fix_of(f.code) for f in found}
             template = (
-                "split_task_kr" if codes & SPLIT else "ask_baseline" if codes <= BASELINE else "rewrite_kr"
+                "split_task_kr"
+                if "outcome" in fixes
+                else "ask_baseline"
+                if fixes == {"baseline"}
+                else "rewrite_kr"
             )
             items.append(_Item(kr, obj, "key_result", template, found))
     return items
@@ -230,7 +244,7 @@ def rewrite_document(
             proposal.after = [
                 f.code
                 for f in _findings_after(doc, item, proposal.text, config)
-                if f.code in set(proposal.before) | REWRITE_OBJ | SPLIT | REWRITE_KR | BASELINE
+                if f.code in proposal.before or fix_of(f.code)
             ]
     if spec is None:
         note = (

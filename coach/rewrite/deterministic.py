@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from coach.analysis import clean, quantities
 from coach.model import Finding, KeyResult, Objective
+from coach.rules.base import fix_of
 
 _PLACEHOLDER_TOKEN = re.compile(
     r"(?<![\w$€£])[Xx]{1,3}(?=\s?%)|(?<=[$€£])\s?[Xx]{1,3}\b|\bN\d{1,3}\b|\b(?:TBD|TBC|TBA|tbd)\b|\?{2,}|"
@@ -31,6 +32,23 @@ class Draft:
     extra_key_results: list[str] = field(default_factory=list)
 
 
+# What each fix (declared by the rules, `@rule(..., fix=...)`) does when the rules answer.
+FIXES = {
+    "outcome": "measure what the work should change; keep the work as the initiative",
+    "fill-placeholder": "mark the placeholder ? to be set",
+    "one-measure": "keep one measure; the others become key results of their own",
+    "change-not-keep": "watch a steady number as a health metric; ask what must change",
+    "start-and-end": "add the missing start and end values as ?",
+    "name-a-number": "ask for the number that shows it, with its start and end",
+    "baseline": "add the starting value as ?",
+    "drop-buzzwords": "ask what will be different, without the buzzwords",
+    "ask-objective": "ask what will be different, and for whom, in one sentence",
+    "one-goal": "keep one goal; ask whether the other is an objective or a key result",
+    "number-to-kr": "move the number to a key result",
+    "say-why": "ask why it matters this cycle",
+}
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
@@ -39,12 +57,17 @@ def _owner_hint(owner: str | None) -> str:
     return f" Ask {owner}." if owner else " Ask the key result's owner."
 
 
+def _fixes(findings: list[Finding]) -> set[str | None]:
+    """The fixes the findings' rules declare (see FIXES)."""
+    return {fix_of(f.code) for f in findings}
+
+
 def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], owner: str | None) -> Draft:
-    codes = {f.code for f in findings}
+    fixes = _fixes(findings)
     a = kr.analysis
     text = clean(kr.text).rstrip(".")
     metric = a.metric if a and a.metric else None
-    if codes & {"KR001", "KR002", "KR006"}:
+    if "outcome" in fixes:
         measure = f"[the number that shows '{_lower_first(text)}' worked]"
         return Draft(
             text=f"{measure} from ? to ?",
@@ -57,7 +80,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
             ],
             initiative=text,
         )
-    if "KR009" in codes:
+    if "fill-placeholder" in fixes:
         filled = _LETTER_PLACEHOLDER.sub(r"\1 ?", _PLACEHOLDER_TOKEN.sub("?", text))
         if a is not None and not a.has_baseline and " from " not in f" {filled} ":
             filled = _insert_from(filled, a.target_text)
@@ -66,7 +89,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
             "The placeholder stands where the target should be; it is marked ? to be set.",
             [f"Which number should replace the placeholder in '{text}'?" + _owner_hint(owner)],
         )
-    if "KR007" in codes:
+    if "one-measure" in fixes:
         parts = [
             p.strip() for p in re.split(r"\s+(?:and|&|as well as|plus|while)\s+|;\s*", text) if p.strip()
         ]
@@ -77,16 +100,20 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
                 [f"Should '{parts[1]}' be its own key result, with its own owner?"],
                 extra_key_results=parts[1:],
             )
-    if "KR012" in codes:
+    if "change-not-keep" in fixes:
         return Draft(
             None,
             "Keeping a number steady is a health metric: watch it beside the OKRs, and use "
             "the key result for something that must change.",
             [f"What must change this cycle, beyond keeping '{text}'?"],
         )
-    if codes & {"KR003", "KR005", "KR008", "KR014"}:
+    if fixes & {"start-and-end", "name-a-number"}:
         what = metric or _lower_first(text)
-        base = text if (metric or "KR005" not in codes) else f"[a number that shows: {_lower_first(text)}]"
+        base = (
+            text
+            if (metric or "name-a-number" not in fixes)
+            else f"[a number that shows: {_lower_first(text)}]"
+        )
         return Draft(
             _insert_from(base, None, both=True),
             "A key result needs a start and an end value; both are marked ? to be filled in.",
@@ -96,7 +123,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
                 f"Where should {what} be at the end of the cycle?",
             ],
         )
-    if "KR004" in codes and a is not None:
+    if "baseline" in fixes and a is not None:
         return Draft(
             _insert_from(text, a.target_text),
             "The target needs its starting value to show the ambition.",
@@ -127,14 +154,13 @@ def _insert_from(text: str, target_text: str | None, both: bool = False) -> str:
 
 
 def objective(obj: Objective, findings: list[Finding]) -> Draft:
-    codes = {f.code for f in findings}
+    fixes = _fixes(findings)
     text = clean(obj.text).rstrip(".")
     questions: list[str] = []
     new: str | None = text
     reasons: list[str] = []
-    if "OBJ002" in codes or "OBJ009" in codes or "OBJ005" in codes or "OBJ003" in codes:
-        fog = next((f.message for f in findings if f.code == "OBJ002"), "")
-        what = "without the buzzwords" if fog else "in one short sentence"
+    if fixes & {"drop-buzzwords", "ask-objective"}:
+        what = "without the buzzwords" if "drop-buzzwords" in fixes else "in one short sentence"
         return Draft(
             None,
             "The rules cannot write this objective for you; answer the questions and rewrite it.",
@@ -143,7 +169,7 @@ def objective(obj: Objective, findings: list[Finding]) -> Draft:
                 "Why does it matter now?",
             ],
         )
-    if "OBJ006" in codes:
+    if "one-goal" in fixes:
         parts = [
             p.strip() for p in re.split(r"\s+(?:and|&|as well as|while also|plus)\s+|;\s*", text) if p.strip()
         ]
@@ -151,7 +177,7 @@ def objective(obj: Objective, findings: list[Finding]) -> Draft:
             new = parts[0]
             questions.append(f"Is '{parts[1]}' a separate objective, or a key result of this one?")
             reasons.append("one goal per objective")
-    if "OBJ001" in codes and new:
+    if "number-to-kr" in fixes and new:
         stripped = new
         for q in sorted(quantities(new, new.lower()), key=lambda q: -q.start):
             stripped = stripped[: q.start] + stripped[q.end :]
@@ -159,7 +185,7 @@ def objective(obj: Objective, findings: list[Finding]) -> Draft:
         questions.append(f"Which key result should carry the number from '{text}'?")
         reasons.append("numbers belong in key results")
         new = stripped or None
-    if ("OBJ004" in codes or "OBJ008" in codes) and new:
+    if "say-why" in fixes and new:
         new = f"{new} so that ?"
         questions.append("Why does this matter this cycle, and for whom?")
         reasons.append("say why it matters")

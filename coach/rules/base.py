@@ -67,6 +67,9 @@ class Rule:
     triggers: tuple[str, ...] = ()
     passes: tuple[str, ...] = ()
     parser_only: bool = False  # reported by the parsers (unknown field...), listed here for docs and config
+    # The rewrite that answers a finding of this rule, by name (coach.rewrite.FIXES says what each does);
+    # None: no rewrite answers it (the finding is shown with its guidance only).
+    fix: str | None = None
 
     @property
     def docs(self) -> dict[str, str]:
@@ -112,6 +115,7 @@ def rule(
     triggers: tuple[str, ...] = (),
     passes: tuple[str, ...] = (),
     parser_only: bool = False,
+    fix: str | None = None,
 ) -> Callable[[Callable[..., Iterable[Any]]], Callable[..., Iterable[Any]]]:
     """Register a check function as a catalogue rule."""
 
@@ -128,6 +132,7 @@ def rule(
             triggers=triggers,
             passes=passes,
             parser_only=parser_only,
+            fix=fix,
         )
         return func
 
@@ -139,3 +144,9 @@ def objective_of(doc: Document, kr: KeyResult) -> Objective | None:
         if kr in obj.key_results:
             return obj
     return None
+
+
+def fix_of(code: str) -> str | None:
+    """The fix a registered rule declares for its findings (None for an unknown code or no fix)."""
+    known = RULES.get(code)
+    return known.fix if known else None

@@ -45,6 +45,7 @@ def _what(kr: KeyResult) -> str:
     "warning",
     "kr",
     "kr-outcome-not-task",
+    fix="outcome",
     triggers=(
         "Launch the new invoicing page",
         "Migrate billing to Stripe",
@@ -89,6 +90,7 @@ def task_like(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
     "warning",
     "kr",
     "kr-output-counts",
+    fix="outcome",
     triggers=(
         "Publish 5 blog posts",
         "Hire 2 product managers",
@@ -128,6 +130,7 @@ def output_count(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[
     "warning",
     "kr",
     "kr-explicit-target",
+    fix="start-and-end",
     triggers=("Weekly active teams on the mobile app", "Churn for annual plans"),
     passes=(
         "Weekly active teams on the mobile app reach 2,000",
@@ -163,6 +166,7 @@ def no_target(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
     "suggestion",
     "kr",
     "kr-baseline-from-to",
+    fix="baseline",
     triggers=("Raise checkout completion to 75%", "Cut p95 API latency below 300 ms"),
     passes=("Raise checkout completion from 61% to 75%", "Publish 5 blog posts", "NPS up from 31 to 45"),
 )
@@ -200,6 +204,7 @@ def no_baseline(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
     "warning",
     "kr",
     "kr-measurable",
+    fix="name-a-number",
     triggers=(
         "Customers love the new editor",
         "Our docs feel delightful",
@@ -241,6 +246,7 @@ def not_measurable(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
     "suggestion",
     "kr",
     "kr-binary",
+    fix="outcome",
     triggers=("SOC 2 Type II achieved", "Get board approval for the 2027 budget", "Pass the ISO 27001 audit"),
     passes=("Reduce audit findings from 14 to 3", "Raise checkout completion from 61% to 75%"),
 )
@@ -271,6 +277,7 @@ def binary(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     "warning",
     "kr",
     "kr-one-measure",
+    fix="one-measure",
     triggers=(
         "Reduce p95 latency below 300 ms and error rate below 0.5%",
         "Grow sign-ups by 20% and cut churn to 3%",
@@ -304,6 +311,7 @@ def compound(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]
     "warning",
     "kr",
     "kr-direction-only",
+    fix="start-and-end",
     triggers=("Improve payout reliability", "Increase trial-to-paid conversion", "Optimise onboarding"),
     passes=("Increase trial-to-paid conversion from 8% to 12%", "Weekly active teams"),
 )
@@ -336,6 +344,7 @@ def direction_only(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
     "warning",
     "kr",
     "kr-placeholders",
+    fix="fill-placeholder",
     triggers=("Reduce refund handling time to X days", "Reach N10 weekly active teams", "NPS to [TBD]"),
     passes=("Reduce refund handling time from 6 to 2 days",),
 )

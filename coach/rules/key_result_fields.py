@@ -55,6 +55,7 @@ def without_owner(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator
     "suggestion",
     "kr",
     "obj-not-kpi-maintenance",
+    fix="change-not-keep",
     triggers=("Maintain 99.9% uptime", "Keep churn below 2%"),
     passes=("Raise uptime from 99.5% to 99.9%",),
 )
@@ -165,6 +166,7 @@ _DEADLINE = re.compile(
     "warning",
     "kr",
     "kr-explicit-target",
+    fix="start-and-end",
     triggers=("Improve onboarding satisfaction by end of Q3", "Grow partner revenue by March"),
     passes=("Grow partner revenue from $80k to $140k by March",),
 )

@@ -90,6 +90,7 @@ def _words(text: str) -> tuple[str, ...]:
     "warning",
     "objective",
     "obj-qualitative-inspiring",
+    fix="number-to-kr",
     triggers=("Grow revenue 20%", "Reach $2M ARR in the mid-market", "Cut support tickets by half"),
     passes=(
         "Make paying us effortless for small businesses",
@@ -129,6 +130,7 @@ def has_number(objective: Objective, ctx: Context) -> Iterator[str]:
     "warning",
     "objective",
     "obj-plain-language",
+    fix="drop-buzzwords",
     triggers=(
         "Leverage synergies to drive best-in-class payment excellence",
         "Deliver a seamless, world-class experience",
@@ -164,6 +166,7 @@ def corporate_fog(objective: Objective, ctx: Context) -> Iterator[str]:
     "warning",
     "objective",
     "obj-not-kpi-maintenance",
+    fix="ask-objective",
     triggers=("Maintain platform stability", "Keep customers happy"),
     passes=("Make the platform boringly reliable for enterprise customers",),
 )
@@ -194,6 +197,7 @@ def kpi_maintenance(objective: Objective, ctx: Context) -> Iterator[str]:
     "suggestion",
     "objective",
     "obj-verb-what-why",
+    fix="say-why",
     triggers=("Redesign the billing settings page", "Grow the partner channel"),
     passes=(
         "Grow the partner channel so agencies can resell us without our help",
@@ -231,6 +235,7 @@ def no_why(objective: Objective, ctx: Context) -> Iterator[str]:
     "suggestion",
     "objective",
     "obj-one-goal",
+    fix="ask-objective",
     triggers=(
         "Build a trusted and widely used payments platform for small and medium-sized businesses across "
         "Europe and North America that handles every payment method customers ask for",
@@ -273,6 +278,7 @@ def _starts_with_verb(part: str) -> bool:
     "warning",
     "objective",
     "obj-one-goal",
+    fix="one-goal",
     triggers=("Grow the partner channel and reduce support costs", "Launch in Spain; hire a country lead"),
     passes=("Delight and retain small agencies", "Make paying us effortless for small businesses"),
 )
@@ -335,6 +341,7 @@ def without_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     "suggestion",
     "objective",
     "obj-verb-what-why",
+    fix="say-why",
     triggers=("Launch the mobile app", "Migrate to Kubernetes"),
     passes=(
         "Launch the mobile app so field technicians can close jobs on site",
@@ -369,6 +376,7 @@ def is_project(objective: Objective, ctx: Context) -> Iterator[str]:
     "suggestion",
     "objective",
     "obj-one-goal",
+    fix="ask-objective",
     triggers=("Performance", "Hiring"),
     passes=("Make the dashboard fast enough to use in meetings",),
 )
