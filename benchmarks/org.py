@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         single = Document("one.yaml", "yaml", [o.objective for o in org.objectives()])
         rows = []
         for _ in range(args.runs):
-            analysis_kr._cached_analysis.cache_clear()
+            analysis_kr.forget()
             wall, cpu = time.perf_counter(), _cpu()
             engine.review_document(single, None)
             rows.append((time.perf_counter() - wall, _cpu() - cpu))
@@ -347,11 +347,11 @@ def main(argv: list[str] | None = None) -> int:
         for jobs in args.jobs:
             rows = []
             for _ in range(args.runs):
-                analysis_kr._cached_analysis.cache_clear()
+                analysis_kr.forget()
                 start = time.perf_counter()
                 org = load_org([str(root)], jobs=jobs)
                 read = time.perf_counter() - start
-                analysis_kr._cached_analysis.cache_clear()
+                analysis_kr.forget()
                 wall, cpu = time.perf_counter(), _cpu()
                 result = review_org(org, jobs=jobs)
                 rows.append(

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.analysis.kr import analyse_kr
 from coach.config import Config
 from coach.model import Document, Finding, InputError, Severity
 from coach.rules import Context, Hit, Rule, catalogue
@@ -43,8 +42,6 @@ def review_document(doc: Document, config: Config | None = None) -> list[Finding
     config = config or Config()
     rules = catalogue(organisation=False)  # ORG suppressions are coach.org's to judge (see below)
     ctx = Context(document=doc, thresholds=config.thresholds)
-    for kr in doc.key_results():
-        kr.analysis = analyse_kr(kr)
 
     raw: list[Finding] = []
     active = [r for r in rules.values() if not r.parser_only and config.enabled(r.code)]

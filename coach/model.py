@@ -166,7 +166,6 @@ class KeyResult:
     initiatives: list[str] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-    analysis: KRAnalysis | None = None
 
 
 @dataclass(slots=True)

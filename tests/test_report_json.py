@@ -58,9 +58,6 @@ def _odd_review(values: list[object], text: str = "Raise NPS from 30 to 40") -> 
 )
 def test_values_orjson_writes_differently_go_to_json_dumps(values: list[object]) -> None:
     result = _odd_review(values)
-    for document in result.documents:
-        for kr in document.key_results():
-            kr.analysis = None
     assert render_json(result) == _reference(result)
 
 

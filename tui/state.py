@@ -140,8 +140,6 @@ class Draft:
         if element is None or element.text == text:
             return False
         element.text = text
-        if isinstance(element, KeyResult):
-            element.analysis = None
         return True
 
     def set_field(self, element_id: str, name: str, raw: str) -> FieldProblem | None:
@@ -156,10 +154,8 @@ class Draft:
             element.description = value or None
         elif isinstance(element, KeyResult) and name in ("baseline", "target", "current"):
             setattr(element, name, parse_number(value) if value else None)
-            element.analysis = None
         elif isinstance(element, KeyResult) and name == "unit":
             element.unit = value or None
-            element.analysis = None
         elif isinstance(element, KeyResult) and name == "confidence":
             confidence, problem = parse_confidence(value or None)
             element.confidence = confidence  # None while what is typed is not a confidence

@@ -1,6 +1,10 @@
 """A key result's analysis: its text's (`coach.analysis.analyse`, kept per text, as drafts repeat texts and
 the TUI re-reviews on every edit), completed by the key result's structured fields (baseline, target,
-unit, placeholders). Every job reads a key result's analysis through `analyse_kr`."""
+unit, placeholders).
+
+Every job reads a key result's analysis through `analysis_of(kr)`, which keeps it by what it depends on
+(the text and those fields), never on the document: an edited key result is simply analysed anew, and
+nothing has to reset anything. A shared analysis is never changed by its readers."""
 
 from __future__ import annotations
 
@@ -42,3 +46,38 @@ def analyse_kr(kr: KeyResult) -> KRAnalysis:
     if kr.unit and not a.unit:
         a.unit = kr.unit
     return a
+
+
+_Key = tuple[str, object, object, str | None]
+_KEPT: dict[_Key, KRAnalysis] = {}
+_KEEP_AT_MOST = 262_144  # analyses kept at once; past that the store starts again (a few hundred MB at most)
+
+
+def _key(kr: KeyResult) -> _Key:
+    baseline, target = kr.baseline, kr.target
+    # a number and its type: True == 1 and 1.0 == 1 must not share an entry (bool is not a field value)
+    return (kr.text, (type(baseline), baseline), (type(target), target), kr.unit)
+
+
+def analysis_of(kr: KeyResult) -> KRAnalysis:
+    """The key result's analysis, kept by its text and fields."""
+    key = _key(kr)
+    found = _KEPT.get(key)
+    if found is None:
+        if len(_KEPT) >= _KEEP_AT_MOST:
+            _KEPT.clear()
+        found = _KEPT[key] = analyse_kr(kr)
+    return found
+
+
+def keep(kr: KeyResult, analysis: KRAnalysis) -> None:
+    """Keep an analysis made elsewhere (by an organisation review's worker process) for this key result."""
+    if len(_KEPT) >= _KEEP_AT_MOST:
+        _KEPT.clear()
+    _KEPT[_key(kr)] = analysis
+
+
+def forget() -> None:
+    """Drop every kept analysis (benchmarks measure the analysis cold)."""
+    _KEPT.clear()
+    _cached_analysis.cache_clear()

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from coach.analysis import analyse
-from coach.analysis.kr import analyse_kr
+from coach.analysis.kr import analysis_of
 from coach.baselines.match import (
     _METRIC_FIELDS,
     MARGIN,
@@ -164,7 +164,7 @@ def suggest_baselines(
         )
     for objective in doc.objectives:
         for kr in objective.key_results:
-            analysis = kr.analysis or analyse_kr(kr)
+            analysis = analysis_of(kr)
             if analysis.task_like:
                 report.skipped.append(kr.id)
                 continue

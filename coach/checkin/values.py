@@ -7,7 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from coach.analysis.kr import analyse_kr
+from coach.analysis.kr import analysis_of
 from coach.model import KeyResult
 from coach.units import UNIT_NAMES
 
@@ -71,7 +71,7 @@ def field_number(value: float | str | None) -> float | None:
 
 
 def kr_spec(kr: KeyResult) -> KRSpec:
-    analysis = kr.analysis or analyse_kr(kr)
+    analysis = analysis_of(kr)
     baseline, baseline_from = field_number(kr.baseline), "field"
     if baseline is None:
         baseline, baseline_from = analysis.baseline, "text"

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.analysis.kr import analysis_of, keep
 from coach.config import Config
 from coach.engine import review_document
 from coach.model import Document, Finding, KRAnalysis, Severity, Span, Suppression
@@ -223,7 +224,7 @@ def _review_documents(
             for (start, _), batch in zip(ranges, pool.map(_review_range, ranges), strict=True):
                 for offset, (findings, analyses) in enumerate(batch):
                     for kr, fields in zip(docs[start + offset].key_results(), analyses, strict=True):
-                        kr.analysis = KRAnalysis(*fields) if fields else None
+                        keep(kr, KRAnalysis(*fields))  # the worker's, so the ORG checks need not redo it
                     out.append([_finding(row) for row in findings])
                 if progress:
                     progress("reviewing", len(out), total)
@@ -247,14 +248,13 @@ _ANALYSIS_FIELDS = KRAnalysis.__slots__
 _Row = tuple[Any, ...]
 
 
-def _review_range(bounds: tuple[int, int]) -> list[tuple[list[_Row], list[_Row | None]]]:
+def _review_range(bounds: tuple[int, int]) -> list[tuple[list[_Row], list[_Row]]]:
     """In a worker: review documents start..end of _WORK; send back findings and per-KR analyses."""
     out = []
     for doc, config in _WORK[bounds[0] : bounds[1]]:
         findings = [_row(f) for f in review_document(doc, config)]
         analyses = [
-            tuple(getattr(kr.analysis, name) for name in _ANALYSIS_FIELDS) if kr.analysis else None
-            for kr in doc.key_results()
+            tuple(getattr(analysis_of(kr), name) for name in _ANALYSIS_FIELDS) for kr in doc.key_results()
         ]
         out.append((findings, analyses))
     return out

@@ -4,6 +4,7 @@ loads them."""
 
 from __future__ import annotations
 
+from coach.analysis.kr import analysis_of
 from coach.model import KRAnalysis
 from coach.org.alignment import key_results_of, objective_parents
 from coach.org.model import KEY_RESULT, LEVEL_RANK, Item, Organisation, OrgContext, OrgHit, Suggestion
@@ -135,12 +136,7 @@ def top_down(ctx: OrgContext, obj: Item, copies: dict[str, str], threshold: floa
 
 def analysis(ctx: OrgContext, item: Item) -> KRAnalysis:
     """The key result's analysis (set by the per-draft review; computed here for drafts out of scope)."""
-    from coach.analysis.kr import analyse_kr
-
-    kr = item.element
-    if kr.analysis is None:  # type: ignore[union-attr]
-        kr.analysis = analyse_kr(kr)  # type: ignore[union-attr, arg-type]
-    return kr.analysis  # type: ignore[union-attr]
+    return analysis_of(item.element)  # type: ignore[arg-type]
 
 
 def related(ctx: OrgContext, a: Item, b: Item) -> bool:

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from coach.analysis.kr import analysis_of
 from coach.model import Severity
 from coach.org.alignment import supporters
 from coach.org.model import KEY_RESULT, LEVEL_RANK, Item, OrgFinding
@@ -153,7 +154,7 @@ def _count(group: GroupStats, item: Item, score: float) -> None:
         group.objectives += 1
         return
     group.key_results += 1
-    analysis = item.element.analysis  # type: ignore[union-attr]
+    analysis = analysis_of(item.element)  # type: ignore[arg-type]
     if analysis is None:
         return
     group.task_like += analysis.task_like

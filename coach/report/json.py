@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from coach import __version__
+from coach.analysis.kr import analysis_of
 from coach.engine import Review
 from coach.knowledge import Passage
 from coach.model import Document, Finding, KeyResult, Level, Objective, Severity
@@ -54,7 +55,7 @@ def _kr(kr: KeyResult) -> dict[str, Any]:
         "unit": kr.unit,
         "confidence": kr.confidence,
         "initiatives": kr.initiatives,
-        "analysis": kr.analysis.to_dict() if kr.analysis else None,
+        "analysis": analysis_of(kr).to_dict(),
     }
 
 
@@ -208,7 +209,7 @@ def _float_alike(value: Any) -> bool:
 def _objective_alike(obj: Objective) -> bool:
     """The floats of an objective's dict are its key results' numbers (coach.model types them)."""
     for kr in obj.key_results:
-        analysis = kr.analysis
+        analysis = analysis_of(kr)
         values: tuple[Any, ...] = (kr.baseline, kr.target, kr.current, kr.confidence)
         if analysis is not None:
             values += (analysis.baseline, analysis.target)

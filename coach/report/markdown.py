@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from coach.analysis.kr import analysis_of
 from coach.engine import Review
 from coach.model import Finding, Severity
 from coach.report import citations
@@ -44,7 +45,7 @@ def render_markdown(review: Review) -> str:
             lines.append("| KR | Key result | Kind | Target | Baseline | Findings |")
             lines.append("|---|---|---|---|---|---|")
             for kr in obj.key_results:
-                a = kr.analysis
+                a = analysis_of(kr)
                 codes = ", ".join(f.code for f in by_target.get((doc.path, kr.id), [])) or "—"
                 lines.append(
                     f"| {_escape(kr.id)} | {_escape(kr.text)} | {a.kind if a else ''} | "

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from coach import __version__
+from coach.analysis.kr import analysis_of
 from coach.org.model import KEY_RESULT, Item
 from coach.org.review import OrgReview
 from coach.org.stats import OrgStats, compute
@@ -34,7 +35,7 @@ def _item(review: OrgReview, item: Item) -> dict[str, Any]:
     }
     if item.kind == KEY_RESULT:
         kr = item.element
-        analysis = kr.analysis  # type: ignore[union-attr]
+        analysis = analysis_of(kr)  # type: ignore[arg-type]
         out.update(
             objective=review.organisation.objective_item(item).key,
             baseline=kr.baseline,  # type: ignore[union-attr]

@@ -157,7 +157,7 @@ def _findings_after(doc: Document, item: _Item, new_text: str, config: Config) -
                 obj.text = new_text
             for kr in obj.key_results:
                 if kr.id == item.element.id and item.kind == "key_result":
-                    kr.text, kr.analysis = new_text, None
+                    kr.text = new_text
     return [f for f in review_document(clone, config) if f.target == item.element.id]
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.analysis import clean, quantities
+from coach.analysis.kr import analysis_of
 from coach.model import Finding, KeyResult, Objective
 from coach.rules.base import fix_of
 
@@ -64,7 +65,7 @@ def _fixes(findings: list[Finding]) -> set[str | None]:
 
 def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], owner: str | None) -> Draft:
     fixes = _fixes(findings)
-    a = kr.analysis
+    a = analysis_of(kr)
     text = clean(kr.text).rstrip(".")
     metric = a.metric if a and a.metric else None
     if "outcome" in fixes:

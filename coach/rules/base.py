@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from coach.model import Document, KeyResult, Objective, Severity, Span
+from coach.analysis.kr import analysis_of
+from coach.model import Document, KeyResult, KRAnalysis, Objective, Severity, Span
 
 # Thresholds every rule can read through ctx.threshold(name); a config file may override each.
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -50,9 +51,18 @@ class Context:
 
     document: Document
     thresholds: dict[str, float]
+    # each key result's analysis for this review, by the key result's identity (the rules ask for it
+    # about fifteen times a key result; coach.analysis.kr keeps it between reviews)
+    _analyses: dict[int, KRAnalysis] = field(default_factory=dict)
 
     def threshold(self, name: str) -> float:
         return self.thresholds[name]
+
+    def analysis(self, kr: KeyResult) -> KRAnalysis:
+        found = self._analyses.get(id(kr))
+        if found is None:
+            found = self._analyses[id(kr)] = analysis_of(kr)
+        return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from coach.analysis.kr import analysis_of
 from coach.model import KeyResult, Objective
 from coach.rules.base import Context, rule
 
@@ -33,7 +34,7 @@ def _why(reason: str) -> str:
 
 
 def _what(kr: KeyResult) -> str:
-    a = kr.analysis
+    a = analysis_of(kr)
     if a is not None and a.lead_verb:
         return f"'{a.lead_verb}'"
     return _quote(kr.text, 32)
@@ -79,7 +80,7 @@ def task_like(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
     Raise the share of invoices paid without a support ticket from 58% to 80% (initiative: launch the
     self-serve invoicing page)
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is not None and a.kind in _KIND_MESSAGES:
         yield _KIND_MESSAGES[a.kind].format(what=_what(kr)) + _why(a.reason)
 
@@ -116,7 +117,7 @@ def output_count(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[
     Use instead
     Grow monthly API sign-ups from blog referrals from 40 to 120 (initiative: publish 5 posts)
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is not None and a.kind == "output_count":
         yield (
             f"counts outputs ({_what(kr)}{' ' + a.target_text if a.target_text else ''}): measure what "
@@ -154,7 +155,7 @@ def no_target(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
     Use instead
     Weekly active teams on the mobile app from 1,200 to 2,000
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is None or a.task_like or a.has_target or a.placeholders or a.vague_direction or not a.metric:
         return
     yield f"names a measure ({_quote(a.metric)}) but no end value: state the target, e.g. '… to <number>'"
@@ -187,7 +188,7 @@ def no_baseline(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
     Use instead
     Raise checkout completion from 61% to 75%
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is None or a.task_like or not a.has_target or a.has_baseline or a.maintain:
         return
     if a.quantifier in {"zero", "none", "no", "never", "eliminate", "eliminates", "eliminated"}:
@@ -229,7 +230,7 @@ def not_measurable(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
     Use instead
     Editor CSAT from 3.9 to 4.4, and share of documents edited in the new editor from 20% to 60%
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is None or a.task_like or a.placeholders or a.vague_direction or a.metric:
         return
     if a.has_target and (a.target is not None or a.quantifier not in {"no", "none", "never"}):
@@ -266,7 +267,7 @@ def binary(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     Use instead
     Enterprise deals lost to security review from 6 to 1 (initiative: SOC 2 Type II audit)
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is not None and a.kind == "binary":
         yield f"is yes/no ({_what(kr)}): it shows no progress until it is done; measure what it unlocks"
 
@@ -300,7 +301,7 @@ def compound(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]
     Use instead
     Two key results: "p95 latency from 480 ms to below 300 ms" and "error rate from 1.2% to below 0.5%"
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is not None and a.compound:
         yield "measures two things: split it into one key result per measure"
 
@@ -331,7 +332,7 @@ def direction_only(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
     Use instead
     Increase trial-to-paid conversion from 8% to 12%
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is None or a.task_like or a.has_target or a.placeholders or not a.vague_direction:
         return
     verb = f"'{a.lead_verb}'" if a.lead_verb else "a direction"
@@ -364,7 +365,7 @@ def placeholder(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
     Use instead
     Reduce refund handling time from 6 days to 2 days
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     found = list(a.placeholders) if a is not None else []
     for name, value in (("baseline", kr.baseline), ("target", kr.target)):
         if isinstance(value, str) and _PLACEHOLDER_FIELD.fullmatch(value.strip()):

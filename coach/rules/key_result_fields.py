@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from coach.analysis import MAX_KR_CHARS
+from coach.analysis.kr import analysis_of
 from coach.model import KeyResult, Objective
 from coach.rules.base import Context, rule
 from coach.rules.key_result import _quote
@@ -76,7 +77,7 @@ def kpi_maintenance(kr: KeyResult, objective: Objective, ctx: Context) -> Iterat
     Track uptime as a health metric; as a key result, change something: "Cut customer-visible incidents
     from 9 to 3"
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is not None and a.maintain:
         yield "keeps a KPI steady: that is a health metric to watch, not a change to achieve this cycle"
 
@@ -186,7 +187,7 @@ def deadline_not_target(kr: KeyResult, objective: Objective, ctx: Context) -> It
     Use instead
     Grow partner revenue from $80k to $140k by March
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is None or a.task_like or a.has_target or a.placeholders:
         return
     m = _DEADLINE.search(kr.text)
@@ -204,7 +205,7 @@ def _number(value: object) -> float | None:
 
 def numbers(kr: KeyResult) -> tuple[float | None, float | None]:
     """(baseline, target): from the fields when given, else from the text."""
-    a = kr.analysis
+    a = analysis_of(kr)
     baseline = _number(kr.baseline)
     target = _number(kr.target)
     if baseline is None and a is not None:
@@ -246,7 +247,7 @@ def direction_mismatch(kr: KeyResult, objective: Objective, ctx: Context) -> Ite
     Use instead
     Reduce churn from 5% to 3%
     """
-    a = kr.analysis
+    a = ctx.analysis(kr)
     if a is None or a.maintain:
         return
     baseline, target = numbers(kr)
@@ -336,7 +337,7 @@ def already_achieved(kr: KeyResult, objective: Objective, ctx: Context) -> Itera
     baseline, target = numbers(kr)
     if target is None:
         return
-    direction = kr.analysis.direction if kr.analysis else None
+    direction = ctx.analysis(kr).direction
     if baseline is not None and baseline != target:
         direction = "increase" if target > baseline else "decrease"
     met = (direction == "decrease" and current <= target) or (direction != "decrease" and current >= target)

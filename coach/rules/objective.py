@@ -434,7 +434,7 @@ def initiatives_as_krs(objective: Objective, ctx: Context) -> Iterator[str]:
     Key result "Raise checkout completion from 61% to 75%" with those three as its initiatives.
     """
     krs = objective.key_results
-    if len(krs) >= 2 and all(kr.analysis is not None and kr.analysis.task_like for kr in krs):
+    if len(krs) >= 2 and all(ctx.analysis(kr).task_like for kr in krs):
         yield (
             f"all {len(krs)} key results are tasks: this is a plan of initiatives; add key results that "
             "measure what the plan should change"
