@@ -61,10 +61,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--window", "--window must be 1 or more")
     doc = load(args.path, args.input_format)
     config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
-    day_first = config.baselines.get("day-first", True)
-    if not isinstance(day_first, bool):
-        raise InputError(config.source or "[baselines]", "[baselines] day-first must be true or false")
-    metrics = load_all(args.metrics, day_first=day_first)
+    metrics = load_all(args.metrics, day_first=config.baseline_settings.day_first)  # checked when read
     cycle, source = None, "given"
     if args.cycle_start or args.cycle_end:
         start = args.cycle_start or config.cycle.get("start")

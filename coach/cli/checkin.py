@@ -63,20 +63,6 @@ def _config(args: argparse.Namespace) -> Any:
     return config_for_input(args.path, config_file=args.config, no_config=args.no_config)
 
 
-def _settings(config: Any) -> tuple[int, bool]:
-    """[checkin] stale-days (default 14) and day-first (default true), checked."""
-    from coach.checkin.state import DEFAULT_STALE_DAYS
-
-    source = config.source or "config"
-    stale = config.checkin.get("stale-days", DEFAULT_STALE_DAYS)
-    if isinstance(stale, bool) or not isinstance(stale, int) or stale < 1:
-        raise InputError(source, "[checkin] stale-days must be a whole number of days, 1 or more")
-    day_first = config.checkin.get("day-first", True)
-    if not isinstance(day_first, bool):
-        raise InputError(source, "[checkin] day-first must be true or false")
-    return stale, day_first
-
-
 def _today(args: argparse.Namespace) -> date:
     from coach.dates import DateError, parse_date, today
 
@@ -115,7 +101,7 @@ def run_checkin(args: argparse.Namespace) -> int:
     from coach.parse import load
 
     config = _config(args)
-    stale_days, day_first = _settings(config)
+    stale_days, day_first = config.checkin_settings.stale_days, config.checkin_settings.day_first
     doc = load(args.path, args.input_format)
     now = _today(args)
     cycle = _cycle(args, config, doc)
@@ -132,7 +118,7 @@ def run_score(args: argparse.Namespace) -> int:
     from coach.parse import load
 
     config = _config(args)
-    _, day_first = _settings(config)
+    day_first = config.checkin_settings.day_first
     doc = load(args.path, args.input_format)
     now = _today(args)
     history = None
