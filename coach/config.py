@@ -176,6 +176,8 @@ def config_from_mapping(data: dict[str, Any], name: str) -> Config:
             raise InputError(name, f"[thresholds]: unknown threshold {key!r} (known: {known})")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise InputError(name, f"[thresholds] {key} must be a non-negative number")
+        if key.endswith("-similarity") and not 0 < value <= 1:
+            raise InputError(name, f"[thresholds] {key} must be a share above 0 and at most 1 (0.85 is 85%)")
         config.thresholds[key] = float(value)
     knowledge = data.get("knowledge", {})
     if not isinstance(knowledge, dict):

@@ -73,3 +73,22 @@ def test_model_table_is_checked_and_keys_stay_out_of_files(tmp_path: Path) -> No
     path.write_text('[model]\nnmae = "x"\n', encoding="utf-8")
     with pytest.raises(InputError, match="unknown key 'nmae'"):
         load_config(path)
+
+
+@pytest.mark.parametrize("value", [0, 1.5, 0.0])
+def test_a_similarity_threshold_is_a_share_above_zero(tmp_path: Path, value: float) -> None:
+    # 0 was accepted and then crashed the duplicate rules with a ZeroDivisionError traceback
+    path = tmp_path / "okrcoach.toml"
+    path.write_text(f"[thresholds]\nduplicate-similarity = {value}\n")
+    with pytest.raises(InputError) as caught:
+        load_config(path)
+    assert "duplicate-similarity must be a share above 0 and at most 1" in str(caught.value)
+
+
+def test_the_review_runs_at_the_highest_similarity_threshold(tmp_path: Path) -> None:
+    from coach.engine import review
+
+    path = tmp_path / "okrcoach.toml"
+    path.write_text("[thresholds]\nduplicate-similarity = 1\ncross-team-duplicate-similarity = 1\n")
+    draft = Path(__file__).resolve().parent.parent / "examples" / "team-draft.yaml"
+    assert review([str(draft)], load_config(path)).documents
