@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from coach.llm import scrub
+from coach.llm import _MIN_SECRET, scrub
 from coach.model import Finding
 
 MAX_TEXT = 400
@@ -250,7 +250,7 @@ def _hidden(text: str) -> bool:
 
 
 def _screen(name: str, value: str, secret: str | None, written: bool) -> str | None:
-    if secret and secret in value:
+    if secret and len(secret) >= _MIN_SECRET and secret in value:
         return f"the model's {name} repeats the API key"
     if _hidden(value):
         return f"the model's {name} carries hidden or control characters"
