@@ -453,3 +453,45 @@ def test_rules_own_their_fixes() -> None:
         "KR014",
     }
     assert REWRITE_OBJ == fixable("objective") == {f"OBJ00{n}" for n in (1, 2, 3, 4, 5, 6, 8, 9)}
+
+
+# Shapes the rule path garbled (issue 16): each draft with what the rules now propose and ask.
+GARBLED = """\
+owner: Sam
+objectives:
+  - id: arr
+    objective: Grow ARR by 30% to $12M
+    key_results:
+      - id: arr.1
+        text: Make the funnel better
+      - id: arr.2
+        text: Raise week-1 activation from 31% to 45%
+  - id: cost
+    objective: Increase revenue by 15% and reduce costs by 10%
+    key_results:
+      - id: cost.1
+        text: Increase revenue by 15% and reduce costs by 10%
+      - id: cost.2
+        text: Raise NPS from 30 to 40
+"""
+
+
+def test_numbers_leave_an_objective_with_their_prepositions() -> None:
+    report = rewrite_document(parse_text(GARBLED, "g.yaml", "yaml"), Config())
+    by_target = {p.target: p for p in report.proposals}
+    assert by_target["arr"].text == "Grow ARR so that ?"  # was "Grow ARR by so that ?"
+    assert by_target["cost"].text == "Increase revenue so that ?"
+    assert any(
+        "reduce costs by 10%" in q for q in by_target["cost"].questions
+    )  # the other goal is asked about
+
+
+def test_a_key_result_with_no_measure_is_asked_for_one_in_plain_words() -> None:
+    report = rewrite_document(parse_text(GARBLED, "g.yaml", "yaml"), Config())
+    questions = {p.target: p for p in report.proposals}["arr.1"].questions
+    assert (
+        questions[0]
+        == "Which number would show that 'make the funnel better' happened (a rate, a count, a time)?"
+    )
+    assert not any("How is make the funnel better measured" in q for q in questions)  # was garbled
+    assert {p.target: p for p in report.proposals}["cost.1"].extra_key_results == ["reduce costs by 10%"]

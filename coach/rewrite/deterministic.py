@@ -109,20 +109,24 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
             [f"What must change this cycle, beyond keeping '{text}'?"],
         )
     if fixes & {"start-and-end", "name-a-number"}:
-        what = metric or _lower_first(text)
-        base = (
-            text
-            if (metric or "name-a-number" not in fixes)
-            else f"[a number that shows: {_lower_first(text)}]"
-        )
+        unnamed = not metric and "name-a-number" in fixes
+        base = f"[a number that shows: {_lower_first(text)}]" if unnamed else text
+        if metric:
+            questions = [
+                f"How is {metric} measured (which number)?",
+                f"What is {metric} today?" + _owner_hint(owner),
+                f"Where should {metric} be at the end of the cycle?",
+            ]
+        else:  # no measure named: ask for one first ("How is make X better measured" read badly)
+            questions = [
+                f"Which number would show that '{_lower_first(text)}' happened (a rate, a count, a time)?",
+                "What is that number today?" + _owner_hint(owner),
+                "Where should it be at the end of the cycle?",
+            ]
         return Draft(
             _insert_from(base, None, both=True),
             "A key result needs a start and an end value; both are marked ? to be filled in.",
-            [
-                f"How is {what} measured (which number)?",
-                f"What is {what} today?" + _owner_hint(owner),
-                f"Where should {what} be at the end of the cycle?",
-            ],
+            questions,
         )
     if "baseline" in fixes and a is not None:
         return Draft(
@@ -131,6 +135,9 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
             [f"What is {metric or 'this number'} today, and where is it recorded?" + _owner_hint(owner)],
         )
     return Draft(None, "No rewrite from the rules for these findings; see the cited guidance.", [])
+
+
+_NUMBER_LEAD = re.compile(r"\s(?:by|to|from|of|at|above|below|under|over|within)\s+(?:about\s+)?$", re.I)
 
 
 _DEADLINE_TAIL = re.compile(r"\s+(?:by|before|until|in)\s+(?:the\s+)?(?:end\s+of\s+)?\S+(?:\s+\d{4})?$", re.I)
@@ -181,7 +188,10 @@ def objective(obj: Objective, findings: list[Finding]) -> Draft:
     if "number-to-kr" in fixes and new:
         stripped = new
         for q in sorted(quantities(new, new.lower()), key=lambda q: -q.start):
-            stripped = stripped[: q.start] + stripped[q.end :]
+            # the number and the preposition that leads to it: "by 30%", "to $12M", "from 5"
+            lead = _NUMBER_LEAD.search(stripped[: q.start])
+            start = lead.start() if lead else q.start
+            stripped = stripped[:start] + stripped[q.end :]
         stripped = re.sub(r"\b(?:by|of|to)\s*$", "", " ".join(stripped.split())).strip(" ,-")
         questions.append(f"Which key result should carry the number from '{text}'?")
         reasons.append("numbers belong in key results")
