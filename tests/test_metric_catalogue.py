@@ -66,3 +66,20 @@ def test_an_id_given_twice_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_metrics([tmp_path])
     assert "given twice" in caught.value.message
+
+
+def test_the_task_to_metric_set_names_only_catalogue_metrics() -> None:
+    # tests/data/task_metrics.jsonl: task-like KRs and the catalogue metrics a coach would accept for them
+    # (benchmarks/metric_retrieval.py measures recall@k on it)
+    import json
+
+    rows = [
+        json.loads(line)
+        for line in (Path(__file__).parent / "data" / "task_metrics.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    ]
+    catalogue = metrics()
+    assert len(rows) >= 100 and len({row["id"] for row in rows}) == len(rows)
+    assert len({row["domain"] for row in rows}) >= 12
+    assert all(1 <= len(row["metrics"]) <= 4 and set(row["metrics"]) <= set(catalogue) for row in rows)
