@@ -495,3 +495,12 @@ def test_a_key_result_with_no_measure_is_asked_for_one_in_plain_words() -> None:
     )
     assert not any("How is make the funnel better measured" in q for q in questions)  # was garbled
     assert {p.target: p for p in report.proposals}["cost.1"].extra_key_results == ["reduce costs by 10%"]
+
+
+def test_questions_name_the_metric_as_the_draft_writes_it() -> None:
+    draft = "owner: Sam\nobjectives:\n  - objective: Make revenue predictable\n    key_results:\n"
+    draft += "      - Grow ARR by 30% to $12M\n"
+    report = rewrite_document(parse_text(draft, "g.yaml", "yaml"), Config())
+    questions = [q for p in report.proposals for q in p.questions]
+    assert not any("arr today" in q for q in questions)  # the analysis reads words in lower case
+    assert any("ARR today" in q for q in questions), questions

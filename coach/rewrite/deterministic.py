@@ -50,6 +50,12 @@ FIXES = {
 }
 
 
+def _as_written(phrase: str, text: str) -> str:
+    """`phrase` (the analysis reads words in lower case) as `text` writes it: "ARR", not "arr"."""
+    at = text.lower().find(phrase)
+    return text[at : at + len(phrase)] if at >= 0 else phrase
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
@@ -67,7 +73,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
     fixes = _fixes(findings)
     a = analysis_of(kr)
     text = clean(kr.text).rstrip(".")
-    metric = a.metric if a and a.metric else None
+    metric = _as_written(a.metric, text) if a and a.metric else None
     if "outcome" in fixes:
         measure = f"[the number that shows '{_lower_first(text)}' worked]"
         return Draft(
