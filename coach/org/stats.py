@@ -155,8 +155,6 @@ def _count(group: GroupStats, item: Item, score: float) -> None:
         return
     group.key_results += 1
     analysis = analysis_of(item.element)  # type: ignore[arg-type]
-    if analysis is None:
-        return
     group.task_like += analysis.task_like
     group.missing_target += not analysis.has_target
     group.missing_baseline += not analysis.has_baseline

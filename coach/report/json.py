@@ -210,9 +210,7 @@ def _objective_alike(obj: Objective) -> bool:
     """The floats of an objective's dict are its key results' numbers (coach.model types them)."""
     for kr in obj.key_results:
         analysis = analysis_of(kr)
-        values: tuple[Any, ...] = (kr.baseline, kr.target, kr.current, kr.confidence)
-        if analysis is not None:
-            values += (analysis.baseline, analysis.target)
+        values = (kr.baseline, kr.target, kr.current, kr.confidence, analysis.baseline, analysis.target)
         for value in values:
             if value.__class__ is float and not (value == 0.0 or 1e-4 <= abs(value) < _INFINITY):
                 return False

@@ -48,8 +48,8 @@ def render_markdown(review: Review) -> str:
                 a = analysis_of(kr)
                 codes = ", ".join(f.code for f in by_target.get((doc.path, kr.id), [])) or "—"
                 lines.append(
-                    f"| {_escape(kr.id)} | {_escape(kr.text)} | {a.kind if a else ''} | "
-                    f"{_yes(a and a.has_target)} | {_yes(a and a.has_baseline)} | {codes} |"
+                    f"| {_escape(kr.id)} | {_escape(kr.text)} | {a.kind} | "
+                    f"{_yes(a.has_target)} | {_yes(a.has_baseline)} | {codes} |"
                 )
             lines.append("")
             for kr in obj.key_results:

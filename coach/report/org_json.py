@@ -41,7 +41,7 @@ def _item(review: OrgReview, item: Item) -> dict[str, Any]:
             baseline=kr.baseline,  # type: ignore[union-attr]
             target=kr.target,  # type: ignore[union-attr]
             unit=kr.unit,  # type: ignore[union-attr]
-            analysis=analysis.to_dict() if analysis else None,
+            analysis=analysis.to_dict(),
         )
     return out
 

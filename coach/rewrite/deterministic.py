@@ -73,7 +73,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
     fixes = _fixes(findings)
     a = analysis_of(kr)
     text = clean(kr.text).rstrip(".")
-    metric = _as_written(a.metric, text) if a and a.metric else None
+    metric = _as_written(a.metric, text) if a.metric else None
     if "outcome" in fixes:
         measure = f"[the number that shows '{_lower_first(text)}' worked]"
         return Draft(
@@ -89,7 +89,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
         )
     if "fill-placeholder" in fixes:
         filled = _LETTER_PLACEHOLDER.sub(r"\1 ?", _PLACEHOLDER_TOKEN.sub("?", text))
-        if a is not None and not a.has_baseline and " from " not in f" {filled} ":
+        if not a.has_baseline and " from " not in f" {filled} ":
             filled = _insert_from(filled, a.target_text)
         return Draft(
             filled,
@@ -134,7 +134,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
             "A key result needs a start and an end value; both are marked ? to be filled in.",
             questions,
         )
-    if "baseline" in fixes and a is not None:
+    if "baseline" in fixes:
         return Draft(
             _insert_from(text, a.target_text),
             "The target needs its starting value to show the ambition.",

@@ -35,7 +35,7 @@ def _why(reason: str) -> str:
 
 def _what(kr: KeyResult) -> str:
     a = analysis_of(kr)
-    if a is not None and a.lead_verb:
+    if a.lead_verb:
         return f"'{a.lead_verb}'"
     return _quote(kr.text, 32)
 
@@ -81,7 +81,7 @@ def task_like(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
     self-serve invoicing page)
     """
     a = ctx.analysis(kr)
-    if a is not None and a.kind in _KIND_MESSAGES:
+    if a.kind in _KIND_MESSAGES:
         yield _KIND_MESSAGES[a.kind].format(what=_what(kr)) + _why(a.reason)
 
 
@@ -118,7 +118,7 @@ def output_count(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[
     Grow monthly API sign-ups from blog referrals from 40 to 120 (initiative: publish 5 posts)
     """
     a = ctx.analysis(kr)
-    if a is not None and a.kind == "output_count":
+    if a.kind == "output_count":
         yield (
             f"counts outputs ({_what(kr)}{' ' + a.target_text if a.target_text else ''}): measure what "
             "those outputs should change, and keep the count as an initiative" + _why(a.reason)
@@ -156,7 +156,7 @@ def no_target(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str
     Weekly active teams on the mobile app from 1,200 to 2,000
     """
     a = ctx.analysis(kr)
-    if a is None or a.task_like or a.has_target or a.placeholders or a.vague_direction or not a.metric:
+    if a.task_like or a.has_target or a.placeholders or a.vague_direction or not a.metric:
         return
     yield f"names a measure ({_quote(a.metric)}) but no end value: state the target, e.g. '… to <number>'"
 
@@ -189,7 +189,7 @@ def no_baseline(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
     Raise checkout completion from 61% to 75%
     """
     a = ctx.analysis(kr)
-    if a is None or a.task_like or not a.has_target or a.has_baseline or a.maintain:
+    if a.task_like or not a.has_target or a.has_baseline or a.maintain:
         return
     if a.quantifier in {"zero", "none", "no", "never", "eliminate", "eliminates", "eliminated"}:
         return  # "zero P1 incidents" starts wherever it starts; the target alone is the point
@@ -231,7 +231,7 @@ def not_measurable(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
     Editor CSAT from 3.9 to 4.4, and share of documents edited in the new editor from 20% to 60%
     """
     a = ctx.analysis(kr)
-    if a is None or a.task_like or a.placeholders or a.vague_direction or a.metric:
+    if a.task_like or a.placeholders or a.vague_direction or a.metric:
         return
     if a.has_target and (a.target is not None or a.quantifier not in {"no", "none", "never"}):
         return  # a number, "all", "zero ..." or a cadence is something to check against
@@ -268,7 +268,7 @@ def binary(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]:
     Enterprise deals lost to security review from 6 to 1 (initiative: SOC 2 Type II audit)
     """
     a = ctx.analysis(kr)
-    if a is not None and a.kind == "binary":
+    if a.kind == "binary":
         yield f"is yes/no ({_what(kr)}): it shows no progress until it is done; measure what it unlocks"
 
 
@@ -302,7 +302,7 @@ def compound(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[str]
     Two key results: "p95 latency from 480 ms to below 300 ms" and "error rate from 1.2% to below 0.5%"
     """
     a = ctx.analysis(kr)
-    if a is not None and a.compound:
+    if a.compound:
         yield "measures two things: split it into one key result per measure"
 
 
@@ -333,7 +333,7 @@ def direction_only(kr: KeyResult, objective: Objective, ctx: Context) -> Iterato
     Increase trial-to-paid conversion from 8% to 12%
     """
     a = ctx.analysis(kr)
-    if a is None or a.task_like or a.has_target or a.placeholders or not a.vague_direction:
+    if a.task_like or a.has_target or a.placeholders or not a.vague_direction:
         return
     verb = f"'{a.lead_verb}'" if a.lead_verb else "a direction"
     yield f"gives {verb} but no end value: say how far, e.g. 'from <today> to <target>'"
@@ -366,7 +366,7 @@ def placeholder(kr: KeyResult, objective: Objective, ctx: Context) -> Iterator[s
     Reduce refund handling time from 6 days to 2 days
     """
     a = ctx.analysis(kr)
-    found = list(a.placeholders) if a is not None else []
+    found = list(a.placeholders)
     for name, value in (("baseline", kr.baseline), ("target", kr.target)):
         if isinstance(value, str) and _PLACEHOLDER_FIELD.fullmatch(value.strip()):
             found.append(f"{name}: {value}")

@@ -78,7 +78,7 @@ def kpi_maintenance(kr: KeyResult, objective: Objective, ctx: Context) -> Iterat
     from 9 to 3"
     """
     a = ctx.analysis(kr)
-    if a is not None and a.maintain:
+    if a.maintain:
         yield "keeps a KPI steady: that is a health metric to watch, not a change to achieve this cycle"
 
 
@@ -188,7 +188,7 @@ def deadline_not_target(kr: KeyResult, objective: Objective, ctx: Context) -> It
     Grow partner revenue from $80k to $140k by March
     """
     a = ctx.analysis(kr)
-    if a is None or a.task_like or a.has_target or a.placeholders:
+    if a.task_like or a.has_target or a.placeholders:
         return
     m = _DEADLINE.search(kr.text)
     if m:
@@ -208,9 +208,9 @@ def numbers(kr: KeyResult) -> tuple[float | None, float | None]:
     a = analysis_of(kr)
     baseline = _number(kr.baseline)
     target = _number(kr.target)
-    if baseline is None and a is not None:
+    if baseline is None:
         baseline = a.baseline
-    if target is None and a is not None:
+    if target is None:
         target = a.target
     return baseline, target
 
@@ -248,7 +248,7 @@ def direction_mismatch(kr: KeyResult, objective: Objective, ctx: Context) -> Ite
     Reduce churn from 5% to 3%
     """
     a = ctx.analysis(kr)
-    if a is None or a.maintain:
+    if a.maintain:
         return
     baseline, target = numbers(kr)
     if baseline is None or target is None:
