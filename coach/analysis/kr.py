@@ -64,17 +64,20 @@ def analysis_of(kr: KeyResult) -> KRAnalysis:
     key = _key(kr)
     found = _KEPT.get(key)
     if found is None:
-        if len(_KEPT) >= _KEEP_AT_MOST:
-            _KEPT.clear()
-        found = _KEPT[key] = analyse_kr(kr)
+        found = _keep(key, analyse_kr(kr))
     return found
 
 
 def keep(kr: KeyResult, analysis: KRAnalysis) -> None:
     """Keep an analysis made elsewhere (by an organisation review's worker process) for this key result."""
+    _keep(_key(kr), analysis)
+
+
+def _keep(key: _Key, analysis: KRAnalysis) -> KRAnalysis:
     if len(_KEPT) >= _KEEP_AT_MOST:
         _KEPT.clear()
-    _KEPT[_key(kr)] = analysis
+    _KEPT[key] = analysis
+    return analysis
 
 
 def forget() -> None:
