@@ -9,15 +9,12 @@ results are de-duplicated per passage.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
+from coach.knowledge.chunks import CHUNK_WORDS, Chunk, chunk_passage, content_hash, slug
 from coach.knowledge.embed import (
     HASHING_ID,
     Embedder,
@@ -27,15 +24,26 @@ from coach.knowledge.embed import (
     select_embedder,
 )
 from coach.knowledge.passages import Passage, load_passages
+from coach.knowledge.settings import KnowledgeError, StoreSettings, default_cache_dir, parse_url
 from coach.model import InputError
 
-CHUNK_WORDS = 50
+# What callers import from here: the store's settings, its error and its chunking live beside it.
+__all__ = [
+    "CHUNK_WORDS",
+    "BuildReport",
+    "Chunk",
+    "KnowledgeError",
+    "KnowledgeStore",
+    "StoreSettings",
+    "chunk_passage",
+    "content_hash",
+    "default_cache_dir",
+    "retrieve",
+    "store_for",
+]
+
 LEXICAL_WEIGHT = 1.0  # hybrid: dense cosine + this x lexical (hashing) cosine
 COLLECTION_PREFIX = "okrcoach"
-
-
-class KnowledgeError(Exception):
-    """The store cannot be used as asked (server unreachable, embedder mismatch...). One clear line."""
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -62,98 +70,6 @@ def _translated(method: _F) -> _F:
             ) from None
 
     return cast(_F, wrapper)
-
-
-def default_cache_dir() -> Path:
-    """$OKRCOACH_CACHE_DIR, else $XDG_CACHE_HOME/okrcoach, else ~/.cache/okrcoach."""
-    if os.environ.get("OKRCOACH_CACHE_DIR"):
-        return Path(os.environ["OKRCOACH_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "okrcoach"
-
-
-@dataclass(frozen=True, slots=True)
-class StoreSettings:
-    cache_dir: Path = field(default_factory=default_cache_dir)
-    chroma_url: str | None = None
-    embedding: str = "auto"  # auto | onnx | hashing
-    extra_dirs: tuple[str, ...] = ()
-
-    @classmethod
-    def from_config(cls, knowledge: dict[str, Any], **overrides: Any) -> StoreSettings:
-        """From a config's [knowledge] table (cache-dir, chroma-url, embedding, extra) plus CLI overrides."""
-        extra = knowledge.get("extra", ())
-        values: dict[str, Any] = {
-            "cache_dir": Path(knowledge["cache-dir"]).expanduser() if knowledge.get("cache-dir") else None,
-            "chroma_url": knowledge.get("chroma-url"),
-            "embedding": knowledge.get("embedding", "auto"),
-            "extra_dirs": tuple([extra] if isinstance(extra, str) else extra),
-        }
-        values.update({k: v for k, v in overrides.items() if v not in (None, ())})
-        return cls(**{k: v for k, v in values.items() if v is not None})
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    id: str
-    passage: str
-    text: str
-
-
-def chunk_passage(passage: Passage, words: int = CHUNK_WORDS) -> list[Chunk]:
-    """What is indexed for a passage: its title with its tags, what each citing rule is about, and its
-    text in chunks of about `words` words at paragraph (or sentence) boundaries, each led by the title.
-
-    A query matches the passage through its best chunk, so short, focused chunks win over long ones.
-    """
-    from coach.rules import catalogue
-
-    out = [
-        Chunk(
-            f"{passage.id}#title", passage.id, f"{passage.title}. {' '.join(passage.tags).replace('-', ' ')}"
-        )
-    ]
-    rules = catalogue()
-    for code in passage.rules:
-        rule = rules.get(code)
-        if rule is not None:
-            about = " ".join((rule.summary, rule.docs.get("What it does", ""), rule.docs.get("Example", "")))
-            out.append(Chunk(f"{passage.id}#{code}", passage.id, " ".join(about.split())))
-    pieces = [p.strip() for p in re.split(r"\n\s*\n", passage.text) if p.strip()]
-    sentences = [s for piece in pieces for s in _split_long(piece, words)]
-    current: list[str] = []
-    texts: list[str] = []
-    for sentence in sentences:
-        if current and len(" ".join(current).split()) + len(sentence.split()) > words:
-            texts.append(" ".join(current))
-            current = []
-        current.append(sentence)
-    if current:
-        texts.append(" ".join(current))
-    out += [
-        Chunk(f"{passage.id}#{i}", passage.id, f"{passage.title}. {text}") for i, text in enumerate(texts)
-    ]
-    return out
-
-
-def _split_long(paragraph: str, words: int) -> list[str]:
-    if len(paragraph.split()) <= words:
-        return [paragraph]
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'(])", paragraph) if s]
-
-
-def content_hash(passages: dict[str, Passage], embedder_id: str) -> str:
-    digest = hashlib.sha256(embedder_id.encode())
-    for passage_id in sorted(passages):
-        p = passages[passage_id]
-        digest.update("\0".join((p.id, p.title, p.source, p.text, ",".join(p.tags))).encode())
-        digest.update(b"\1")
-    digest.update(str(CHUNK_WORDS).encode())
-    return digest.hexdigest()[:16]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 @dataclass(slots=True)
@@ -190,7 +106,7 @@ class KnowledgeStore:
     @property
     def collection_name(self) -> str:
         digest = content_hash(self.passages, self.embedder.id)[:12]
-        return f"{COLLECTION_PREFIX}-{_slug(self.embedder.id)[:36]}-{digest}"
+        return f"{COLLECTION_PREFIX}-{slug(self.embedder.id)[:36]}-{digest}"
 
     @property
     def location(self) -> str:
@@ -206,7 +122,7 @@ class KnowledgeStore:
 
         settings = Settings(anonymized_telemetry=False, allow_reset=False)
         if self.settings.chroma_url:
-            host, port, ssl = _parse_url(self.settings.chroma_url)
+            host, port, ssl = parse_url(self.settings.chroma_url)
             try:
                 self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
                 self._client.heartbeat()
@@ -280,7 +196,7 @@ class KnowledgeStore:
                 self.embedder.id,
                 self.location,
             )
-        prefix = f"{COLLECTION_PREFIX}-{_slug(self.embedder.id)[:36]}-"
+        prefix = f"{COLLECTION_PREFIX}-{slug(self.embedder.id)[:36]}-"
         for old in client.list_collections():
             old_name = old if isinstance(old, str) else old.name
             if old_name.startswith(prefix):
@@ -421,14 +337,6 @@ class _Index:
     tags: list[set[str]]
     dense: Any
     lexical: Any
-
-
-def _parse_url(url: str) -> tuple[str, int, bool]:
-    m = re.fullmatch(r"(https?)://([^:/]+)(?::(\d+))?/?", url.strip())
-    if not m:
-        raise InputError(url, "--chroma-url must look like http://host:port")
-    scheme, host, port = m.groups()
-    return host, int(port or (443 if scheme == "https" else 8000)), scheme == "https"
 
 
 _default: dict[StoreSettings, KnowledgeStore] = {}
