@@ -46,6 +46,19 @@ def changed(old: Element, new: Element) -> list[str]:
     ]
 
 
+def appended_initiatives(old: Element, new: Element, name: str) -> list[str]:
+    """The initiatives `new` adds after those of `old` ([] when they are the same); NotSurgical when they
+    were removed, reordered or changed, or when one added is blank: only appending is written in place."""
+    before, after = old.initiatives, new.initiatives
+    if after[: len(before)] != before:
+        reason = "its initiatives were removed or reordered (only adding some at the end is written)"
+        raise NotSurgical(name, f"{new.id}: {reason}")
+    added = after[len(before) :]
+    if any(not initiative.strip() or initiative != " ".join(initiative.split()) for initiative in added):
+        raise NotSurgical(name, f"{new.id}: an initiative added that is blank or spans several lines")
+    return added
+
+
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return abs(a - b) <= 1e-9 * max(1.0, abs(a))

@@ -5,6 +5,7 @@ objective's extent runs from its heading to the next heading of its level or abo
 bullet (with the `<!-- okrcoach: ignore -->` comments just above it) over the lines indented under it. Blank
 lines between items stay where they are. Fields are edited where they are written: a sub-item
 ("  - Target: 75%") or an inline field ("(owner: @dana, confidence: 60%)"); a new one becomes a sub-item.
+Initiatives added to an objective or key result are lines added to it (coach.write.markdown_initiatives).
 
 Not written in place (NotSurgical, so the caller asks before rewriting the whole file): key results in a
 table or as headings, objectives as list items, a changed "why" paragraph, an owner given only as an
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from coach.model import Document, KeyResult, Objective
 from coach.write.elements import (
     NotSurgical,
+    appended_initiatives,
     changed,
     confidence_like,
     matches,
@@ -27,6 +29,7 @@ from coach.write.elements import (
     percent_text,
 )
 from coach.write.locate import md_region
+from coach.write.markdown_initiatives import append_to_key_result, append_to_objective, escape
 
 _HEADING = re.compile(r"[ ]{0,3}(#{1,6})[ \t]")
 _BULLET = re.compile(r"([ \t]*)([-*+]|\d{1,9}[.)])[ \t]+")
@@ -166,13 +169,20 @@ class _Markdown:
                 self._field(head, item.line - item.start, "owner", wanted.owner, None, item)
             else:
                 raise self.fail(f"{wanted.id}: its {attribute} cannot be edited in place")
-        if not item.krs:
+        tail = self.lines[item.krs[-1].end : item.end] if item.krs else None
+        added = appended_initiatives(item.parsed, wanted, self.name)
+        if added:
+            template = item.krs[0] if item.krs else None
+            bullet = f"{template.indent}{template.marker} " if template else "- "
+            missing = self.fail(f"{wanted.id}: its last initiative was not found as a line of its own")
+            head, tail = append_to_objective(head, tail, item.parsed.initiatives, added, bullet, missing)
+        if tail is None:
             if wanted.key_results:
                 raise self.fail(f"{wanted.id}: key results added where there were none")
             return head
         krs = [self._render_kr(kr, item) for kr in wanted.key_results]
         body = self._join(item.krs, krs) if krs else []
-        return head + body + self.lines[item.krs[-1].end : item.end]
+        return head + body + tail
 
     def _render_kr(self, wanted: KeyResult, listing: _Item) -> list[str]:
         item = self._item(wanted)
@@ -188,6 +198,11 @@ class _Markdown:
                 lines[at] = self._text(item, value)
             else:
                 self._field(lines, at, attribute, value, getattr(item.parsed, attribute), item)
+        added = appended_initiatives(item.parsed, wanted, self.name)
+        if added:
+            missing = self.fail(f"{wanted.id}: its last initiative was not found as a line of its own")
+            prefix = self._sub_prefix(item)
+            lines = append_to_key_result(lines, item.parsed.initiatives, added, prefix, missing)
         delta = len(template.indent.expandtabs()) - len(item.indent.expandtabs())
         return [_shift(line, delta) for line in lines]
 
@@ -254,7 +269,7 @@ class _Markdown:
     # -- new elements ---------------------------------------------------------------------------------
 
     def _new_kr(self, wanted: KeyResult, template: _Item) -> list[str]:
-        lines = [f"{template.indent}{template.marker} {_escape(wanted.text)}"]
+        lines = [f"{template.indent}{template.marker} {escape(wanted.text)}"]
         prefix = self._sub_prefix(template)
         for name in _NAMES:
             value = getattr(wanted, name)
@@ -276,7 +291,7 @@ class _Markdown:
         elif _SHORT_LABEL.match(rest):
             label = f"O{number}: "
         owner = f" (owner: {wanted.owner})" if wanted.owner else ""
-        lines = [f"{hashes.group(1)} {label}{_escape(wanted.text)}{owner}"]
+        lines = [f"{hashes.group(1)} {label}{escape(wanted.text)}{owner}"]
         kr_template = next((o.krs[0] for o in self.objectives if o.krs), None)
         if wanted.key_results:
             if kr_template is None:
@@ -313,13 +328,6 @@ def _value(name: str, value: object, old: str | None) -> str:
     if isinstance(value, float):
         return number_text(value)
     return str(value)
-
-
-def _escape(text: str) -> str:
-    """A text that Markdown would not read as a heading, a list item or a numbered item."""
-    if re.match(r"[#>+*-]|\d+[.)]", text):
-        return "\\" + text
-    return text
 
 
 def _shift(line: str, delta: int) -> str:

@@ -6,12 +6,16 @@ row's bytes. A row that becomes an objective's first row takes that objective's 
 carried them before (and one that stops being first takes what the objective's other rows hold there), so
 the rows still group into the same objectives. A changed field replaces just its cell. A field without a
 column (a `unit` in a table with no unit column, say) cannot be written in place: NotSurgical says so.
+Initiatives added to a key result join its `initiatives` cell ("; " or the separator the cell uses); a
+table without that column is refused rather than given one (a new column would rewrite every row), and so
+is an objective's new initiative (the parser reads the column as the row's key result's).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from coach.model import Document, KeyResult, Objective
@@ -21,6 +25,7 @@ from coach.parse.csv import cell_starts, sniff_delimiter
 from coach.write.elements import (
     FIELDS,
     NotSurgical,
+    appended_initiatives,
     changed,
     confidence_like,
     matches,
@@ -34,6 +39,8 @@ _OBJECTIVE_COLUMNS = ("objective", "objective_id", "objective_owner", "descripti
 _CONTEXT_COLUMNS = ("team", "level", "period")
 _KR_COLUMNS = {"text": "key_result", "owner": "owner", "baseline": "baseline", "target": "target"}
 _KR_COLUMNS |= {"current": "current", "unit": "unit", "confidence": "confidence"}
+_LIST_SEPARATOR = re.compile(r"[;\n|•]")  # what the parser splits an initiatives cell on
+_MARKS = {";": "; ", "\n": "\n", "|": " | ", "•": " • "}
 _OBJECTIVE_FIELD_COLUMNS = {"text": "objective", "owner": "objective_owner", "description": "description"}
 
 
@@ -102,6 +109,9 @@ class _Csv:
         for objective in wanted.objectives:
             old = found.get(id(objective))
             assert old is None or isinstance(old, Objective)
+            if old is not None and appended_initiatives(old, objective, self.name):
+                reason = "a CSV row holds a key result's initiatives, not an objective's"
+                raise NotSurgical(self.name, f"{objective.id}: {reason}")
             rows: list[tuple[_Row | None, KeyResult | None]] = []
             alone = [r for r in self.rows if old is not None and r.objective is old and r.kr is None]
             rows += [(row, None) for row in alone]
@@ -151,8 +161,24 @@ class _Csv:
         elif old is not None and self._repeats(row, old) and objective.text != old.text:
             edits[self.columns.index["objective"]] = objective.text  # a row that repeats the text
         if kr is not None and row.kr is not None:
-            edits |= self._fields(kr, row.kr, _KR_COLUMNS, True)
+            edits |= self._fields(kr, row.kr, _KR_COLUMNS, True) | self._initiatives(row, kr)
         return self._splice(row, edits)
+
+    def _initiatives(self, row: _Row, kr: KeyResult) -> dict[int, str]:
+        """The key result's initiatives cell with those added at its end ("; "-joined, or as it joins)."""
+        assert row.kr is not None
+        added = appended_initiatives(row.kr, kr, self.name)
+        if not added:
+            return {}
+        at = self.columns.index.get("initiatives")
+        if at is None:  # a new column would rewrite every row
+            reason = "the table has no initiatives column (adding one would rewrite every row)"
+            raise NotSurgical(self.name, f"{kr.id}: {reason}")
+        if any(_LIST_SEPARATOR.search(initiative) for initiative in added):
+            raise NotSurgical(self.name, f"{kr.id}: an initiative with ';', '|' or '•' cannot go in one cell")
+        old = row.cells[at][2].strip() if at < len(row.cells) else ""
+        mark = next((_MARKS[char] for char in _MARKS if char in old), "; ")
+        return {at: mark.join([old, *added] if old else added)}
 
     def _repeats(self, row: _Row, objective: Objective) -> bool:
         at = self.columns.index.get("objective")

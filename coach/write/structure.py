@@ -10,7 +10,12 @@ the edited elements' source:
 - a new item is written after its siblings, in their style: their indentation and their key names;
 - a field that changed (text, owner, why, baseline, target, current, unit, confidence) has just its value
   replaced, its line removed when it was cleared, or a line added for it in the element's indentation.
-  A value that did not change keeps its spelling (`confidence: 7` stays 7, an unreadable `150%` stays).
+  A value that did not change keeps its spelling (`confidence: 7` stays 7, an unreadable `150%` stays);
+- initiatives added at the end of an element's list are written where the parser reads them back: in
+  YAML and JSON the element's `initiatives` list (coach.write.tree_initiatives), in Markdown the
+  objective's "Initiatives:" list or its `Initiative:` notes (coach.write.markdown_initiatives), in CSV the
+  key result's `initiatives` cell (a CSV row has no place for an objective's). Removing or reordering
+  initiatives is refused; coach.write.outcome writes a task moved into its objective's initiatives.
 
 The result is read back and compared with `wanted` before it is returned. What cannot be done this way (a
 shape the locator does not know, a change to fields the TUI does not edit) raises NotSurgical with the
@@ -22,16 +27,20 @@ from __future__ import annotations
 
 from coach.model import Document, InputError
 from coach.parse import parse_text
-from coach.write.elements import FIELDS, NotSurgical, changed, elements, matches, number_text, percent_text
+from coach.write.elements import (
+    FIELDS,
+    NotSurgical,
+    appended_initiatives,
+    changed,
+    elements,
+    matches,
+    number_text,
+    percent_text,
+)
 
 __all__ = ["FIELDS", "NotSurgical", "apply_structure", "difference", "number_text", "percent_text"]
 
-_OTHER_FIELDS = (
-    "team",
-    "level",
-    "parents",
-    "initiatives",
-)  # fields the TUI does not edit: they must not change
+_OTHER_FIELDS = ("team", "level", "parents")  # fields the TUI does not edit: they must not change
 
 
 # -- the entry point ---------------------------------------------------------------------------------------
@@ -82,7 +91,8 @@ def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>"
 
 
 def check_fields(on_disk: Document, wanted: Document, name: str) -> None:
-    """Refuse a change to what this writer does not edit (teams, levels, parents, ...)."""
+    """Refuse a change to what this writer does not edit (teams, levels, parents, suppressions) and any
+    change to initiatives but adding some at the end."""
     found = matches(on_disk, wanted)
     for element in elements(wanted):
         old = found.get(id(element))
@@ -93,6 +103,7 @@ def check_fields(on_disk: Document, wanted: Document, name: str) -> None:
         for attribute in _OTHER_FIELDS:
             if getattr(old, attribute) != getattr(element, attribute):
                 raise NotSurgical(name, f"{element.id}: its {attribute} changed")
+        appended_initiatives(old, element, name)  # only initiatives added at the end are written
         if [(s.code, s.reason) for s in old.suppressions] != [
             (s.code, s.reason) for s in element.suppressions
         ]:

@@ -26,6 +26,7 @@ from coach.write.elements import (
     FIELDS,
     Element,
     NotSurgical,
+    appended_initiatives,
     changed,
     confidence_like,
     elements,
@@ -34,6 +35,8 @@ from coach.write.elements import (
 )
 from coach.write.locate import yaml_double, yaml_plain_ok
 from coach.write.source import json_text, reindent, yaml_block
+from coach.write.tree_initiatives import initiatives_edit
+from coach.write.tree_initiatives import node_end as _end
 
 _TRAILING_BLANK = re.compile(r"(?<=\n)(?:[ \t]*\n)+\Z")
 _COMMENT_LINE = re.compile(r"[ \t]*#[^\n]*\n")
@@ -265,6 +268,10 @@ class _Tree:
             elif value is not None:
                 source = self._value(attribute, value, None, None, self._in_flow(item))
                 edits.append(self._insert(item, canonical, source))
+        added = appended_initiatives(item.parsed, wanted, self.name)
+        if added:
+            where, node = wanted.id, item.node
+            edits.append(initiatives_edit(self.text, self.fmt, node, item.pairs, added, where, self.name))
         return edits
 
     def _as_mapping(self, item: _Item, wanted: Element) -> tuple[int, int, str]:
@@ -398,21 +405,3 @@ def _one_line(key: yaml.Node, value: yaml.Node) -> bool:
     return (
         isinstance(value, yaml.ScalarNode) and key.start_mark.line == value.end_mark.line and not value.style
     )
-
-
-def _end(node: yaml.Node, text: str) -> int:
-    """Where a node's own text ends (a block collection's end mark lies past comments and blank lines)."""
-    if isinstance(node, yaml.ScalarNode):
-        end = node.end_mark.index
-        if node.style in ("|", ">"):
-            while end > node.start_mark.index and text[end - 1] in " \t\n":
-                end -= 1
-        return end
-    if getattr(node, "flow_style", False) or not node.value:
-        return int(node.end_mark.index)
-    last = node.value[-1]
-    if isinstance(node, yaml.MappingNode):
-        key, value = last
-        empty = isinstance(value, yaml.ScalarNode) and value.start_mark.index == value.end_mark.index
-        return _end(key, text) if empty else _end(value, text)
-    return _end(last, text)
