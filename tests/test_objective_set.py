@@ -42,9 +42,10 @@ def draft(*objectives: str) -> str:
     return "team: Payments\nobjectives:\n" + "".join(objectives)
 
 
+PAY_TEXT = "Make paying us effortless for small businesses"
 PAY = objective(
     "pay",
-    "Make paying us effortless for small businesses",
+    PAY_TEXT,
     ("pay.1", "Raise checkout completion from 61% to 75%"),
     ("pay.2", "Cut failed card payments from 2.8% to 1.5%"),
 )
@@ -397,3 +398,23 @@ def test_prompt_fences_the_set(openai_stub: OpenAIStub, tmp_path: Path) -> None:
     block = re.search(r"<<<OBJECTIVES\n(.*?)\nOBJECTIVES>>>", request.user_text, re.S)
     assert block and ">>>" not in block.group(1)
     assert report.answered_by == RULES and "not in the draft" in (report.reason or "")
+
+
+def test_a_reworded_objective_that_adds_no_finding_is_used(openai_stub: OpenAIStub, tmp_path: Path) -> None:
+    answer = {
+        "objectives": [
+            {"text": PAY_TEXT, "from_objectives": ["pay"], "key_results": ["pay.1", "pay.2"]},
+            {
+                "text": "Win small agencies as paying customers who stay",
+                "from_objectives": ["agency"],
+                "key_results": ["agency.1", "agency.2"],
+            },
+        ],
+        "rationale": "Says which agencies count.",
+    }
+    openai_stub.respond(Reply.tool_args(answer))
+    session = ModelSession(spec_for(openai_stub), cache_dir=tmp_path, use_cache=False)
+    report = coach_set(parse(draft(PAY, AGENCY)), Config(), session=session)
+    assert report.answered_by == "stub-model", report.reason
+    assert [(o.id, o.action) for o in report.proposal.objectives] == [("pay", "keep"), ("agency", "reword")]
+    assert report.proposal.dropped_krs == [] and report.proposal.health_metrics == []
