@@ -21,6 +21,8 @@ from coach.llm import guard
 from coach.llm.session import ModelSession
 from coach.model import Document, Finding, KeyResult, Objective, Span
 from coach.rewrite import deterministic
+from coach.rewrite.candidates import Candidate
+from coach.rewrite.slots import probes
 from coach.rules import catalogue
 from coach.rules.base import fix_of
 
@@ -56,7 +58,9 @@ class Proposal:
     reason: str | None = None  # why the model's answer was not used
     dropped: bool = False  # a model rewrite was dropped after the re-check
     before: list[str] = field(default_factory=list)  # finding codes on the draft
-    after: list[str] = field(default_factory=list)  # finding codes on the rewrite
+    after: list[str] = field(default_factory=list)  # finding codes on the rewrite (its ? answered)
+    candidates: list[Candidate] = field(default_factory=list)  # outcome KRs a task could become
+    held_back: str | None = None  # why the rules offer no rewrite text, only their questions
 
     @property
     def resolved(self) -> list[str]:
@@ -161,6 +165,31 @@ def _findings_after(doc: Document, item: _Item, new_text: str, config: Config) -
     return [f for f in review_document(clone, config) if f.target == item.element.id]
 
 
+def _recheck(doc: Document, item: _Item, proposal: Proposal, config: Config) -> None:
+    """The rules' findings on a rule-path rewrite as it will read once its ? are answered, and the rewrite
+    held back when it would add a finding or resolve none (never worse than the draft)."""
+    assert proposal.text is not None
+    best: list[str] | None = None
+    for answered in probes(proposal.text):
+        codes = [
+            f.code
+            for f in _findings_after(doc, item, answered, config)
+            if f.code in proposal.before or fix_of(f.code)
+        ]
+        if best is None or len(codes) < len(best):
+            best = codes
+        if not set(best) - set(proposal.before):
+            break  # rising numbers add nothing: no need to try falling ones
+    proposal.after = best or []
+    added = sorted(set(proposal.after) - set(proposal.before))
+    if added or not proposal.resolved:
+        proposal.held_back = (
+            f"the rewrite would add {', '.join(added)}" if added else "the rewrite would resolve nothing"
+        )
+        proposal.text = None
+        proposal.extra_key_results = []
+
+
 def _context(item: _Item, grounding: list[Passage], data: str, owner: str | None) -> dict[str, Any]:
     obj = item.objective
     return {
@@ -228,6 +257,7 @@ def rewrite_document(
                 questions=floor.questions,
                 initiative=floor.initiative,
                 extra_key_results=floor.extra_key_results,
+                candidates=floor.candidates,
                 reason=spec_problem,
                 before=[f.code for f in item.findings],
             )
@@ -241,11 +271,7 @@ def rewrite_document(
         usage = client.usage
     for item, proposal in zip(items, proposals, strict=True):
         if proposal.text and proposal.answered_by == RULES:
-            proposal.after = [
-                f.code
-                for f in _findings_after(doc, item, proposal.text, config)
-                if f.code in proposal.before or fix_of(f.code)
-            ]
+            _recheck(doc, item, proposal, config)
     if spec is None:
         note = (
             f"no model configured ({spec_problem}): the rules answered"

@@ -8,11 +8,14 @@ the questions and the reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from coach.analysis import clean, quantities
+from coach.analysis import analyse, clean, quantities
 from coach.analysis.kr import analysis_of
+from coach.knowledge.metrics import Metric, metrics
 from coach.model import Finding, KeyResult, Objective
+from coach.rewrite.candidates import Candidate, candidates
 from coach.rules.base import fix_of
 
 _PLACEHOLDER_TOKEN = re.compile(
@@ -31,6 +34,7 @@ class Draft:
     questions: list[str] = field(default_factory=list)
     initiative: str = ""
     extra_key_results: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)  # outcome KRs a task could become
 
 
 # What each fix (declared by the rules, `@rule(..., fix=...)`) does when the rules answer.
@@ -69,24 +73,19 @@ def _fixes(findings: list[Finding]) -> set[str | None]:
     return {fix_of(f.code) for f in findings}
 
 
-def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], owner: str | None) -> Draft:
+def key_result(
+    kr: KeyResult,
+    objective: Objective,
+    findings: list[Finding],
+    owner: str | None,
+    catalogue: Mapping[str, Metric] | None = None,
+) -> Draft:
     fixes = _fixes(findings)
     a = analysis_of(kr)
     text = clean(kr.text).rstrip(".")
     metric = _as_written(a.metric, text) if a.metric else None
     if "outcome" in fixes:
-        measure = f"[the number that shows '{_lower_first(text)}' worked]"
-        return Draft(
-            text=f"{measure} from ? to ?",
-            rationale="The draft names work to do: keep it as the initiative, measure what it should change.",
-            questions=[
-                f"When '{_lower_first(text)}' is done, what will be different for the people it serves? "
-                "Name one number that would show it (a rate, a count, a time).",
-                "What is that number today, and where is it recorded?" + _owner_hint(owner),
-                "What should it be at the end of the cycle?",
-            ],
-            initiative=text,
-        )
+        return _outcome(text, objective, owner, metrics() if catalogue is None else catalogue)
     if "fill-placeholder" in fixes:
         filled = _LETTER_PLACEHOLDER.sub(r"\1 ?", _PLACEHOLDER_TOKEN.sub("?", text))
         if not a.has_baseline and " from " not in f" {filled} ":
@@ -115,8 +114,7 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
             [f"What must change this cycle, beyond keeping '{text}'?"],
         )
     if fixes & {"start-and-end", "name-a-number"}:
-        unnamed = not metric and "name-a-number" in fixes
-        base = f"[a number that shows: {_lower_first(text)}]" if unnamed else text
+        unnamed = not metric and "name-a-number" in fixes  # no text until the team names the number
         if metric:
             questions = [
                 f"How is {metric} measured (which number)?",
@@ -130,8 +128,10 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
                 "Where should it be at the end of the cycle?",
             ]
         return Draft(
-            _insert_from(base, None, both=True),
-            "A key result needs a start and an end value; both are marked ? to be filled in.",
+            None if unnamed else _insert_from(text, None, both=True),
+            "A key result needs a measure, and a start and an end value: answer the questions."
+            if unnamed
+            else "A key result needs a start and an end value; both are marked ? to be filled in.",
             questions,
         )
     if "baseline" in fixes:
@@ -141,6 +141,56 @@ def key_result(kr: KeyResult, objective: Objective, findings: list[Finding], own
             [f"What is {metric or 'this number'} today, and where is it recorded?" + _owner_hint(owner)],
         )
     return Draft(None, "No rewrite from the rules for these findings; see the cited guidance.", [])
+
+
+def _outcome(task: str, objective: Objective, owner: str | None, catalogue: Mapping[str, Metric]) -> Draft:
+    """A task: keep it as the initiative and propose what it should change, from the outcome catalogue or
+    the objective's own measure; the numbers stay ? until the team gives them."""
+    found = candidates(task, clean(objective.text), catalogue)
+    own = _objective_outcome(objective)
+    if own is not None and not any(c.confident for c in found):
+        found = [own, *found][:3]
+    # a sure match; else the closest one, when the task names what it measures (offered as a choice)
+    chosen = next((c for c in found if c.confident), next((c for c in found[:1] if c.named), None))
+    if found:
+        names = "; ".join(f"({n}) {c.text.split(' from ')[0]}" for n, c in enumerate(found, start=1))
+        which = f"Which of these would show that '{_lower_first(task)}' worked: {names}? Or name your own."
+    else:
+        which = (
+            f"When '{_lower_first(task)}' is done, what will be different for the people it serves? "
+            "Name one number that would show it (a rate, a count, a time)."
+        )
+    return Draft(
+        text=chosen.text if chosen else None,
+        rationale="The draft names work to do: keep it as the initiative, measure what it should change."
+        + (
+            ""
+            if chosen is None or chosen.confident
+            else f" '{chosen.text.split(' from ')[0]}' is the closest match the rules found, not a sure one: "
+            "choose the measure that fits, or name your own."
+        ),
+        questions=[
+            which,
+            "What is that number today, and where is it recorded?" + _owner_hint(owner),
+            "What should it be at the end of the cycle?",
+        ],
+        initiative=task,
+        candidates=found,
+    )
+
+
+def _objective_outcome(objective: Objective) -> Candidate | None:
+    """The objective's own measure as an outcome KR ("Grow the number of clubs" -> "Increase the number of
+    clubs from ? to ?"), when it names one and says which way it should move."""
+    text = clean(objective.text)
+    a = analyse(text)
+    if not a.metric or a.task_like or a.compound or a.direction not in ("increase", "decrease"):
+        return None
+    if re.search(r"\s(?:and|&|or)\s|,", a.metric):  # "onboarding and activation": one measure per KR
+        return None
+    verb = "Increase" if a.direction == "increase" else "Reduce"
+    text = f"{verb} {_as_written(a.metric, text)} from ? to ?"
+    return Candidate(None, text, "your objective names it", confident=True)
 
 
 _NUMBER_LEAD = re.compile(r"\s(?:by|to|from|of|at|above|below|under|over|within)\s+(?:about\s+)?$", re.I)
