@@ -26,6 +26,13 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="a folder of the team's own passages to index too (repeatable)",
     )
+    parser.add_argument(
+        "--extra-metrics",
+        metavar="DIR",
+        action="append",
+        default=[],
+        help="a folder of the team's own metrics (*.yaml, the catalogue's shape) to index too (repeatable)",
+    )
     add_config(parser, "config file (default: found from the current folder)", no_config=False)
 
 
@@ -33,13 +40,21 @@ def add_parsers(sub: Any) -> None:
     knowledge = sub.add_parser("knowledge", help="build or search the practice-guidance store")
     knowledge.set_defaults(func=run_knowledge)
     ksub = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
-    build = ksub.add_parser("build", help="index knowledge/ (and --extra folders) into the vector store")
+    build = ksub.add_parser(
+        "build", help="index knowledge/ and the metric catalogue (and --extra folders) into the vector store"
+    )
     build.add_argument("--rebuild", action="store_true", help="rebuild even if the index is current")
     add_store_options(build)
-    search = ksub.add_parser("search", help="the passages closest to a question or finding")
+    search = ksub.add_parser("search", help="the passages (or --metrics) closest to a question or finding")
     search.add_argument("query", help="a question or a finding's text")
-    search.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    search.add_argument("-k", type=int, default=5, help="how many passages or metrics (default 5)")
     search.add_argument("--tag", action="append", default=[], help="only passages with this tag (repeatable)")
+    search.add_argument(
+        "--metrics", action="store_true", help="search the outcome-metric catalogue instead of the passages"
+    )
+    search.add_argument(
+        "--domain", action="append", default=[], help="with --metrics: only this domain's (repeatable)"
+    )
     add_format(search, SEARCH_FORMATS, default="text")
     add_store_options(search)
     doctor = sub.add_parser("doctor", help="what is installed, configured and built")
@@ -52,23 +67,22 @@ def add_parsers(sub: Any) -> None:
 
 def store_settings(args: argparse.Namespace) -> Any:
     from coach.config import config_path_for, load_config
+    from coach.knowledge.settings import folders
     from coach.knowledge.store import StoreSettings
 
     path = config_path_for(None, config_file=getattr(args, "config", None))
     config = load_config(path)
-    extra = list(
-        config.knowledge.get("extra", [])
-        if not isinstance(config.knowledge.get("extra"), str)
-        else [config.knowledge["extra"]]
-    )
-    extra += list(getattr(args, "extra", []) or [])
     try:
+        extra = folders(config.knowledge, "extra") + tuple(getattr(args, "extra", []) or [])
+        extra_metrics = folders(config.knowledge, "extra-metrics")
+        extra_metrics += tuple(getattr(args, "extra_metrics", []) or [])
         return StoreSettings.from_config(
             config.knowledge,
             cache_dir=Path(args.cache_dir).expanduser() if getattr(args, "cache_dir", None) else None,
             chroma_url=getattr(args, "chroma_url", None),
             embedding=getattr(args, "embedding", None),
-            extra_dirs=tuple(extra),
+            extra_dirs=extra,
+            extra_metric_dirs=extra_metrics,
         )
     except TypeError as exc:
         raise InputError(str(path), f"[knowledge]: {exc}") from None
@@ -97,10 +111,18 @@ def run_knowledge(args: argparse.Namespace) -> int:
                 f"{report.collection}: {state} — {report.passages} passages, {report.chunks} chunks, "
                 f"{report.embedder} embedding, {report.seconds:.2f} s, at {report.location}"
             )
+            state = "built" if report.metrics_built else "already current"
+            print(f"{report.metric_collection}: {state} — {report.metrics} metrics")
             print(f"embedding: {store.selection.reason}")
             return 0
         if args.k < 1:
             raise InputError("-k", "must be at least 1")
+        if args.metrics:
+            from coach.report.ask import METRIC_FORMATS
+
+            metrics = store.retrieve_metrics(args.query, args.k, domains=args.domain or None)
+            sys.stdout.write(METRIC_FORMATS[args.format](metrics))
+            return 0
         found = store.retrieve(args.query, args.k, tags=args.tag or None)
     except KnowledgeError as exc:
         raise InputError("knowledge", str(exc)) from None

@@ -1,5 +1,6 @@
-"""What is indexed for each passage (`chunk_passage`) and the content hash that names a store's version
-(`content_hash`): a store is rebuilt exactly when what it would index changes."""
+"""What is indexed for each passage (`chunk_passage`) and each metric (`metric_texts`), and the content
+hashes that name a collection's version (`content_hash`, `metrics_hash`): a collection is rebuilt exactly
+when what it would index changes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from coach.knowledge.metrics import Metric
 from coach.knowledge.passages import Passage
 
 CHUNK_WORDS = 50
@@ -73,3 +75,23 @@ def content_hash(passages: dict[str, Passage], embedder_id: str) -> str:
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def metric_texts(metric: Metric) -> list[tuple[str, str]]:
+    """What is indexed for a metric, as (row id, text): its name, definition and the work that moves it
+    (`Metric.text`), and its name with the work alone, so a task-like query meets the work it names."""
+    return [
+        (f"{metric.id}#text", metric.text()),
+        (f"{metric.id}#work", f"{metric.name}. {'; '.join(metric.moved_by)}."),
+    ]
+
+
+def metrics_hash(catalogue: dict[str, Metric], embedder_id: str) -> str:
+    """The metric catalogue's version: every field of every metric, the embedder and how rows are made."""
+    digest = hashlib.sha256(f"metrics-v1\0{embedder_id}".encode())
+    for metric_id in sorted(catalogue):
+        m = catalogue[metric_id]
+        fields = (m.id, m.name, m.definition, m.direction, m.unit, m.source, m.domain, m.origin)
+        digest.update("\0".join((*fields, "|".join(m.moved_by), "|".join(m.pitfalls))).encode())
+        digest.update(b"\1")
+    return digest.hexdigest()[:16]

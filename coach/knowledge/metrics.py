@@ -11,8 +11,9 @@ shape (`extra` folders, as for passages); an id given twice is an error naming b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from coach.model import InputError
 from coach.resources import data_dir
 
 DIRECTIONS = frozenset({"increase", "decrease", "maintain-within-range"})
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")  # cited as [id]: the shape the answer guard accepts
 _FIELDS = ("id", "name", "definition", "direction", "unit", "moved_by", "pitfalls", "source")
 
 
@@ -35,6 +37,9 @@ class Metric:
     pitfalls: tuple[str, ...]  # how it is gamed or misread
     source: str
     domain: str
+    origin: str = "shipped"  # shipped | extra (a team's own)
+    path: str = field(default="", compare=False)  # the file it was read from
+    score: float | None = field(default=None, compare=False)  # set by the store's retrieve_metrics
 
     def text(self) -> str:
         """What to embed and search: the name, the definition and the work that moves it."""
@@ -48,7 +53,7 @@ def metrics() -> dict[str, Metric]:
     files = sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".yaml")), key=lambda e: e.name
     )
-    return _read(((str(entry.name), entry.read_text(encoding="utf-8")) for entry in files), {})
+    return _read(((str(entry.name), entry.read_text(encoding="utf-8")) for entry in files), {}, "shipped")
 
 
 def load_metrics(folders: Sequence[str | Path] = ()) -> dict[str, Metric]:
@@ -59,11 +64,20 @@ def load_metrics(folders: Sequence[str | Path] = ()) -> dict[str, Metric]:
         if not path.is_dir():
             raise InputError(str(path), "is not a folder of metric files")
         files = sorted(path.glob("*.yaml"))
-        out = _read(((str(f), f.read_text(encoding="utf-8")) for f in files), out)
+        out = _read(((str(f), _text(f)) for f in files), out, "extra")
     return out
 
 
-def _read(files: Iterable[tuple[str, str]], into: dict[str, Metric]) -> dict[str, Metric]:
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(str(path), "metric file is not valid UTF-8") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read: {error.strerror}") from None
+
+
+def _read(files: Iterable[tuple[str, str]], into: dict[str, Metric], origin: str) -> dict[str, Metric]:
     import yaml
 
     where: dict[str, str] = {}
@@ -76,7 +90,7 @@ def _read(files: Iterable[tuple[str, str]], into: dict[str, Metric]) -> dict[str
         if not isinstance(data, dict) or not isinstance(data.get("metrics"), list) or not data.get("domain"):
             raise InputError(name, "a metric file holds `domain:` and a `metrics:` list")
         for number, entry in enumerate(data["metrics"], start=1):
-            metric = _metric(entry, str(data["domain"]), name, number)
+            metric = _metric(entry, str(data["domain"]), name, number, origin)
             if metric.id in out:
                 first = where.get(metric.id, "the shipped catalogue")
                 raise InputError(name, f"metric id {metric.id!r} is given twice (also in {first})")
@@ -85,13 +99,15 @@ def _read(files: Iterable[tuple[str, str]], into: dict[str, Metric]) -> dict[str
     return out
 
 
-def _metric(entry: Any, domain: str, name: str, number: int) -> Metric:
+def _metric(entry: Any, domain: str, name: str, number: int, origin: str) -> Metric:
     if not isinstance(entry, dict):
         raise InputError(name, f"metric {number} is not a mapping of {', '.join(_FIELDS)}")
     missing = [key for key in _FIELDS if not entry.get(key)]
     label = entry.get("id") or f"metric {number}"
     if missing:
         raise InputError(name, f"{label}: missing {', '.join(missing)}")
+    if not _ID.match(str(entry["id"])):
+        raise InputError(name, f"{label}: an id is lower-case letters, digits, '.', '_' or '-' (at most 64)")
     if entry["direction"] not in DIRECTIONS:
         raise InputError(name, f"{label}: direction must be one of {', '.join(sorted(DIRECTIONS))}")
     lists = {key: entry[key] for key in ("moved_by", "pitfalls")}
@@ -107,4 +123,6 @@ def _metric(entry: Any, domain: str, name: str, number: int) -> Metric:
         pitfalls=tuple(lists["pitfalls"]),
         source=str(entry["source"]),
         domain=domain,
+        origin=origin,
+        path=name,
     )

@@ -30,20 +30,31 @@ class StoreSettings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     chroma_url: str | None = None
     embedding: str = "auto"  # auto | onnx | hashing
-    extra_dirs: tuple[str, ...] = ()
+    extra_dirs: tuple[str, ...] = ()  # folders of the team's own passages
+    extra_metric_dirs: tuple[str, ...] = ()  # folders of the team's own metrics (*.yaml)
 
     @classmethod
     def from_config(cls, knowledge: dict[str, Any], **overrides: Any) -> StoreSettings:
-        """From a config's [knowledge] table (cache-dir, chroma-url, embedding, extra) plus CLI overrides."""
-        extra = knowledge.get("extra", ())
+        """From a config's [knowledge] table (cache-dir, chroma-url, embedding, extra, extra-metrics) plus CLI
+        overrides."""
         values: dict[str, Any] = {
             "cache_dir": Path(knowledge["cache-dir"]).expanduser() if knowledge.get("cache-dir") else None,
             "chroma_url": knowledge.get("chroma-url"),
             "embedding": knowledge.get("embedding", "auto"),
-            "extra_dirs": tuple([extra] if isinstance(extra, str) else extra),
+            "extra_dirs": folders(knowledge, "extra"),
+            "extra_metric_dirs": folders(knowledge, "extra-metrics"),
         }
         values.update({k: v for k, v in overrides.items() if v not in (None, ())})
         return cls(**{k: v for k, v in values.items() if v is not None})
+
+
+def folders(knowledge: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A [knowledge] folder list (`extra`, `extra-metrics`, also `extra_metrics`): one path or a list."""
+    value = knowledge.get(key, knowledge.get(key.replace("-", "_"), ()))
+    value = [value] if isinstance(value, str) else value
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{key} must be a folder or a list of folders")
+    return tuple(value)
 
 
 def parse_url(url: str) -> tuple[str, int, bool]:

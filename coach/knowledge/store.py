@@ -1,9 +1,13 @@
-"""The vector store of knowledge passages: Chroma on disk (or a Chroma server), built from `knowledge/`.
+"""The vector store of knowledge passages and of the outcome-metric catalogue: Chroma on disk (or a Chroma
+server), built from `knowledge/*.md` and `knowledge/metrics/*.yaml` (and a team's extra folders of each).
 
-One collection per knowledge version and embedder: its name carries the embedder and a hash of the
-passages' content, so it is rebuilt exactly when a passage (or the team's extra playbook) changes, and a
-store built with one embedder is never queried with another. Long passages are chunked by paragraph;
-results are de-duplicated per passage.
+One collection per corpus, knowledge version and embedder: its name carries the embedder and a hash of the
+content, so each is rebuilt exactly when a passage or a metric (or the team's own) changes, and a store
+built with one embedder is never queried with another. Long passages are chunked by paragraph; results are
+de-duplicated per passage or metric.
+
+    store.retrieve(query, k, tags=None, exclude=None) -> list[Passage]            # with .score
+    store.retrieve_metrics(query, k, domains=None, exclude=None) -> list[Metric]  # with .score
 """
 
 from __future__ import annotations
@@ -14,15 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar, cast
 
-from coach.knowledge.chunks import CHUNK_WORDS, Chunk, chunk_passage, content_hash, slug
-from coach.knowledge.embed import (
-    HASHING_ID,
-    Embedder,
-    HashingEmbedder,
-    Selection,
-    chroma_embedding,
-    select_embedder,
+from coach.knowledge.chunks import (
+    CHUNK_WORDS,
+    Chunk,
+    chunk_passage,
+    content_hash,
+    metric_texts,
+    metrics_hash,
+    slug,
 )
+from coach.knowledge.embed import HASHING_ID, Embedder, HashingEmbedder, Selection, select_embedder
+from coach.knowledge.index import LEXICAL_WEIGHT, Matrix, Row, create, existing, lexical_twin, load, rank
+from coach.knowledge.metrics import Metric, load_metrics
 from coach.knowledge.passages import Passage, load_passages
 from coach.knowledge.settings import KnowledgeError, StoreSettings, default_cache_dir, parse_url
 from coach.model import InputError
@@ -30,6 +37,7 @@ from coach.model import InputError
 # What callers import from here: the store's settings, its error and its chunking live beside it.
 __all__ = [
     "CHUNK_WORDS",
+    "LEXICAL_WEIGHT",
     "BuildReport",
     "Chunk",
     "KnowledgeError",
@@ -39,10 +47,10 @@ __all__ = [
     "content_hash",
     "default_cache_dir",
     "retrieve",
+    "retrieve_metrics",
     "store_for",
 ]
 
-LEXICAL_WEIGHT = 1.0  # hybrid: dense cosine + this x lexical (hashing) cosine
 COLLECTION_PREFIX = "okrcoach"
 
 
@@ -81,19 +89,32 @@ class BuildReport:
     seconds: float
     embedder: str
     location: str
+    metric_collection: str = ""
+    metrics: int = 0
+    metrics_built: bool = False  # False: the existing metric collection was current
+
+
+@dataclass(slots=True)
+class _Corpus:
+    """What the store keeps of one corpus (passages or metrics): its collection and vectors, once read."""
+
+    item_key: str  # the metadata key naming the item a row stands for
+    collection: Any = None
+    matrix: Matrix | None = None
 
 
 class KnowledgeStore:
-    """Build and query the passage index. Cheap to construct; Chroma is imported on first use."""
+    """Build and query the passage index and the metric catalogue's index. Cheap to construct; Chroma is
+    imported on first use."""
 
     def __init__(self, settings: StoreSettings | None = None, selection: Selection | None = None) -> None:
         self.settings = settings or StoreSettings()
         self.selection = selection or select_embedder(self.settings.embedding)
         self.embedder: Embedder = self.selection.embedder
         self._client: Any = None
-        self._collection: Any = None
         self._passages: dict[str, Passage] | None = None
-        self._matrix: _Index | None = None
+        self._metrics: dict[str, Metric] | None = None
+        self._corpora = {"passages": _Corpus("passage"), "metrics": _Corpus("metric")}
         self._lexical = HashingEmbedder()
 
     # -- what is indexed -----------------------------------------------------------------------------
@@ -104,9 +125,41 @@ class KnowledgeStore:
         return self._passages
 
     @property
+    def metrics(self) -> dict[str, Metric]:
+        """The shipped metric catalogue and the team's own (`extra_metric_dirs`), by id."""
+        if self._metrics is None:
+            self._metrics = load_metrics(self.settings.extra_metric_dirs)
+        return self._metrics
+
+    def _prefix(self, corpus: str) -> str:
+        if corpus == "passages":
+            return f"{COLLECTION_PREFIX}-{slug(self.embedder.id)[:36]}-"
+        return f"{COLLECTION_PREFIX}-metrics-{slug(self.embedder.id)[:28]}-"  # within Chroma's 63
+
+    @property
     def collection_name(self) -> str:
-        digest = content_hash(self.passages, self.embedder.id)[:12]
-        return f"{COLLECTION_PREFIX}-{slug(self.embedder.id)[:36]}-{digest}"
+        return self._prefix("passages") + content_hash(self.passages, self.embedder.id)[:12]
+
+    @property
+    def metric_collection_name(self) -> str:
+        return self._prefix("metrics") + metrics_hash(self.metrics, self.embedder.id)[:12]
+
+    def _name(self, corpus: str) -> str:
+        return self.collection_name if corpus == "passages" else self.metric_collection_name
+
+    def _rows(self, corpus: str) -> list[Row]:
+        if corpus == "metrics":
+            return [
+                Row(row_id, text, {"metric": m.id, "domain": m.domain, "origin": m.origin})
+                for m in self.metrics.values()
+                for row_id, text in metric_texts(m)
+            ]
+        rows = []
+        for passage in self.passages.values():
+            meta: dict[str, Any] = {"passage": passage.id, "origin": passage.origin}
+            meta.update({f"tag:{tag}": True for tag in passage.tags})
+            rows += [Row(chunk.id, chunk.text, meta) for chunk in chunk_passage(passage)]
+        return rows
 
     @property
     def location(self) -> str:
@@ -140,18 +193,7 @@ class KnowledgeStore:
         return self._client
 
     def _existing(self, name: str) -> Any:
-        client = self.client()
-        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        if name not in names:
-            return None
-        collection = client.get_collection(name, embedding_function=chroma_embedding(self.embedder))
-        built_with = (collection.metadata or {}).get("embedder")
-        if built_with != self.embedder.id:
-            raise KnowledgeError(
-                f"collection {name} was built with the {built_with} embedding but {self.embedder.id} is "
-                "active; run 'okrcoach knowledge build --rebuild'"
-            )
-        return collection
+        return existing(self.client(), name, self.embedder)
 
     @property
     def hybrid(self) -> bool:
@@ -159,13 +201,31 @@ class KnowledgeStore:
         return self.embedder.id != HASHING_ID
 
     def build(self, rebuild: bool = False) -> BuildReport:
-        """Index the passages unless the current collection already holds this exact content.
+        """Index the passages and the metric catalogue, each unless its current collection already holds
+        this exact content.
 
         With `rebuild`, a local store that cannot be opened (corrupt, or written by another Chroma version)
         is moved aside and created anew.
         """
+        start = time.perf_counter()
+        built, chunks = self._recovering(lambda: self._build("passages", rebuild), rebuild)
+        metrics_built, _ = self._recovering(lambda: self._build("metrics", rebuild), rebuild)
+        return BuildReport(
+            self.collection_name,
+            len(self.passages),
+            chunks,
+            built,
+            time.perf_counter() - start,
+            self.embedder.id,
+            self.location,
+            self.metric_collection_name,
+            len(self.metrics),
+            metrics_built,
+        )
+
+    def _recovering(self, build: Callable[[], tuple[bool, int]], rebuild: bool) -> tuple[bool, int]:
         try:
-            return self._build(rebuild)
+            return build()
         except KnowledgeError:
             if not rebuild or self.settings.chroma_url:
                 raise
@@ -175,128 +235,65 @@ class KnowledgeStore:
             from chromadb.api.client import SharedSystemClient
 
             SharedSystemClient.clear_system_cache()  # Chroma keeps one open system per path
-            self._client = self._collection = self._matrix = None
-            return self._build(rebuild)
+            self._client = None
+            self._corpora = {name: _Corpus(c.item_key) for name, c in self._corpora.items()}
+            return build()
 
     @_translated
-    def _build(self, rebuild: bool) -> BuildReport:
-        start = time.perf_counter()
-        name = self.collection_name
-        client = self.client()
-        existing = None if rebuild else self._existing(name)
-        chunks = [chunk for p in self.passages.values() for chunk in chunk_passage(p)]
-        if existing is not None and existing.count() == len(chunks):
-            self._collection = existing
-            return BuildReport(
-                name,
-                len(self.passages),
-                len(chunks),
-                False,
-                time.perf_counter() - start,
-                self.embedder.id,
-                self.location,
-            )
-        prefix = f"{COLLECTION_PREFIX}-{slug(self.embedder.id)[:36]}-"
-        for old in client.list_collections():
-            old_name = old if isinstance(old, str) else old.name
-            if old_name.startswith(prefix):
-                client.delete_collection(old_name)  # stale versions of this store (and its lexical twin)
-        metadatas = []
-        for chunk in chunks:
-            passage = self.passages[chunk.passage]
-            meta: dict[str, Any] = {"passage": passage.id, "origin": passage.origin}
-            meta.update({f"tag:{tag}": True for tag in passage.tags})
-            metadatas.append(meta)
-        texts = [c.text for c in chunks]
-        ids = [c.id for c in chunks]
-        built_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        indexes = [(name, self.embedder)] + ([(f"{name}-lex", HashingEmbedder())] if self.hybrid else [])
-        for collection_name, embedder in indexes:
-            collection = client.create_collection(
-                collection_name,
-                embedding_function=chroma_embedding(embedder),
-                metadata={
-                    "hnsw:space": "cosine",
-                    "embedder": embedder.id,
-                    "passages": len(self.passages),
-                    "built_at": built_at,
-                },
-            )
-            vectors = embedder.embed(texts)
-            collection.add(
-                ids=ids,
-                documents=texts,
-                embeddings=[list(map(float, v)) for v in vectors],
-                metadatas=metadatas,
-            )
-            if collection_name == name:
-                self._collection = collection
-        self._matrix = None
-        return BuildReport(
-            name,
-            len(self.passages),
-            len(chunks),
-            True,
-            time.perf_counter() - start,
-            self.embedder.id,
-            self.location,
+    def _build(self, corpus: str, rebuild: bool) -> tuple[bool, int]:
+        """Index one corpus unless it is current: whether it was (re)built, and its rows."""
+        name, state = self._name(corpus), self._corpora[corpus]
+        current = None if rebuild else self._existing(name)
+        rows = self._rows(corpus)
+        if current is not None and current.count() == len(rows):
+            state.collection = current
+            return False, len(rows)
+        items = len(self.passages if corpus == "passages" else self.metrics)
+        about = {corpus: items}
+        state.collection = create(
+            self.client(), name, self._prefix(corpus), self.embedder, rows, self.hybrid, about
         )
+        state.matrix = None
+        return True, len(rows)
 
     @_translated
-    def collection(self) -> Any:
-        if self._collection is None:
-            self._collection = self._existing(self.collection_name)
-            if self._collection is None or (self.hybrid and self._lexical_collection() is None):
-                self.build(rebuild=True)
-        return self._collection
-
-    def _lexical_collection(self) -> Any:
-        client = self.client()
-        name = f"{self.collection_name}-lex"
-        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
-        return (
-            client.get_collection(name, embedding_function=chroma_embedding(HashingEmbedder()))
-            if name in names
-            else None
-        )
+    def collection(self, corpus: str = "passages") -> Any:
+        """The corpus's dense collection, built first when it is missing."""
+        state = self._corpora[corpus]
+        if state.collection is None:
+            state.collection = self._existing(self._name(corpus))
+            if state.collection is None or (
+                self.hybrid and lexical_twin(self.client(), self._name(corpus)) is None
+            ):
+                self._recovering(lambda: self._build(corpus, True), True)
+        return state.collection
 
     @_translated
     def status(self) -> dict[str, Any]:
         """Is the current knowledge indexed? For `okrcoach doctor`."""
         name = self.collection_name
         try:
-            existing = self._existing(name)
+            current = self._existing(name)
+            metrics = self._existing(self.metric_collection_name)
         except KnowledgeError as exc:
             return {"collection": name, "built": False, "problem": str(exc), "location": self.location}
         return {
             "collection": name,
-            "built": existing is not None,
-            "chunks": existing.count() if existing is not None else 0,
+            "built": current is not None and metrics is not None,
+            "chunks": current.count() if current is not None else 0,
+            "metrics": (metrics.metadata or {}).get("metrics", 0) if metrics is not None else 0,
             "location": self.location,
         }
 
     # -- queries ---------------------------------------------------------------------------------------
-    def _load_matrix(self) -> _Index:
-        """The chunk vectors, read once from Chroma and scored in memory (a few hundred rows)."""
-        if self._matrix is None:
-            import numpy as np
-
-            dense = self.collection().get(include=["embeddings", "metadatas"])
-            order = {chunk_id: i for i, chunk_id in enumerate(dense["ids"])}
-            lexical = None
-            if self.hybrid:
-                lex = self._lexical_collection().get(include=["embeddings"])
-                lexical = np.zeros((len(order), len(lex["embeddings"][0])), dtype=np.float32)
-                for chunk_id, vector in zip(lex["ids"], lex["embeddings"], strict=True):
-                    lexical[order[chunk_id]] = vector
-            self._matrix = _Index(
-                ids=list(dense["ids"]),
-                passages=[str(m["passage"]) for m in dense["metadatas"]],
-                tags=[{k[4:] for k in m if k.startswith("tag:")} for m in dense["metadatas"]],
-                dense=np.asarray(dense["embeddings"], dtype=np.float32),
-                lexical=lexical,
-            )
-        return self._matrix
+    def _matrix(self, corpus: str) -> Matrix:
+        """A corpus's vectors, read once from Chroma and scored in memory (a few hundred rows)."""
+        state = self._corpora[corpus]
+        if state.matrix is None:
+            dense = self.collection(corpus)
+            twin = lexical_twin(self.client(), self._name(corpus)) if self.hybrid else None
+            state.matrix = load(dense, twin, state.item_key)
+        return state.matrix
 
     @_translated
     def retrieve(
@@ -308,35 +305,44 @@ class KnowledgeStore:
         """
         if not query.strip():
             return []
-        index = self._load_matrix()
-        scores = index.dense @ self.embedder.embed([query])[0]
-        if index.lexical is not None:
-            scores = scores + LEXICAL_WEIGHT * (index.lexical @ self._lexical.embed([query])[0])
+        matrix = self._matrix("passages")
         wanted = set(tags or ())
-        best: dict[str, float] = {}
-        for row in scores.argsort()[::-1]:
-            passage_id = index.passages[row]
-            if passage_id in best or (exclude and passage_id in exclude):
-                continue
-            if wanted and not (wanted & index.tags[row]):
-                continue
-            best[passage_id] = float(scores[row])
-            if len(best) == k:
-                break
+
+        def accept(row: int, item: str) -> bool:
+            return not (exclude and item in exclude) and not (wanted and not (wanted & matrix.tags[row]))
+
+        best = rank(matrix, query, self.embedder, self._lexical, k, accept)
         return [
             replace(self.passages[pid], score=round(score, 4))
             for pid, score in best.items()
             if pid in self.passages
         ]
 
+    @_translated
+    def retrieve_metrics(
+        self,
+        query: str,
+        k: int = 3,
+        domains: list[str] | None = None,
+        exclude: set[str] | None = None,
+    ) -> list[Metric]:
+        """The k catalogue metrics (shipped and the team's own) closest to `query`, best first, each once,
+        with `score` (as `retrieve` scores passages); `domains` keeps only those domains' metrics."""
+        if not query.strip():
+            return []
+        wanted = set(domains or ())
+        catalogue = self.metrics
 
-@dataclass(slots=True)
-class _Index:
-    ids: list[str]
-    passages: list[str]
-    tags: list[set[str]]
-    dense: Any
-    lexical: Any
+        def accept(row: int, item: str) -> bool:
+            metric = catalogue.get(item)
+            return (
+                metric is not None
+                and not (exclude and item in exclude)
+                and (not wanted or metric.domain in wanted)
+            )
+
+        best = rank(self._matrix("metrics"), query, self.embedder, self._lexical, k, accept)
+        return [replace(catalogue[mid], score=round(score, 4)) for mid, score in best.items()]
 
 
 _default: dict[StoreSettings, KnowledgeStore] = {}
@@ -355,3 +361,10 @@ def retrieve(
 ) -> list[Passage]:
     """The k passages closest to `query` (builds the store on first use)."""
     return store_for(settings).retrieve(query, k, tags)
+
+
+def retrieve_metrics(
+    query: str, k: int = 3, domains: list[str] | None = None, settings: StoreSettings | None = None
+) -> list[Metric]:
+    """The k catalogue metrics closest to `query` (builds the store on first use)."""
+    return store_for(settings).retrieve_metrics(query, k, domains)
