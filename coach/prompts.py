@@ -15,7 +15,14 @@ from typing import Any
 
 from coach.resources import data_dir
 
-TEMPLATES = ("rewrite_kr", "split_task_kr", "ask_baseline", "rewrite_objective", "coach_objective_set")
+TEMPLATES = (
+    "rewrite_kr",
+    "split_task_kr",
+    "ask_baseline",
+    "rewrite_objective",
+    "coach_objective_set",
+    "checkin_pack",
+)
 _FENCE = re.compile(r"<<<+|>>>+")
 _CONTROL = re.compile(
     r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]"

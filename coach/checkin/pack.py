@@ -6,26 +6,34 @@ state, each with the facts behind it and the guidance passage it follows.
 The questions follow checkin-questions (what moved and why, what is off track and why, what blocks, what
 help or decision, what would raise confidence, is it still the right KR, what is the plan), chosen by the
 key result's state: behind, on track, ahead (a target worth questioning), stale, stalled, task, no data.
+
+With a model session (`session=open_session(config, flags)`), the model is asked, per key result, for the
+manager's questions and a one-paragraph summary from the facts the rules computed (`coach.checkin.ask`);
+an answer the guard refuses, and every failure, leaves that key result the rules' questions, with the reason.
+Without a model the pack is exactly the rules' pack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from coach.checkin.questions import Question, questions_for
-from coach.checkin.records import History, RowProblem
+from coach.checkin.records import History
+from coach.checkin.result import NO_MODEL, RULES, CheckinPack, PackItem
 from coach.checkin.state import (
     DEFAULT_STALE_DAYS,
     KRState,
     kr_states,
     state_facts,
 )
-from coach.dates import Cycle, long_date
-from coach.knowledge import Passage, passages
+from coach.dates import Cycle
 from coach.model import Document
 
-RULES = "rules"
+if TYPE_CHECKING:
+    from coach.llm.session import ModelSession
+
+__all__ = ["NO_MODEL", "RULES", "CheckinPack", "PackItem", "ask_model", "checkin_pack"]
 _HEADLINE = {
     "no-data": "no check-ins",
     "no-target": "no target to judge it by",
@@ -48,65 +56,6 @@ _SAID_BY_STATUS = {  # the risk reason a status headline already says
 }
 
 
-@dataclass(slots=True)
-class PackItem:
-    state: KRState
-    headline: str  # "behind pace; falling confidence; stalled"
-    facts: list[str]
-    questions: list[Question]
-
-
-@dataclass(slots=True)
-class CheckinPack:
-    document: Document
-    history_path: str
-    date: date
-    cycle: Cycle
-    items: list[PackItem]
-    problems: list[RowProblem] = field(default_factory=list)
-    rows: int = 0
-    kept: int = 0
-    unknown_ids: dict[str, str | None] = field(default_factory=dict)
-    answered_by: str = RULES
-    note: str = "questions from the rules (no model)"
-
-    @property
-    def attention(self) -> list[PackItem]:
-        return [item for item in self.items if item.state.needs_attention]
-
-    @property
-    def cycle_status(self) -> str:
-        """running | ended | not-started: a pack made outside its cycle says so (`cycle_note`)."""
-        if self.date > self.cycle.end:
-            return "ended"
-        return "not-started" if self.date < self.cycle.start else "running"
-
-    @property
-    def cycle_note(self) -> str | None:
-        status = self.cycle_status
-        if status == "ended":
-            days = _days((self.date - self.cycle.end).days)
-            return f"The cycle ended on {long_date(self.cycle.end)}, {days} before this check-in"
-        if status == "not-started":
-            days = _days((self.cycle.start - self.date).days)
-            return f"The cycle starts on {long_date(self.cycle.start)}, in {days}"
-        return None
-
-    def citations(self) -> list[Passage]:
-        """The cited passages, in the order they are first cited."""
-        known = passages()
-        seen: dict[str, Passage] = {}
-        for item in self.items:
-            for question in item.questions:
-                if question.passage in known and question.passage not in seen:
-                    seen[question.passage] = known[question.passage]
-        return list(seen.values())
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
-
-
 def checkin_pack(
     doc: Document,
     history: History,
@@ -114,11 +63,14 @@ def checkin_pack(
     now: date,
     *,
     stale_days: int = DEFAULT_STALE_DAYS,
+    session: ModelSession | None = None,
 ) -> CheckinPack:
+    """The pack for `now`. `session`: the model, its cache, budget, concurrency and breaker
+    (`coach.llm.session.open_session`); none, or one without a model, and the rules answer."""
     states = kr_states(doc, history, cycle, now, stale_days=stale_days)
     behind = [s.kr_id for s in states if s.status == "behind"]
     items = [_item(state, cycle, now, stale_days, behind) for state in states]
-    return CheckinPack(
+    pack = CheckinPack(
         document=doc,
         history_path=history.path,
         date=now,
@@ -129,6 +81,52 @@ def checkin_pack(
         kept=history.kept,
         unknown_ids=dict(history.unknown_ids),
     )
+    if session is not None:
+        ask_model(pack, session)
+    return pack
+
+
+def ask_model(pack: CheckinPack, session: ModelSession) -> None:
+    """Each key result's questions from the model where its answer passes the guard; the rules' stand
+    elsewhere, each with the reason. `checkin_pack(..., session=...)` calls it; so does the TUI, on the
+    rule pack its engine built."""
+    if session.spec is None or session.client is None:
+        if session.problem:
+            pack.model_problem = session.problem
+            pack.note = f"no model used ({session.problem}): the rules answered"
+            for item in pack.items:
+                item.reason = session.problem
+        return
+    from coach.checkin import ask
+
+    label, client = session.spec.label, session.client
+    pack.model = label
+    briefs = [
+        ask.brief(
+            item.state, item.headline, item.facts, item.questions, pack.cycle, pack.date, pack.document.period
+        )
+        for item in pack.items
+    ]
+    for item, reply in zip(pack.items, ask.ask_all(client, briefs), strict=True):
+        if reply.reason is not None:
+            item.reason = reply.reason
+            continue
+        item.questions = [Question("model", text, [], ask.GUIDANCE) for text in reply.questions]
+        item.summary, item.cited, item.answered_by = reply.summary, reply.cited, label
+    pack.usage = client.usage
+    by_model = sum(1 for item in pack.items if item.answered_by != RULES)
+    pack.answered_by = label if by_model else RULES
+    total = len(pack.items)
+    if not total:
+        pack.note = f"{label} was not asked: the draft has no key results"
+    elif by_model == total:
+        pack.note = f"questions from {label} for all {total} key results"
+    elif by_model:
+        pack.note = (
+            f"questions from {label} for {by_model} of {total} key results, from the rules for the rest"
+        )
+    else:
+        pack.note = f"questions from the rules for every key result: {label} gave no usable answer"
 
 
 def _item(state: KRState, cycle: Cycle, now: date, stale_days: int, behind: list[str]) -> PackItem:

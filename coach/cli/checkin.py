@@ -4,7 +4,9 @@ coach.report.checkin.
 
 Rows of the history that cannot be used go to stderr as `file:line: skipped: reason` (and into the JSON);
 the pack is still produced and the exit code is 0. An unreadable draft, history or config is an InputError,
-which the main CLI turns into exit code 2.
+which the main CLI turns into exit code 2, as is a model flag that cannot be right (--timeout 0, an empty
+--base-url). With a model (--model, OKRCOACH_MODEL or [model]) `checkin` asks it per key result; whatever
+it cannot use, the rules answer, and the pack says who answered each key result and why.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from coach.cli.options import add_config, add_format, add_input_format, emit
+from coach.cli.options import add_config, add_format, add_input_format, add_model, emit
 from coach.model import InputError
 from coach.report.checkin import PACK_FORMATS, SCORE_FORMATS
 
@@ -38,6 +40,7 @@ def add_parsers(sub: Any) -> None:
     add_format(checkin, PACK_FORMATS, default="markdown")
     checkin.add_argument("--output", "-o", metavar="FILE", help="write the pack to FILE (atomically)")
     _common(checkin)
+    add_model(checkin)
     checkin.set_defaults(func=run_checkin)
 
     score = sub.add_parser("score", help="end-of-cycle scores 0.0–1.0 with the retrospective questions")
@@ -98,15 +101,17 @@ def _report_problems(history: Any) -> None:
 def run_checkin(args: argparse.Namespace) -> int:
     from coach.checkin.history import read_history
     from coach.checkin.pack import checkin_pack
+    from coach.llm.session import ModelFlags, open_session
     from coach.parse import load
 
     config = _config(args)
     stale_days, day_first = config.checkin_settings.stale_days, config.checkin_settings.day_first
+    session = open_session(config, ModelFlags.from_args(args))  # a bad model flag fails before any work
     doc = load(args.path, args.input_format)
     now = _today(args)
     cycle = _cycle(args, config, doc)
     history = read_history(args.history, doc, cycle, now=now, day_first=day_first)
-    pack = checkin_pack(doc, history, cycle, now, stale_days=stale_days)
+    pack = checkin_pack(doc, history, cycle, now, stale_days=stale_days, session=session)
     emit(PACK_FORMATS[args.format](pack), args.output)
     _report_problems(history)
     return 0

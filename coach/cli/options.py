@@ -110,3 +110,15 @@ def emit(text: str, output: str | None) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def add_model(parser: argparse.ArgumentParser) -> None:
+    """--model, --base-url, --timeout, --max-retries and --no-cache: the model a command may ask, read by
+    `coach.llm.session.ModelFlags.from_args` (with the help lines `okrcoach rewrite` has)."""
+    parser.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
+    parser.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
+    parser.add_argument("--timeout", type=float, help="seconds per model call (default 30)")
+    parser.add_argument("--max-retries", type=int, help="retries per call on HTTP 429/5xx (default 2)")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="ask the model even when the answer is cached"
+    )

@@ -272,6 +272,14 @@ def _screen(name: str, value: str, secret: str | None, written: bool) -> str | N
     return None
 
 
+def screen(name: str, value: str, secret: str | None = None) -> str | None:
+    """Why a free-text field of any job's answer (a question, a summary) cannot be shown: it repeats the
+    key or carries hidden characters, speaks as the system, names keys or tokens, holds a link or a command,
+    approves the draft, addresses the reader or talks about the coach. `shape_problem` adds, for a rewrite,
+    the checks on text that is written into the draft."""
+    return _screen(name, value, secret, written=False)
+
+
 def _strings(value: Any) -> list[str] | None:
     if value is None:
         return []

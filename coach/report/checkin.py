@@ -1,4 +1,10 @@
-"""Renderers for the check-in pack (Markdown, JSON) and the end-of-cycle scorecard (text, Markdown, JSON)."""
+"""Renderers for the check-in pack (Markdown, text, JSON) and the end-of-cycle scorecard (text, Markdown,
+JSON).
+
+Who wrote each key result's questions (the model, by label, or the rules, and why) is said wherever a model
+was configured; without one the Markdown is the rules' pack as it always was, and the JSON carries the note
+and each key result's `answered_by` beside its usual keys.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from coach.checkin.pack import CheckinPack, PackItem
+from coach.checkin.result import RULES, CheckinPack, PackItem
 from coach.checkin.scoring import Scorecard
 from coach.dates import long_date
 from coach.knowledge import Passage, passages
@@ -40,9 +46,10 @@ def render_pack_markdown(pack: CheckinPack) -> str:
         *_outside_the_cycle(pack),
         _summary(pack),
         "",
+        *([f"_{_md(_sentence(pack.note))}_", ""] if pack.model_asked else []),
     ]
     for number, item in enumerate(pack.items, 1):
-        lines += _pack_item(number, item)
+        lines += _pack_item(number, item, pack.model_asked)
     if pack.problems:
         lines += ["## Rows not used", ""]
         lines += [
@@ -88,7 +95,21 @@ def _summary(pack: CheckinPack) -> str:
     return f"**{len(attention)} of {total} {noun} attention**: {named}. ({spread}.)"
 
 
-def _pack_item(number: int, item: PackItem) -> list[str]:
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}."
+
+
+def _who(item: PackItem) -> str:
+    """Who wrote the item's questions, in a sentence (the reason when the rules did although a model was
+    asked)."""
+    if item.answered_by != RULES:
+        return f"Questions from {item.answered_by}."
+    if item.reason:
+        return f"Questions from the rules: {item.reason}."
+    return "Questions from the rules."
+
+
+def _pack_item(number: int, item: PackItem, model_asked: bool = False) -> list[str]:
     state = item.state
     owner = f" · owner {_md(state.owner)}" if state.owner else ""
     lines = [
@@ -99,6 +120,10 @@ def _pack_item(number: int, item: PackItem) -> list[str]:
         "",
     ]
     lines += [f"- {_md(fact)}" for fact in item.facts]
+    if model_asked:
+        lines += ["", f"_{_md(_who(item))}_"]
+        if item.summary:
+            lines += ["", f"> {_md(item.summary)}"]
     lines += ["", "Ask:", ""]
     for index, question in enumerate(item.questions, 1):
         lines.append(f"{index}. {_md(question.text)}")
@@ -137,6 +162,9 @@ def pack_dict(pack: CheckinPack) -> dict[str, Any]:
             "problems": [p.to_dict() for p in pack.problems],
         },
         "answered_by": pack.answered_by,
+        "model": pack.model,
+        "note": pack.note,
+        "usage": _usage(pack.usage),
         "summary": {
             "key_results": len(pack.items),
             "need_attention": [item.state.kr_id for item in pack.attention],
@@ -147,6 +175,9 @@ def pack_dict(pack: CheckinPack) -> dict[str, Any]:
                 "headline": item.headline,
                 "facts": item.facts,
                 "questions": [q.to_dict() for q in item.questions],
+                "answered_by": item.answered_by,
+                "model_not_used_because": item.reason,
+                "model_summary": item.summary or None,
             }
             for item in pack.items
         ],
@@ -154,8 +185,61 @@ def pack_dict(pack: CheckinPack) -> dict[str, Any]:
     }
 
 
+def _usage(usage: Any) -> dict[str, Any] | None:
+    if usage is None:
+        return None
+    return {
+        "calls": usage.calls,
+        "cache_hits": usage.cache_hits,
+        "failures": usage.failures,
+        "skipped": usage.skipped,
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+    }
+
+
 def render_pack_json(pack: CheckinPack) -> str:
     return json.dumps(pack_dict(pack), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_pack_text(pack: CheckinPack) -> str:
+    """The pack as plain text: the same facts and questions as the Markdown, and who answered each."""
+    doc, cycle = pack.document, pack.cycle
+    elapsed = min(max((pack.date - cycle.start).days, 0), cycle.days)
+    period = f"{doc.period}: " if doc.period else ""
+    summary = _summary(pack).replace("**", "")
+    lines = [
+        f"Check-in questions — {_team(doc)}, {long_date(pack.date)}",
+        f"Cycle {period}{cycle.start} to {cycle.end}, day {elapsed} of {cycle.days} "
+        f"({round(cycle.elapsed(pack.date) * 100)}% gone); check-ins from {pack.history_path}: "
+        f"{pack.kept} of {pack.rows} rows used",
+        *([f"{pack.cycle_note}."] if pack.cycle_note else []),
+        summary,
+        _sentence(pack.note),
+        "",
+    ]
+    for number, item in enumerate(pack.items, 1):
+        state = item.state
+        owner = f" · owner {state.owner}" if state.owner else ""
+        lines += [
+            f"{number}. {state.kr_id}  {' '.join(state.text.split())}",
+            f"   {_sentence(item.headline)[:-1]}{owner} · objective {state.objective_id}",
+            *(f"   - {fact}" for fact in item.facts),
+            f"   {_who(item)}",
+            *([f"   Summary: {item.summary}"] if item.summary else []),
+        ]
+        lines += [
+            f"   {index}) {' '.join(q.text.split())} [{q.passage}]"
+            for index, q in enumerate(item.questions, 1)
+        ]
+        lines.append("")
+    if pack.problems:
+        lines.append("Rows not used:")
+        lines += [f"  {p.render(pack.history_path)}" for p in pack.problems]
+        lines.append("")
+    lines.append("Sources cited:")
+    lines += [f"  [{p.id}] {p.title} — {p.source}" for p in pack.citations()]
+    return "\n".join(lines) + "\n"
 
 
 # -- the scorecard -----------------------------------------------------------------------------------------
@@ -254,6 +338,7 @@ def render_score_json(card: Scorecard) -> str:
 # --format: name -> renderer, in the order `okrcoach checkin --help` and `okrcoach score --help` list them.
 PACK_FORMATS: dict[str, Callable[[CheckinPack], str]] = {
     "markdown": render_pack_markdown,
+    "text": render_pack_text,
     "json": render_pack_json,
 }
 SCORE_FORMATS: dict[str, Callable[[Scorecard], str]] = {
@@ -274,6 +359,7 @@ __all__ = [
     "pack_dict",
     "render_pack_json",
     "render_pack_markdown",
+    "render_pack_text",
     "render_score",
     "score_dict",
 ]

@@ -1,5 +1,10 @@
 """The manager's check-in: the question pack for the check-in date, built from the draft and its history (in a
-thread worker, tui.screens.job), shown as Markdown and saved as a Markdown file (s)."""
+thread worker, tui.screens.job), shown as Markdown and saved as a Markdown file (s).
+
+When the app was started with a model (the engine's session), the model is asked per key result on the rule
+pack the engine built, with a session of its own (its own breaker; the model, cache and store shared), and
+the pack says who wrote each key result's questions. Without one the screen is the rules' pack.
+"""
 
 from __future__ import annotations
 
@@ -69,11 +74,21 @@ class CheckinScreen(JobScreen[None]):
 
     def load(self, history: str) -> None:
         self.history = history
-        self.query_one("#ci-note", Static).update(f"Reading {history}…")
+        engine = self.coach_app.engine
+        asking = f" and asking {engine.model_label}" if engine.spec is not None else ""
+        self.query_one("#ci-note", Static).update(f"Reading {history}{asking}…")
         self.run_job(history)
 
     def job(self, history: str) -> CheckinResult:
-        return self.coach_app.engine.checkin(self.doc, history)
+        engine = self.coach_app.engine
+        result = engine.checkin(self.doc, history)
+        if engine.spec is None:
+            return result
+        from coach.checkin.pack import ask_model
+        from coach.report.checkin import render_pack_markdown
+
+        ask_model(result.pack, engine.session.fork())
+        return CheckinResult(render_pack_markdown(result.pack), result.pack, result.problems)
 
     async def job_done(self, result: CheckinResult | None, error: str | None) -> None:
         if result is None:
@@ -83,9 +98,10 @@ class CheckinScreen(JobScreen[None]):
         self.coach_app.checkin_history = self.history
         self.query_one("#ci-history").display = False
         pack = self.result.pack
+        who = f" {pack.note[:1].upper()}{pack.note[1:]}." if pack.model_asked else ""
         note = (
             f"{len(pack.items)} key results, {len(pack.attention)} need attention; "
-            f"{pack.kept} of {pack.rows} check-in rows used. s saves the pack as Markdown."
+            f"{pack.kept} of {pack.rows} check-in rows used.{who} s saves the pack as Markdown."
         )
         self.query_one("#ci-note", Static).update(note)
         scroll = self.query_one("#ci-scroll", VerticalScroll)
