@@ -323,13 +323,14 @@ def namespace(path: Path, **flags: Any) -> argparse.Namespace:
 def test_run_set_prints_every_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from coach.cli.rewrite import model_and_store
     from coach.cli.rewrite_set import run_set
 
     for name in ("OKRCOACH_MODEL", "OKRCOACH_BASE_URL", "OPENAI_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     path = tmp_path / "set.yaml"
     path.write_text(MODEL_DRAFT, encoding="utf-8")
-    assert run_set(namespace(path, format="json")) == 0
+    assert run_set(namespace(path, format="json"), model_and_store) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["answered_by"] == RULES and data["proposed_set"]["health_metrics"] == ["ops"]
     assert [o["kind"] for o in data["observations"]] == [
@@ -337,10 +338,10 @@ def test_run_set_prints_every_format(
         "duplicate-kr",
         "kpi-objective",
     ]
-    assert run_set(namespace(path)) == 0
+    assert run_set(namespace(path), model_and_store) == 0
     text = capsys.readouterr().out
     assert "pay — merge: Make paying us effortless" in text and "health metrics, not objectives: ops" in text
-    assert run_set(namespace(path, format="markdown")) == 0
+    assert run_set(namespace(path, format="markdown"), model_and_store) == 0
     assert capsys.readouterr().out.startswith("# Objective set")
 
 
@@ -350,6 +351,7 @@ def test_run_set_asks_the_model_from_the_flags(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from coach.cli.rewrite import model_and_store
     from coach.cli.rewrite_set import run_set
 
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
@@ -365,7 +367,7 @@ def test_run_set_asks_the_model_from_the_flags(
         cache_dir=str(tmp_path / "cache"),
         max_retries=0,
     )
-    assert run_set(args) == 0
+    assert run_set(args, model_and_store) == 0
     out = capsys.readouterr()
     data = json.loads(out.out)
     assert data["answered_by"] == "stub-model" and data["usage"]["calls"] == 1
@@ -373,13 +375,14 @@ def test_run_set_asks_the_model_from_the_flags(
 
 
 def test_run_set_refuses_what_it_cannot_write(tmp_path: Path) -> None:
+    from coach.cli.rewrite import model_and_store
     from coach.cli.rewrite_set import run_set
     from coach.model import InputError
 
     path = tmp_path / "set.yaml"
     path.write_text(MODEL_DRAFT, encoding="utf-8")
     with pytest.raises(InputError, match="--format"):
-        run_set(namespace(path, format="sarif"))
+        run_set(namespace(path, format="sarif"), model_and_store)
 
 
 def test_prompt_fences_the_set(openai_stub: OpenAIStub, tmp_path: Path) -> None:

@@ -54,11 +54,11 @@ def test_a_task_keeps_its_work_as_the_initiative_and_gets_outcome_candidates() -
     assert all("?" in c.text and c.why for c in p.candidates)
 
 
-def test_no_rewrite_rests_on_a_word_of_the_work_alone() -> None:
-    # "shared" meets "build shared workspaces": the closest metrics are offered as a choice, not written
+def test_no_candidate_rests_on_a_word_of_the_work_alone() -> None:
+    # "shared" meets "build shared workspaces" only: no metric is proposed; the question asks for one
     p = _proposal("Tidy the shared drive", "Grow onboarding and activation and retention")
-    assert p.text is None and p.candidates and not any(c.confident or c.named for c in p.candidates)
-    assert "(1) " in p.questions[0] and p.initiative == "Tidy the shared drive"
+    assert p.text is None and not p.candidates and p.initiative == "Tidy the shared drive"
+    assert "what will be different for the people it serves" in p.questions[0]
 
 
 def test_the_objectives_own_measure_is_a_candidate_when_the_catalogue_has_none() -> None:

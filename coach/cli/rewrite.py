@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from coach.cli.options import add_config, add_embedding, add_format, add_input_format
@@ -27,9 +28,32 @@ def add_parser(sub: Any) -> None:
         help="model calls in flight at once (default: [model] concurrency, else 1 on localhost, 8 elsewhere)",
     )
     rw.add_argument("--no-cache", action="store_true", help="ask the model even when the answer is cached")
-    rw.add_argument("--write", action="store_true", help="apply the rewrites in place (atomic, .bak kept)")
-    rw.add_argument("--interactive", action="store_true", help="ask per rewrite: y(es) / n(o) / e(dit)")
-    add_format(rw, FORMATS, default="text")
+    rw.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="what you know per element id (metric, baseline, target, or text): completes the rewrites",
+    )
+    rw.add_argument(
+        "--extra-metrics",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of your own outcome metrics (*.yaml, the catalogue's shape); repeatable",
+    )
+    rw.add_argument(
+        "--write", action="store_true", help="apply the complete rewrites in place (atomic, .bak kept)"
+    )
+    rw.add_argument(
+        "--interactive",
+        action="store_true",
+        help="ask per rewrite: y(es) / n(o) / e(dit), the outcome to measure and each ? value",
+    )
+    rw.add_argument(
+        "--set",
+        action="store_true",
+        help="coach the whole set of objectives (too many, misplaced or duplicate KRs, KPIs) instead",
+    )
+    add_format(rw, {**FORMATS, "markdown": FORMATS["text"]}, default="text")
     add_config(rw, None, None)
     rw.add_argument("--cache-dir", metavar="DIR", help="where the knowledge store and the answer cache live")
     add_embedding(rw)
@@ -38,14 +62,34 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coach.config import config_for_input
+    from coach.knowledge.metrics import load_metrics
     from coach.parse import load
     from coach.rewrite import rewrite_document
+    from coach.rewrite.answers import load_answers
 
+    if args.set:
+        from coach.cli.rewrite_set import run_set
+
+        if args.write or args.interactive or args.answers:
+            raise InputError(
+                "--set", "reviews the whole set; it does not take --write, --interactive or --answers"
+            )
+        return run_set(args, model_and_store)
+    if args.format == "markdown":
+        raise InputError("--format", "markdown is written by --set; a rewrite report is text or json")
     doc = load(args.path, args.input_format)
     config = config_for_input(args.path, config_file=args.config, no_config=args.no_config)
     if args.max_calls is not None and args.max_calls < 0:
         raise InputError("--max-calls", "must be >= 0")
-    report = rewrite_document(doc, config, session=model_and_store(args, config))
+    answers = load_answers(args.answers) if args.answers else {}
+    ids = {o.id for o in doc.objectives} | {kr.id for o in doc.objectives for kr in o.key_results}
+    unknown = sorted(set(answers) - ids)
+    if unknown:
+        raise InputError(args.answers, f"answers {unknown[0]!r}, which is no element id of {args.path}")
+    catalogue = load_metrics(args.extra_metrics) if args.extra_metrics else None
+    report = rewrite_document(
+        doc, config, session=model_and_store(args, config), answers=answers, metric_catalogue=catalogue
+    )
     sys.stdout.write(FORMATS[args.format](report))
     if args.write or args.interactive:
         return _write(report, args)
@@ -71,40 +115,95 @@ def model_and_store(args: argparse.Namespace, config: Any) -> Any:
 
 
 def _write(report: Any, args: argparse.Namespace) -> int:
-    from coach.parse import detect_format
-    from coach.write.edits import Edit, write_edits
+    """Write the complete rewrites (no ? left) into the draft: a key result that was a task keeps that task
+    as an initiative (coach.write.outcome); every other rewrite replaces just its text. All or nothing."""
+    from coach.io import write_atomic
+    from coach.parse import decode, detect_format
+    from coach.write.edits import Edit, apply_edits
+    from coach.write.outcome import apply_outcome
 
     if args.path == "-":
         raise InputError("<stdin>", "--write needs a file, not stdin")
-    edits = []
+    edits, outcomes, open_items = [], [], []
     for p in report.proposals:
-        text = p.text
-        if args.interactive:
-            text = _ask(p)
-        elif text and "?" in text:
-            continue  # never write an unknown into the draft; answer the questions first
-        if text and text != p.draft:
+        text, initiative = _ask(p) if args.interactive else (p.text, p.initiative)
+        if not text or text == p.draft:
+            continue
+        if _slots(text):
+            open_items.append(p.target)  # never write an unknown into the draft: answer the questions first
+            continue
+        if initiative and p.kind == "key_result":
+            outcomes.append((p.target, text, initiative))
+        else:
             edits.append(Edit(p.target, p.span, p.draft, text))
-    if not edits:
-        print("nothing written: no rewrite without open questions (use --interactive to edit them)")
+    if open_items:
+        print(
+            f"not written, still asking for numbers (give them with --answers or --interactive): "
+            f"{', '.join(open_items)}"
+        )
+    if not edits and not outcomes:
+        print("nothing written: no rewrite is complete")
         return 0
     fmt = args.input_format or detect_format(args.path) or "yaml"
-    backup = write_edits(args.path, fmt, edits)
-    print(f"wrote {len(edits)} rewrite(s) to {args.path} (previous version in {backup})")
+    try:
+        data = Path(args.path).read_bytes()
+    except OSError as error:
+        raise InputError(args.path, f"cannot read: {error.strerror or error}") from None
+    content = apply_edits(decode(data, args.path), fmt, edits, args.path)
+    for target, text, initiative in outcomes:
+        content = apply_outcome(content, fmt, target, text, args.path, initiative)
+    backup = write_atomic(args.path, content, backup=True)
+    moved = f", {len(outcomes)} task(s) kept as initiatives" if outcomes else ""
+    print(
+        f"wrote {len(edits) + len(outcomes)} rewrite(s) to {args.path}{moved} (previous version in {backup})"
+    )
     return 0
 
 
-def _ask(p: Any) -> str | None:
-    prompt = f"{p.target}: {p.draft!r} -> {p.text!r} [y/n/e] "
-    while True:
-        try:
+def _slots(text: str) -> list[Any]:
+    from coach.rewrite.slots import slots
+
+    return slots(text)
+
+
+def _ask(p: Any) -> tuple[str | None, str]:
+    """Ask about one proposal on the terminal: the outcome to measure (for a task), each ? value, then
+    y(es) / n(o) / e(dit). Returns the text to write (None: keep the draft) and the initiative to keep."""
+    from coach.rewrite.slots import fill, slots
+
+    text = p.text
+    try:
+        if p.candidates:
+            print(f"{p.target}: '{p.draft}' is work to do; it stays as an initiative. What should it change?")
+            for n, candidate in enumerate(p.candidates, start=1):
+                print(f"  {n}. {candidate.text}  ({candidate.why})")
+            choice = input(
+                f"  measure [1-{len(p.candidates)}, your own words, e(dit the whole text), empty: skip] "
+            ).strip()
+            if not choice:
+                return None, p.initiative
+            if choice.lower() in {"e", "edit"}:
+                return (input("new text: ").strip() or None), p.initiative
+            if choice.isdigit() and 1 <= int(choice) <= len(p.candidates):
+                text = p.candidates[int(choice) - 1].text
+            else:
+                text = f"{choice} from ? to ?"
+        if text and slots(text):
+            values = {}
+            for _, _, name in slots(text):
+                given = input(f"  {name} for '{text}' (empty: leave ?) ").strip()
+                if given:
+                    values[name] = given
+            text = fill(text, values)
+        prompt = f"{p.target}: {p.draft!r} -> {text!r} [y/n/e] "
+        while True:
             choice = input(prompt).strip().lower()
-        except EOFError:
-            return None
-        if choice in {"y", "yes"}:
-            return str(p.text) if p.text else None
-        if choice in {"n", "no", ""}:
-            return None
-        if choice in {"e", "edit"}:
-            edited = input("new text: ").strip()
-            return edited or None
+            if choice in {"y", "yes"}:
+                return (str(text) if text else None), p.initiative
+            if choice in {"n", "no", ""}:
+                return None, p.initiative
+            if choice in {"e", "edit"}:
+                edited = input("new text: ").strip()
+                return (edited or None), p.initiative
+    except EOFError:
+        return None, p.initiative

@@ -4,7 +4,7 @@ coach.rewrite.objective_set, the renderers coach.report.objective_set.
 
 `coach.cli.rewrite` calls `run_set(args, model_and_store)`: the session is built by its function, passed in
 rather than imported, so that the two command modules do not import each other (tests/test_layout.py
-holds the package to no import cycle). Without it, the session is built here the same way.
+holds the package to no import cycle).
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from coach.model import InputError
 from coach.report.objective_set import FORMATS
 
 
-def run_set(
-    args: argparse.Namespace, open_model: Callable[[argparse.Namespace, Any], Any] | None = None
-) -> int:
+def run_set(args: argparse.Namespace, open_model: Callable[[argparse.Namespace, Any], Any]) -> int:
     """Print the objective-set report; 0 when it was made (its observations are advice, not a failure)."""
     from coach.config import config_for_input
     from coach.parse import load
@@ -35,20 +33,6 @@ def run_set(
     config = config_for_input(
         args.path, config_file=getattr(args, "config", None), no_config=getattr(args, "no_config", False)
     )
-    session = (open_model or _open_model)(args, config)
+    session = open_model(args, config)
     sys.stdout.write(FORMATS[fmt](coach_set(doc, config, session=session)))
     return 0
-
-
-def _open_model(args: argparse.Namespace, config: Any) -> Any:
-    """The model session from the flags and the config, as `coach.cli.rewrite.model_and_store` builds it."""
-    from coach.llm.session import ModelFlags, open_session
-
-    session = open_session(config, ModelFlags.from_args(args))
-    if session.spec is not None and session.knowledge_store() is None and session.store_problem:
-        print(
-            f"okrcoach: knowledge store unavailable ({session.store_problem}); "
-            "prompts use the cited passages only",
-            file=sys.stderr,
-        )
-    return session

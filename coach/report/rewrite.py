@@ -21,6 +21,17 @@ def proposal_dict(p: Any) -> dict[str, Any]:
         "questions": p.questions,
         "initiative": p.initiative or None,
         "extra_key_results": p.extra_key_results,
+        "candidates": [
+            {
+                "text": c.text,
+                "metric": c.metric.id if c.metric else None,
+                "why": c.why,
+                "sure": c.confident,
+            }
+            for c in p.candidates
+        ],
+        "held_back": p.held_back,
+        "from_answers": p.from_answers,
         "findings_before": p.before,
         "findings_after": p.after,
         "resolved": p.resolved,
@@ -63,6 +74,12 @@ def render_text(report: Any) -> str:
             lines.append(f"  initiative: {p.initiative}")
         for extra in p.extra_key_results:
             lines.append(f"  also a KR:  {extra}")
+        for n, c in enumerate(p.candidates, start=1):
+            lines.append(f"  option {n}:   {c.text} — {c.why}")
+        if p.held_back:
+            lines.append(f"  held back:  {p.held_back}")
+        if p.from_answers:
+            lines.append("  completed:  with your answers")
         if p.resolved:
             lines.append(f"  resolves:   {', '.join(p.resolved)}")
         if p.rationale:

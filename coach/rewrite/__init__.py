@@ -11,16 +11,19 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from coach.config import Config
 from coach.engine import review_document
 from coach.knowledge import Passage, passages
+from coach.knowledge.metrics import Metric, metrics
 from coach.llm import guard
 from coach.llm.session import ModelSession
 from coach.model import Document, Finding, KeyResult, Objective, Span
 from coach.rewrite import deterministic
+from coach.rewrite.answers import Answer, answered
 from coach.rewrite.candidates import Candidate
 from coach.rewrite.slots import probes
 from coach.rules import catalogue
@@ -61,6 +64,7 @@ class Proposal:
     after: list[str] = field(default_factory=list)  # finding codes on the rewrite (its ? answered)
     candidates: list[Candidate] = field(default_factory=list)  # outcome KRs a task could become
     held_back: str | None = None  # why the rules offer no rewrite text, only their questions
+    from_answers: bool = False  # the text was completed with the team's answers (--answers)
 
     @property
     def resolved(self) -> list[str]:
@@ -117,9 +121,10 @@ def _owner(item: _Item, doc: Document) -> str | None:
     return (element.owner if isinstance(element, KeyResult) else None) or item.objective.owner or doc.owner
 
 
-def _rules_draft(item: _Item, doc: Document) -> deterministic.Draft:
+def _rules_draft(item: _Item, doc: Document, catalogue: Mapping[str, Metric]) -> deterministic.Draft:
     if isinstance(item.element, KeyResult):
-        return deterministic.key_result(item.element, item.objective, item.findings, _owner(item, doc))
+        owner = _owner(item, doc)
+        return deterministic.key_result(item.element, item.objective, item.findings, owner, catalogue)
     return deterministic.objective(item.element, item.findings)
 
 
@@ -170,10 +175,10 @@ def _recheck(doc: Document, item: _Item, proposal: Proposal, config: Config) -> 
     held back when it would add a finding or resolve none (never worse than the draft)."""
     assert proposal.text is not None
     best: list[str] | None = None
-    for answered in probes(proposal.text):
+    for probe in probes(proposal.text):
         codes = [
             f.code
-            for f in _findings_after(doc, item, answered, config)
+            for f in _findings_after(doc, item, probe, config)
             if f.code in proposal.before or fix_of(f.code)
         ]
         if best is None or len(codes) < len(best):
@@ -224,6 +229,8 @@ def rewrite_document(
     *,
     session: ModelSession | None = None,
     data: dict[str, str] | None = None,
+    answers: Mapping[str, Answer] | None = None,
+    metric_catalogue: Mapping[str, Metric] | None = None,
 ) -> RewriteReport:
     """Propose rewrites for every element with findings.
 
@@ -232,6 +239,10 @@ def rewrite_document(
     cache use and breaker between them.
     `data`: the team's own facts per element id (metrics, check-ins, the user's answers to the questions).
     A model answer may use numbers only from its element's own text and fields and from that element's data.
+    `answers`: the team's answers to the questions, by element id (coach.rewrite.answers): the rules' text
+    completed with them (the chosen outcome, its numbers), re-checked like any rewrite; the model is not
+    asked about an element the team answered.
+    `metric_catalogue`: the outcome metrics (the shipped catalogue and a team's own; default the shipped one).
     """
     config = config or Config()
     session = session or ModelSession()
@@ -240,8 +251,12 @@ def rewrite_document(
     items = _items(doc, findings)
     shipped = passages()
     proposals: list[Proposal] = []
+    answers = answers or {}
+    known = metrics() if metric_catalogue is None else metric_catalogue
     for item in items:
-        floor = _rules_draft(item, doc)
+        floor = _rules_draft(item, doc, known)
+        answer = answers.get(item.element.id)
+        text = floor.text if answer is None else answered(floor.text, floor.candidates, answer, known)
         cited = list({f.passage: shipped[f.passage] for f in item.findings if f.passage in shipped}.values())
         proposals.append(
             Proposal(
@@ -250,7 +265,7 @@ def rewrite_document(
                 template=item.template,
                 span=item.element.span,
                 draft=item.element.text,
-                text=floor.text,
+                text=text,
                 rationale=floor.rationale,
                 answered_by=RULES,
                 citations=cited,
@@ -258,6 +273,7 @@ def rewrite_document(
                 initiative=floor.initiative,
                 extra_key_results=floor.extra_key_results,
                 candidates=floor.candidates,
+                from_answers=answer is not None and text != floor.text,
                 reason=spec_problem,
                 before=[f.code for f in item.findings],
             )
@@ -267,7 +283,11 @@ def rewrite_document(
     if client is not None:
         client.begin_run()
         store = session.knowledge_store()
-        asyncio.run(_ask_all(client, doc, items, proposals, store, config, data or {}))
+        data = dict(data or {})
+        for element, answer in answers.items():
+            data[element] = " ".join(filter(None, [data.get(element, ""), answer.describe()]))
+        asked = [(i, p) for i, p in zip(items, proposals, strict=True) if not p.from_answers]
+        asyncio.run(_ask_all(client, doc, [i for i, _ in asked], [p for _, p in asked], store, config, data))
         usage = client.usage
     for item, proposal in zip(items, proposals, strict=True):
         if proposal.text and proposal.answered_by == RULES:
