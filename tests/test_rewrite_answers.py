@@ -216,3 +216,53 @@ def test_load_answers_reads_json_too(tmp_path: Path) -> None:
         "kr1": Answer(baseline="2.8%", target="1.5%"),
         "o1": Answer(text="Paid on time"),
     }
+
+
+METRICS = Path(__file__).parent / "data" / "metrics"
+
+
+def test_metrics_fill_open_starts_with_where_they_were_read_and_never_a_mismatched_unit() -> None:
+    from coach.baselines.metrics import load_all
+
+    doc = load(str(METRICS / "growth-draft.yaml"))
+    files = [str(METRICS / name) for name in ("bi-export.csv", "dashboard-export.csv", "support-eu.csv")]
+    report = rewrite_document(doc, Config(), team_metrics=load_all(files))
+    by_draft = {p.draft: p for p in report.proposals}
+    checkout = by_draft["Raise checkout completion to 65%"]
+    assert checkout.text == "Raise checkout completion from 61.2% to 65%"
+    assert "row 28 of" in checkout.rationale and "dashboard-export.csv" in checkout.rationale
+    assert by_draft["Grow monthly recurring revenue to $140k"].text == (
+        "Grow monthly recurring revenue from $132,400 to $140k"
+    )
+    # a dollar series never starts a share of new ARR; no series matches active users: both stay open
+    assert (
+        by_draft["Launch the partner portal"].text
+        == "Increase share of new ARR sourced by partners from ?% to ?%"
+    )
+    assert by_draft["Grow active users to 15,000"].text == "Grow active users from ? to 15,000"
+    # without the metrics, nothing is filled
+    plain = {p.draft: p.text for p in rewrite_document(doc, Config()).proposals}
+    assert plain["Raise checkout completion to 65%"] == "Raise checkout completion from ? to 65%"
+
+
+def test_the_teams_answer_wins_over_its_metrics(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draft = tmp_path / "growth.yaml"
+    draft.write_text((METRICS / "growth-draft.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (checkout,) = [
+        kr.id
+        for o in load(str(draft)).objectives
+        for kr in o.key_results
+        if kr.text == "Raise checkout completion to 65%"
+    ]
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"{checkout}: {{baseline: 60%}}\n", encoding="utf-8")
+    args = [str(draft), "--answers", str(answers), "--format", "json"]
+    args += ["--metrics", str(METRICS / "dashboard-export.csv")]
+    assert _run(args, monkeypatch, tmp_path) == 0
+    import json
+
+    proposals = {p["target"]: p for p in json.loads(capsys.readouterr().out)["proposals"]}
+    assert proposals[checkout]["rewrite"] == "Raise checkout completion from 60% to 65%"
+    assert proposals[checkout]["from_answers"] is True

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from coach.cli.options import add_config, add_embedding, add_format, add_input_format
+from coach.cli.options import add_config, add_embedding, add_format, add_input_format, add_model
 from coach.model import InputError
 from coach.report.rewrite import FORMATS
 
@@ -17,17 +17,20 @@ def add_parser(sub: Any) -> None:
     rw = sub.add_parser("rewrite", help="propose rewrites (LLM when configured, rules otherwise)")
     rw.add_argument("path", help="one draft file; '-' reads stdin (needs --input-format)")
     add_input_format(rw)
-    rw.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
-    rw.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
-    rw.add_argument("--timeout", type=float, help="seconds per model call (default 30)")
-    rw.add_argument("--max-retries", type=int, help="retries per call on HTTP 429/5xx (default 2)")
+    add_model(rw)
     rw.add_argument("--max-calls", type=int, help="a budget: at most this many model calls")
     rw.add_argument(
         "--concurrency",
         type=int,
         help="model calls in flight at once (default: [model] concurrency, else 1 on localhost, 8 elsewhere)",
     )
-    rw.add_argument("--no-cache", action="store_true", help="ask the model even when the answer is cached")
+    rw.add_argument(
+        "--metrics",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="your metrics exports (CSV, as for `okrcoach baselines`): open starts are filled from them",
+    )
     rw.add_argument(
         "--answers",
         metavar="FILE",
@@ -87,8 +90,18 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError(args.answers, f"answers {unknown[0]!r}, which is no element id of {args.path}")
     catalogue = load_metrics(args.extra_metrics) if args.extra_metrics else None
+    team_metrics = None
+    if args.metrics:
+        from coach.baselines.metrics import load_all
+
+        team_metrics = load_all(args.metrics, day_first=config.baseline_settings.day_first)
     report = rewrite_document(
-        doc, config, session=model_and_store(args, config), answers=answers, metric_catalogue=catalogue
+        doc,
+        config,
+        session=model_and_store(args, config),
+        answers=answers,
+        metric_catalogue=catalogue,
+        team_metrics=team_metrics,
     )
     sys.stdout.write(FORMATS[args.format](report))
     if args.write or args.interactive:

@@ -170,12 +170,39 @@ def _findings_after(doc: Document, item: _Item, new_text: str, config: Config) -
     return [f for f in review_document(clone, config) if f.target == item.element.id]
 
 
+def _fill_from_metrics(
+    doc: Document,
+    proposals: list[Proposal],
+    team_metrics: Any,
+    config: Config,
+    answers: Mapping[str, Answer],
+    data: dict[str, str],
+) -> None:
+    """Open starts filled from the team's metrics (never over the team's own answer), and the value and its
+    provenance added to the element's data, so a model may use that number too."""
+    from coach.rewrite.from_data import starting_values
+    from coach.rewrite.slots import fill
+
+    texts = {
+        p.target: p.text
+        for p in proposals
+        if p.kind == "key_result" and p.text and not (answers.get(p.target) or Answer()).baseline
+    }
+    for target, (value, provenance) in starting_values(doc, texts, team_metrics, config).items():
+        for p in proposals:
+            if p.target == target and p.text:
+                p.text = fill(p.text, {"baseline": value})
+                p.rationale = f"{p.rationale} Start: {provenance}.".strip()
+                data[target] = " ".join(filter(None, [data.get(target, ""), f"Team metrics: {provenance}."]))
+
+
 def _recheck(doc: Document, item: _Item, proposal: Proposal, config: Config) -> None:
     """The rules' findings on a rule-path rewrite as it will read once its ? are answered, and the rewrite
     held back when it would add a finding or resolve none (never worse than the draft)."""
     assert proposal.text is not None
     best: list[str] | None = None
-    for probe in probes(proposal.text):
+    # a key result's ? stand for numbers; an objective's text is read as it is
+    for probe in probes(proposal.text) if item.kind == "key_result" else [proposal.text]:
         codes = [
             f.code
             for f in _findings_after(doc, item, probe, config)
@@ -231,6 +258,7 @@ def rewrite_document(
     data: dict[str, str] | None = None,
     answers: Mapping[str, Answer] | None = None,
     metric_catalogue: Mapping[str, Metric] | None = None,
+    team_metrics: Any = None,
 ) -> RewriteReport:
     """Propose rewrites for every element with findings.
 
@@ -242,6 +270,8 @@ def rewrite_document(
     `answers`: the team's answers to the questions, by element id (coach.rewrite.answers): the rules' text
     completed with them (the chosen outcome, its numbers), re-checked like any rewrite; the model is not
     asked about an element the team answered.
+    `team_metrics`: the team's metrics exports (coach.baselines.metrics.MetricsFile): an open start of a rule
+    rewrite is filled from the series it matches, with where it was read (coach.rewrite.from_data).
     `metric_catalogue`: the outcome metrics (the shipped catalogue and a team's own; default the shipped one).
     """
     config = config or Config()
@@ -278,6 +308,9 @@ def rewrite_document(
                 before=[f.code for f in item.findings],
             )
         )
+    if team_metrics is not None:
+        _fill_from_metrics(doc, proposals, team_metrics, config, answers, data_out := dict(data or {}))
+        data = data_out
     usage = None
     client = session.client if items else None
     if client is not None:
