@@ -504,3 +504,27 @@ def test_questions_name_the_metric_as_the_draft_writes_it() -> None:
     questions = [q for p in report.proposals for q in p.questions]
     assert not any("arr today" in q for q in questions)  # the analysis reads words in lower case
     assert any("ARR today" in q for q in questions), questions
+
+
+def test_a_task_prompt_is_grounded_in_the_outcome_candidates_and_answered_items_are_not_asked(
+    openai_stub: OpenAIStub, tmp_path: Path
+) -> None:
+    from coach.rewrite.answers import Answer
+
+    openai_stub.respond(good_answer)
+    session = ModelSession(spec_for(openai_stub), cache_dir=tmp_path)
+    answers = {"pay.3": Answer(baseline="2.8%")}
+    report = rewrite_document(doc(), Config(), session=session, data=TEAM_DATA, answers=answers)
+    asked = {draft_of(r): r.user_text for r in openai_stub.requests}
+    task_prompt = asked["Launch Apple Pay at checkout"]
+    rules = rewrite_document(doc(), Config())
+    (task,) = [p for p in rules.proposals if p.target == "pay.1"]
+    assert task.candidates and "OUTCOME METRICS" in task_prompt
+    for candidate in task.candidates:
+        assert candidate.metric is not None and candidate.metric.name in task_prompt
+    assert "OUTCOME METRICS" not in asked["Improve checkout completion"]  # only tasks get candidates
+    # the team answered pay.3: its rewrite is the rules' text with the answer, and the model was not asked
+    assert "Cut failed card payments to 1.5%" not in asked
+    (answered,) = [p for p in report.proposals if p.target == "pay.3"]
+    assert answered.text == "Cut failed card payments from 2.8% to 1.5%" and answered.answered_by == RULES
+    assert answered.from_answers

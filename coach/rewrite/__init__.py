@@ -222,9 +222,12 @@ def _recheck(doc: Document, item: _Item, proposal: Proposal, config: Config) -> 
         proposal.extra_key_results = []
 
 
-def _context(item: _Item, grounding: list[Passage], data: str, owner: str | None) -> dict[str, Any]:
+def _context(
+    item: _Item, grounding: list[Passage], data: str, owner: str | None, metrics: list[dict[str, str]]
+) -> dict[str, Any]:
     obj = item.objective
     return {
+        "metrics": metrics,
         "objective": obj.text,
         "description": obj.description or "",
         "key_result": item.element.text,
@@ -234,6 +237,23 @@ def _context(item: _Item, grounding: list[Passage], data: str, owner: str | None
         "data": data,
         "owner": owner or "",
     }
+
+
+def _metric_grounding(item: _Item, proposal: Proposal, store: Any) -> list[dict[str, str]]:
+    """For a task: the rules' outcome candidates, then the store's closest catalogue metrics (when it can be
+    reached), at most five, as the prompt shows them."""
+    if item.template != "split_task_kr":
+        return []
+    out = {c.metric.id: (c.metric, c.why) for c in proposal.candidates if c.metric}
+    if store is not None:
+        try:
+            query = f"{item.element.text} {item.objective.text}"
+            for metric in store.retrieve_metrics(query, 3, exclude=set(out)):
+                out.setdefault(metric.id, (metric, ""))
+        except Exception:  # retrieval only enriches the prompt; the rules' candidates suffice
+            pass
+    fields = ("name", "direction", "unit", "definition")
+    return [{**{k: getattr(m, k) for k in fields}, "why": why} for m, why in list(out.values())[:5]]
 
 
 def _grounding(item: _Item, store: Any) -> list[Passage]:
@@ -352,7 +372,8 @@ async def _ask_all(
     async def one(item: _Item, proposal: Proposal) -> None:
         grounding = _grounding(item, store)
         element_data = data.get(item.element.id, "")
-        prompt = render(item.template, **_context(item, grounding, element_data, _owner(item, doc)))
+        grounded = _metric_grounding(item, proposal, store)
+        prompt = render(item.template, **_context(item, grounding, element_data, _owner(item, doc), grounded))
         answer = await client.ask(prompt, REWRITE)
         if answer.fields is None:
             proposal.reason = answer.reason
