@@ -27,6 +27,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
     "rules": ("coach.cli.review", "add_parsers", "list the rule catalogue, or explain one rule"),
     "knowledge": ("coach.cli.knowledge", "add_parsers", "build or search the practice-guidance store"),
     "doctor": ("coach.cli.knowledge", "add_parsers", "what is installed, configured and built"),
+    "ask": ("coach.cli.ask", "add_parser", "answer a question from the practice passages and metrics"),
     "rewrite": ("coach.cli.rewrite", "add_parser", "propose rewrites (LLM when configured, rules otherwise)"),
     "checkin": (
         "coach.cli.checkin",
