@@ -22,6 +22,7 @@ TEMPLATES = (
     "rewrite_objective",
     "coach_objective_set",
     "checkin_pack",
+    "ask",
 )
 _FENCE = re.compile(r"<<<+|>>>+")
 _CONTROL = re.compile(

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from coach.llm.client import Task
-from coach.llm.guard import _SCREEN, _hidden, numbers
+from coach.llm.guard import first_screen, hidden, numbers
 from coach.prompts import Prompt
 
 SYSTEM = (
@@ -77,19 +76,16 @@ def _snippet(text: str) -> str:
 
 
 def _screen(answer: str, grounds: Grounds) -> str | None:
-    if _hidden(answer):
+    if hidden(answer):
         return "it carries hidden or control characters"
-    flat = unicodedata.normalize("NFKC", answer).lower()
     sources = grounds.texts.lower()
-    for what, pattern in _SCREEN:
-        if what not in SCREENS:
-            continue
-        for m in pattern.finditer(flat):
-            # A security metric may speak of credentials: a word the sources use is no reason to refuse.
-            if what == "mentions keys or passwords" and m.group(0).strip() in sources:
-                continue
-            return f"it {what} ('{_snippet(m.group(0))}')"
-    return None
+
+    def allowed(what: str, words: str) -> bool:
+        # A security metric may speak of credentials: a word the sources use is no reason to refuse.
+        return what == "mentions keys or passwords" and words in sources
+
+    tripped = first_screen(answer, SCREENS, allowed)
+    return f"it {tripped[0]} ('{_snippet(tripped[1])}')" if tripped else None
 
 
 def refusal(fields: dict[str, Any], grounds: Grounds) -> str | None:
@@ -132,11 +128,7 @@ def prompt(question: str, passages: Sequence[Any], metrics: Sequence[Any]) -> Pr
     from coach import prompts
 
     context = {"question": question, "passages": list(passages), "metrics": list(metrics)}
-    if "ask" in prompts.TEMPLATES:
-        return prompts.render("ask", **context)
-    # Until coach.prompts lists "ask" in TEMPLATES (its whitelist), the same loader renders it directly.
-    text = prompts._environment().get_template("ask.j2").render(**context)
-    return Prompt("ask", prompts.version("ask"), text)
+    return prompts.render("ask", **context)
 
 
 def task(grounds: Grounds) -> Task:

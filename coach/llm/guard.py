@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,7 +241,8 @@ def _quote(text: str, m: re.Match[str]) -> str:
     return m.group(0) + (after.group(0) if after else "")
 
 
-def _hidden(text: str) -> bool:
+def hidden(text: str) -> bool:
+    """Whether `text` carries hidden or control characters (format, private-use, unassigned)."""
     return any(
         unicodedata.category(ch) in {"Cf", "Co", "Cs", "Cn"}
         or (unicodedata.category(ch) == "Cc" and ch not in "\n\t")
@@ -252,7 +253,7 @@ def _hidden(text: str) -> bool:
 def _screen(name: str, value: str, secret: str | None, written: bool) -> str | None:
     if secret and len(secret) >= _MIN_SECRET and secret in value:
         return f"the model's {name} repeats the API key"
-    if _hidden(value):
+    if hidden(value):
         return f"the model's {name} carries hidden or control characters"
     flat = unicodedata.normalize("NFKC", value).lower()
     for what, pattern in _SCREEN:
@@ -269,6 +270,21 @@ def _screen(name: str, value: str, secret: str | None, written: bool) -> str | N
             at = stray.index("?")
             quoted = _snippet(stray[max(0, at - 30) : at + 10])
             return f"the model's {name} has a '?' that is not a number placeholder ('{quoted}')"
+    return None
+
+
+def first_screen(
+    text: str, only: Collection[str], allowed: Callable[[str, str], bool] | None = None
+) -> tuple[str, str] | None:
+    """The first of the wording screens named in `only` that `text` trips, as (what it does, the words),
+    skipping matches `allowed(what, words)` lets through. For a job whose answers address the reader (an
+    answer to the team's question), which the full `screen` would refuse."""
+    flat = unicodedata.normalize("NFKC", text).lower()
+    for what, pattern in _SCREEN:
+        if what in only:
+            for m in pattern.finditer(flat):
+                if allowed is None or not allowed(what, m.group(0).strip()):
+                    return what, m.group(0)
     return None
 
 
