@@ -11,10 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from coach.analysis import analyse, clean, quantities
+from coach.analysis import analyse, clean
 from coach.analysis.kr import analysis_of
 from coach.knowledge.metrics import Metric, metrics
 from coach.model import Finding, KeyResult, Objective
+from coach.rewrite import shapes
 from coach.rewrite.candidates import Candidate, candidates
 from coach.rules.base import fix_of
 
@@ -73,6 +74,14 @@ def _fixes(findings: list[Finding]) -> set[str | None]:
     return {fix_of(f.code) for f in findings}
 
 
+def _capital(text: str | None) -> str | None:
+    """A lower-case draft's rewrite starts with a capital ("increase ..." -> "Increase ..."; "eNPS" stays)."""
+    if not text:
+        return text
+    first = text.split(" ", 1)[0]
+    return text[:1].upper() + text[1:] if first.isalpha() and first.islower() else text
+
+
 def key_result(
     kr: KeyResult,
     objective: Objective,
@@ -81,29 +90,36 @@ def key_result(
     catalogue: Mapping[str, Metric] | None = None,
 ) -> Draft:
     fixes = _fixes(findings)
-    a = analysis_of(kr)
-    text = clean(kr.text).rstrip(".")
-    metric = _as_written(a.metric, text) if a.metric else None
     if "outcome" in fixes:
+        text = clean(kr.text).rstrip(" .!;,")
         return _outcome(text, objective, owner, metrics() if catalogue is None else catalogue)
+    draft = _measured(kr, fixes, owner)
+    draft.text = _capital(draft.text)
+    return draft
+
+
+def _measured(kr: KeyResult, fixes: set[str | None], owner: str | None) -> Draft:
+    a = analysis_of(kr)
+    text = clean(kr.text).rstrip(" .!;,")
+    metric = _as_written(a.metric, text) if a.metric else None
     if "fill-placeholder" in fixes:
         filled = _LETTER_PLACEHOLDER.sub(r"\1 ?", _PLACEHOLDER_TOKEN.sub("?", text))
         if not a.has_baseline and " from " not in f" {filled} ":
-            filled = _insert_from(filled, a.target_text)
+            target = a.target_text if a.target_text and a.target_text in filled else None
+            filled = shapes.add_start(filled, target, a.direction) or filled
         return Draft(
             filled,
             "The placeholder stands where the target should be; it is marked ? to be set.",
             [f"Which number should replace the placeholder in '{text}'?" + _owner_hint(owner)],
         )
     if "one-measure" in fixes:
-        parts = [
-            p.strip() for p in re.split(r"\s+(?:and|&|as well as|plus|while)\s+|;\s*", text) if p.strip()
-        ]
+        head, tail = shapes.split_tail(text)
+        parts = [f"{part}{tail}" for part in shapes.split_measures(head)]
         if len(parts) >= 2:
             return Draft(
                 parts[0],
-                "One key result, one measure: the second measure becomes its own key result.",
-                [f"Should '{parts[1]}' be its own key result, with its own owner?"],
+                "One key result, one measure: each other measure becomes a key result of its own.",
+                [f"Should '{part}' be its own key result, with its own owner?" for part in parts[1:]],
                 extra_key_results=parts[1:],
             )
     if "change-not-keep" in fixes:
@@ -114,7 +130,6 @@ def key_result(
             [f"What must change this cycle, beyond keeping '{text}'?"],
         )
     if fixes & {"start-and-end", "name-a-number"}:
-        unnamed = not metric and "name-a-number" in fixes  # no text until the team names the number
         if metric:
             questions = [
                 f"How is {metric} measured (which number)?",
@@ -127,16 +142,18 @@ def key_result(
                 "What is that number today?" + _owner_hint(owner),
                 "Where should it be at the end of the cycle?",
             ]
+        # "from ? to ?" only where it attaches to the measure ("Make the funnel better from ? to ?" did not)
+        spanned = None if not metric and "name-a-number" in fixes else shapes.open_span(text, a.metric)
         return Draft(
-            None if unnamed else _insert_from(text, None, both=True),
-            "A key result needs a measure, and a start and an end value: answer the questions."
-            if unnamed
-            else "A key result needs a start and an end value; both are marked ? to be filled in.",
+            spanned,
+            "A key result needs a start and an end value; both are marked ? to be filled in."
+            if spanned
+            else "A key result needs a measure, and a start and an end value: answer the questions.",
             questions,
         )
     if "baseline" in fixes:
         return Draft(
-            _insert_from(text, a.target_text),
+            shapes.add_start(text, a.target_text, a.direction),
             "The target needs its starting value to show the ambition.",
             [f"What is {metric or 'this number'} today, and where is it recorded?" + _owner_hint(owner)],
         )
@@ -193,38 +210,21 @@ def _objective_outcome(objective: Objective) -> Candidate | None:
     return Candidate(None, text, "your objective names it", confident=True)
 
 
-_NUMBER_LEAD = re.compile(r"\s(?:by|to|from|of|at|above|below|under|over|within)\s+(?:about\s+)?$", re.I)
-
-
-_DEADLINE_TAIL = re.compile(r"\s+(?:by|before|until|in)\s+(?:the\s+)?(?:end\s+of\s+)?\S+(?:\s+\d{4})?$", re.I)
-
-
-def _insert_from(text: str, target_text: str | None, both: bool = False) -> str:
-    """Add the missing start: "Raise X to 75%" -> "Raise X from ? to 75%"; "Improve X" -> "... from ? to ?"""
-    if both:
-        tail = _DEADLINE_TAIL.search(text)
-        head, end = (text[: tail.start()], text[tail.start() :]) if tail else (text, "")
-        return f"{head} from ? to ?{end}"
-    open_target = re.search(r"\bto\s+\?", text)
-    if target_text is None and open_target:
-        return f"{text[: open_target.start()]}from ? {text[open_target.start() :]}"
-    if target_text:
-        at = text.find(target_text)
-        before = text[:at] if at >= 0 else ""
-        m = re.search(r"\b(to|at|of)\s*$", before)
-        if m:
-            return f"{text[: m.start()]}from ? {text[m.start() :]}"
-    return f"{text} (from ?)"
-
-
 def objective(obj: Objective, findings: list[Finding]) -> Draft:
     fixes = _fixes(findings)
-    text = clean(obj.text).rstrip(".")
+    text = clean(obj.text).rstrip(" .!;,")
     questions: list[str] = []
     new: str | None = text
     reasons: list[str] = []
     if fixes & {"drop-buzzwords", "ask-objective"}:
-        what = "without the buzzwords" if "drop-buzzwords" in fixes else "in one short sentence"
+        fog = shapes.buzzwords(text) if "drop-buzzwords" in fixes else []
+        what = (
+            "without " + ", ".join(f"'{word}'" for word in fog[:4])
+            if fog
+            else "without the buzzwords"
+            if "drop-buzzwords" in fixes
+            else "in one short sentence"
+        )
         return Draft(
             None,
             "The rules cannot write this objective for you; answer the questions and rewrite it.",
@@ -234,26 +234,19 @@ def objective(obj: Objective, findings: list[Finding]) -> Draft:
             ],
         )
     if "one-goal" in fixes:
-        parts = [
-            p.strip() for p in re.split(r"\s+(?:and|&|as well as|while also|plus)\s+|;\s*", text) if p.strip()
-        ]
+        parts = shapes.split_goals(text)
         if len(parts) >= 2:
             new = parts[0]
-            questions.append(f"Is '{parts[1]}' a separate objective, or a key result of this one?")
+            questions += [
+                f"Is '{part}' a separate objective, or a key result of this one?" for part in parts[1:]
+            ]
             reasons.append("one goal per objective")
     if "number-to-kr" in fixes and new:
-        stripped = new
-        for q in sorted(quantities(new, new.lower()), key=lambda q: -q.start):
-            # the number and the preposition that leads to it: "by 30%", "to $12M", "from 5"
-            lead = _NUMBER_LEAD.search(stripped[: q.start])
-            start = lead.start() if lead else q.start
-            stripped = stripped[:start] + stripped[q.end :]
-        stripped = re.sub(r"\b(?:by|of|to)\s*$", "", " ".join(stripped.split())).strip(" ,-")
         questions.append(f"Which key result should carry the number from '{text}'?")
         reasons.append("numbers belong in key results")
-        new = stripped or None
-    if "say-why" in fixes and new:
-        new = f"{new} so that ?"
+        new = shapes.without_numbers(new)
+    if "say-why" in fixes:  # asked, never written as "so that ?"
         questions.append("Why does this matter this cycle, and for whom?")
-        reasons.append("say why it matters")
-    return Draft(new, "; ".join(reasons).capitalize() + "." if reasons else "", questions)
+    if new == text:  # nothing the rules can write: only the questions
+        new = None
+    return Draft(_capital(new), "; ".join(reasons).capitalize() + "." if reasons else "", questions)
