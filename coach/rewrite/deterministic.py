@@ -167,8 +167,9 @@ def _outcome(task: str, objective: Objective, owner: str | None, catalogue: Mapp
     own = _objective_outcome(objective)
     if own is not None and not any(c.confident for c in found):
         found = [own, *found][:3]
-    # a sure match; else the closest one, when the task names what it measures (offered as a choice)
-    chosen = next((c for c in found if c.confident), next((c for c in found[:1] if c.named), None))
+    # only a sure match is written; the others are offered as choices (on tasks written apart from the
+    # catalogue, a match on one word of a metric's name was right about one time in ten)
+    chosen = next((c for c in found if c.confident), None)
     if found:
         names = "; ".join(f"({n}) {c.text.split(' from ')[0]}" for n, c in enumerate(found, start=1))
         which = f"Which of these would show that '{_lower_first(task)}' worked: {names}? Or name your own."
@@ -181,10 +182,9 @@ def _outcome(task: str, objective: Objective, owner: str | None, catalogue: Mapp
         text=chosen.text if chosen else None,
         rationale="The draft names work to do: keep it as the initiative, measure what it should change."
         + (
-            ""
-            if chosen is None or chosen.confident
-            else f" '{chosen.text.split(' from ')[0]}' is the closest match the rules found, not a sure one: "
-            "choose the measure that fits, or name your own."
+            " The rules are not sure which outcome fits: choose one of the options, or name your own."
+            if chosen is None and found
+            else ""
         ),
         questions=[
             which,
