@@ -12,8 +12,8 @@ add a finding or resolve none). For every rewrite offered, it prints the share t
 - resolves at least one of the draft's findings (goal >= 95%),
 - still holds scaffold text ("[the number that shows ...]") (goal: none),
 and, for the key results labelled task-like, the share whose rewrite is itself an outcome KR (goal >= 75%),
-of which how many the rules are sure of (the rest are their closest match, offered as a choice), with the
-seconds for the whole set and per 1,000 key results (goal <= 5 s).
+and how (a catalogue metric the rules are sure of, the objective's own measure, or another rule's rewrite),
+with the seconds for the whole set and per 1,000 key results (goal <= 5 s).
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     offered = adds = resolves = scaffold = fixable = 0
     added: dict[str, int] = {}
     held: dict[str, int] = {}
-    task_like = task_outcome = task_sure = 0
+    task_like = task_outcome = 0
+    how: dict[str, int] = {}
     started = time.perf_counter()
     for index, row in enumerate(rows):
         report = rewrite_document(_document(row, index), config)
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         for proposal in kr_proposals:
             fixable += 1
             if not proposal.text:
+                if labelled_task and proposal.candidates:
+                    how["choices only"] = how.get("choices only", 0) + 1
                 why = proposal.held_back or "the rules have no text (questions only)"
                 why = "would add a finding" if why.startswith("the rewrite would add") else why
                 held[why] = held.get(why, 0) + 1
@@ -75,7 +78,15 @@ def main(argv: list[str] | None = None) -> int:
             scaffold += "[the number" in proposal.text or "[a number" in proposal.text
             if labelled_task and not analyse(next(probes(proposal.text))).task_like:
                 task_outcome += 1
-                task_sure += not proposal.candidates or proposal.candidates[0].confident
+                chosen = next((c for c in proposal.candidates if c.text == proposal.text), None)
+                way = (
+                    "a catalogue metric"
+                    if chosen is not None and chosen.metric is not None
+                    else "the objective's own measure"
+                    if chosen is not None
+                    else "another rule's rewrite (not read as a task)"
+                )
+                how[way] = how.get(way, 0) + 1
     seconds = time.perf_counter() - started
     share = lambda part, whole: f"{part / whole:.1%}" if whole else "n/a"  # noqa: E731
     print(f"{args.path.name}: {len(rows)} key results, {fixable} with findings a rule can fix")
@@ -89,8 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  hold scaffold text:         {scaffold:5} = {share(scaffold, offered):>6} (goal: none)")
     print(
         f"  task-like drafts rewritten as an outcome KR: {task_outcome} of {task_like} = "
-        f"{share(task_outcome, task_like)} (goal >= 75%); the rules sure of {task_sure}, "
-        "their closest match (offered as a choice) for the rest"
+        f"{share(task_outcome, task_like)} (goal >= 75%): "
+        + ", ".join(
+            f"{n} by {way}" for way, n in sorted(how.items(), key=lambda kv: -kv[1]) if way != "choices only"
+        )
+        + f"; outcome candidates offered as choices, no text: {how.get('choices only', 0)}"
     )
     print(f"  {seconds:.1f} s in all, {seconds / max(len(rows), 1) * 1000:.2f} s per 1,000 KRs (goal <= 5 s)")
     return 0
