@@ -88,7 +88,7 @@ def _rules(rows: list[dict[str, object]], catalogue: dict[str, Metric], k: int) 
         hit = bool({c.metric.id for c in found if c.metric} & accepted)
         hits += hit
         proposed += bool(found)
-        chosen = next((c for c in found if c.confident), next((c for c in found[:1] if c.named), None))
+        chosen = next((c for c in found if c.confident), None)  # what the rule path writes
         if chosen is not None and chosen.metric is not None:
             written += 1
             written_ok += chosen.metric.id in accepted

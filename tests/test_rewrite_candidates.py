@@ -54,11 +54,16 @@ def test_a_task_keeps_its_work_as_the_initiative_and_gets_outcome_candidates() -
     assert all("?" in c.text and c.why for c in p.candidates)
 
 
-def test_no_candidate_rests_on_a_word_of_the_work_alone() -> None:
-    # "shared" meets "build shared workspaces" only: no metric is proposed; the question asks for one
+def test_no_rewrite_rests_on_a_word_of_the_work_alone() -> None:
+    # "shared" meets "build shared workspaces" only: the metrics are offered as choices, none is written
     p = _proposal("Tidy the shared drive", "Grow onboarding and activation and retention")
-    assert p.text is None and not p.candidates and p.initiative == "Tidy the shared drive"
-    assert "what will be different for the people it serves" in p.questions[0]
+    assert p.text is None and p.initiative == "Tidy the shared drive"
+    assert p.candidates and not any(c.confident for c in p.candidates)
+    assert "(1) " in p.questions[0] and "not sure which outcome fits" in p.rationale
+    # nothing in the catalogue at all: the question asks what will be different
+    q = _proposal("Tidy the drive", "Be great")
+    assert q.text is None and not q.candidates
+    assert "what will be different for the people it serves" in q.questions[0]
 
 
 def test_the_objectives_own_measure_is_a_candidate_when_the_catalogue_has_none() -> None:
