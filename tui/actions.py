@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 
 MAIN = "main"  # the screens' ids, as the app gives them
 CHECKIN = "checkin"
+OBJECTIVE_SET = "objective-set"
 HELP = "help"
 
 # How the palette's help text names a key, where Textual's name is not what a user reads.
@@ -84,6 +85,10 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "checkin", "Check-in", "The manager's check-in question pack for today", keys="ctrl+t",
         footer=True, key_rank=6,
+    ),
+    Action(
+        "objective_set", "Objective set", "Review the whole set of objectives together (read-only)",
+        keys="ctrl+g", key_rank=6, tree_keys="s", tree_title="Set review",
     ),
     Action(
         "help", "Help", "Every key binding", keys="f1", footer=True, key_rank=11, tree_keys="question_mark",

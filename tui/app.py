@@ -5,8 +5,9 @@
 
 The app holds the draft (tui.state.Draft) and the work on it: the file-level work (save, recovery, quit) in
 tui.saving.SavingApp, which it extends, and here undo/redo, adding, deleting and moving elements, and the
-screens for rewrites, baselines, check-ins and help. The main screen (tui.screens.main) is the editor. Every
-action's keys, palette entry, help and availability are declared once, in tui.actions.
+screens for rewrites, the objective-set review, baselines, check-ins and help. The main screen
+(tui.screens.main) is the editor. Every action's keys, palette entry, help and availability are declared
+once, in tui.actions.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tui.screens.baselines import BaselinesScreen
 from tui.screens.checkin import CheckinScreen
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
+from tui.screens.objective_set import ObjectiveSetScreen
 from tui.screens.rewrite import Accepted, RewriteScreen
 from tui.state import NEW_OBJECTIVE, Draft
 
@@ -200,20 +202,29 @@ class OkrCoachApp(SavingApp):
         self.end_burst()
         self.draft.checkpoint(accepted.element_id)
         self.draft.set_text(accepted.element_id, accepted.text)
-        if (
-            accepted.initiative
-            and isinstance(element, KeyResult)
-            and accepted.initiative not in element.initiatives
-        ):
-            element.initiatives.append(accepted.initiative)
+        kept = self._keep_initiative(accepted.element_id, " ".join(accepted.initiative.split()))
         near = accepted.element_id
         for text in accepted.extra_key_results:
             near = self.draft.add_key_result(near, text) or near
         self.main.reload(accepted.element_id)
-        if "?" in accepted.text:
-            self.notify("Replace each ? with the number once you know it.", title="Rewrite taken")
-        else:
-            self.notify(accepted.text, title="Rewrite taken")
+        self.notify(f"{accepted.text}{kept}", title="Rewrite taken")
+
+    def _keep_initiative(self, element_id: str, initiative: str) -> str:
+        """Keep a rewritten task as an initiative where the draft's format keeps it (as `okrcoach rewrite
+        --write` does: coach.write.outcome.initiative_home); says where, for the notification."""
+        from coach.write.outcome import initiative_home
+
+        element = self.draft.element(element_id)
+        if not initiative or element is None:
+            return ""
+        home: Objective | KeyResult | None = element
+        if isinstance(element, KeyResult) and initiative_home(self.draft.doc.format) == "objective":
+            home = self.draft.objective_of(element_id)
+        if home is None:
+            return ""
+        if initiative not in home.initiatives:
+            home.initiatives.append(initiative)
+        return f"\n“{initiative}” kept as an initiative of {home.id}."
 
     def action_baselines(self) -> None:
         self.main.coach_now()
@@ -222,6 +233,10 @@ class OkrCoachApp(SavingApp):
     def action_checkin(self) -> None:
         self.main.coach_now()
         self.push_screen(CheckinScreen(self.draft.doc, self.checkin_history), self._back)
+
+    def action_objective_set(self) -> None:
+        self.main.coach_now()
+        self.push_screen(ObjectiveSetScreen(self.draft.doc), self._back)
 
     def _back(self, _result: object = None) -> None:
         self.main.reload(self.main.selected_id)

@@ -4,7 +4,7 @@ The app never imports the jobs itself; tests build a `CoachEngine` with a stub m
 test data, and pass it to the app's constructor (harlequin / posting style). Nothing here imports Textual.
 
 Every method is plain and blocking. `review` takes a few milliseconds and runs on the UI thread after the
-typing debounce; `rewrite`, `baselines` and `checkin` run in thread workers.
+typing debounce; `rewrite`, `objective_set`, `baselines` and `checkin` run in thread workers.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.config import Config
 from coach.engine import review_document
@@ -22,6 +22,9 @@ from coach.llm import ModelSpec
 from coach.llm.session import ModelSession
 from coach.model import Document, Finding, InputError, KeyResult, Objective
 from coach.rewrite import REWRITE_OBJ, Proposal, rewrite_document
+
+if TYPE_CHECKING:
+    from coach.rewrite.objective_set import SetReport
 
 RULES_ONLY = "rules only"
 
@@ -101,6 +104,17 @@ class CoachEngine:
                     ignored = [*self.config.ignore, *sorted(REWRITE_OBJ)]
                     return _with(doc, clone), dataclasses.replace(self.config, ignore=ignored)
         raise InputError(doc.path, f"no objective or key result {element_id!r}")
+
+    # -- the objective set ---------------------------------------------------------------------------------
+
+    def objective_set(self, doc: Document) -> SetReport:
+        """The review of the draft's whole set of objectives (blocking: run it in a worker). The model, when
+        there is one, is asked with a session of its own (its own budget and breaker), as a rewrite is."""
+        from coach.rewrite.objective_set import coach_set
+
+        return coach_set(
+            copy.deepcopy(doc), self.config, session=self.session.fork(max_calls=2, concurrency=1)
+        )
 
     # -- baselines and check-ins ---------------------------------------------------------------------------
 
