@@ -27,6 +27,7 @@ APP_KEYS = [
     ("ctrl+y", "redo", "Redo", False),
     ("ctrl+b", "baselines", "Baselines", True),
     ("ctrl+t", "checkin", "Check-in", True),
+    ("ctrl+g", "objective_set", "Objective set", False),
     ("ctrl+n", "add_key_result", "Add key result", False),
     ("ctrl+o", "add_objective", "Add objective", False),
     ("alt+up", "move_up", "Move up", False),
@@ -38,6 +39,7 @@ TREE_KEYS = [
     ("a", "app.add_key_result", "Add KR"),
     ("o", "app.add_objective", "Add objective"),
     ("delete,x", "app.delete_element", "Delete"),
+    ("s", "app.objective_set", "Set review"),
     ("question_mark", "app.help", "Help"),
 ]
 HELP_ROWS = [
@@ -47,6 +49,7 @@ HELP_ROWS = [
     ("everywhere", "^y", "Redo"),
     ("everywhere", "^b", "Baselines"),
     ("everywhere", "^t", "Check-in"),
+    ("everywhere", "^g", "Objective set"),
     ("everywhere", "^n", "Add key result"),
     ("everywhere", "^o", "Add objective"),
     ("everywhere", "alt+↑", "Move up"),
@@ -56,10 +59,12 @@ HELP_ROWS = [
     ("tree", "a", "Add KR"),
     ("tree", "o", "Add objective"),
     ("tree", "del / x", "Delete"),
+    ("tree", "s", "Set review"),
     ("tree", "?", "Help"),
     ("rewrite", "a", "Accept"),
     ("rewrite", "e", "Edit"),
     ("rewrite", "r / esc", "Reject"),
+    ("rewrite", "1", "Choose an outcome"),
     ("baselines", "w", "Write baseline"),
     ("baselines", "m", "Metrics file"),
     ("baselines", "esc", "Close"),
@@ -89,6 +94,11 @@ PALETTE = [
     ("Move down", "Move the selected element down (alt+down)", "move_down"),
     ("Baselines", "Baseline suggestions from the metrics exports (ctrl+b)", "baselines"),
     ("Check-in", "The manager's check-in question pack for today (ctrl+t)", "checkin"),
+    (
+        "Objective set",
+        "Review the whole set of objectives together (read-only) (ctrl+g, s in the tree)",
+        "objective_set",
+    ),
     ("Help", "Every key binding (F1, ? in the tree)", "help"),
     ("Quit", "Quit; asks first when there are unsaved changes (ctrl+q)", "quit"),
     ("Theme", "Change the current theme", "change_theme"),
@@ -98,7 +108,7 @@ PALETTE = [
 ]
 MAIN_ONLY = {
     "rewrite", "undo", "redo", "add_key_result", "add_objective", "delete_element", "move_up", "move_down",
-    "baselines", "checkin", "save_as",
+    "baselines", "checkin", "save_as", "objective_set",
 }  # fmt: skip
 # Quit comes first: it takes the place of Textual's own ctrl+q binding.
 FOOTER = [("ctrl+q", "Quit"), ("ctrl+s", "Save"), ("ctrl+r", "Rewrite"), ("ctrl+z", "Undo")]
@@ -141,7 +151,7 @@ async def test_help_palette_footer_and_availability_are_those_of_before(
         assert palette == PALETTE
         active = app.screen.active_bindings.items()
         assert [(key, shown.binding.description) for key, shown in active if shown.binding.show] == FOOTER
-        names = {action for _, _, action in PALETTE[:14]} | {"close", "not_an_action"}
+        names = {action for _, _, action in PALETTE[:15]} | {"close", "not_an_action"}
         assert all(app.check_action(name, ()) for name in names)
         screens = {
             "help": HelpScreen(id="help"),
