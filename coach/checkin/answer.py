@@ -63,13 +63,9 @@ def shape_problem(fields: dict[str, Any], secret: str | None = None) -> str | No
     questions = [q for q in questions if q.strip()]
     if not questions:
         return "the model asked no questions"
-    if len(questions) > MAX_QUESTIONS:
-        return f"the model asked {len(questions)} questions (at most {MAX_QUESTIONS})"
-    for i, question in enumerate(questions, 1):
-        if len(question) > MAX_QUESTION:
-            return (
-                f"the model's question {i} is over-long ({len(question)} characters, at most {MAX_QUESTION})"
-            )
+    problem = guard.questions_problem(questions)
+    if problem:
+        return problem
     if not summary.strip():
         return "the model wrote no summary"
     if len(summary) > MAX_SUMMARY:

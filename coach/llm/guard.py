@@ -304,6 +304,18 @@ def _strings(value: Any) -> list[str] | None:
     return None
 
 
+def questions_problem(questions: Sequence[str]) -> str | None:
+    """Why a model's questions cannot be shown: too many, or one over-long (every job's questions)."""
+    if len(questions) > MAX_QUESTIONS:
+        return f"the model asked {len(questions)} questions (at most {MAX_QUESTIONS})"
+    for i, question in enumerate(questions, 1):
+        if len(question) > MAX_QUESTION:
+            return (
+                f"the model's question {i} is over-long ({len(question)} characters, at most {MAX_QUESTION})"
+            )
+    return None
+
+
 def shape_problem(fields: dict[str, Any], secret: str | None = None) -> str | None:
     """Why an answer cannot be used whatever it is about: size, shape, or text that is not a rewrite.
 
@@ -329,13 +341,9 @@ def shape_problem(fields: dict[str, Any], secret: str | None = None) -> str | No
         return f"the model's rationale is over-long ({len(rationale)} characters, at most {MAX_RATIONALE})"
     if len(initiative) > MAX_INITIATIVE or "\n" in initiative.strip():
         return f"the model's initiative is over-long or not one line (at most {MAX_INITIATIVE} characters)"
-    if len(questions) > MAX_QUESTIONS:
-        return f"the model asked {len(questions)} questions (at most {MAX_QUESTIONS})"
-    for i, question in enumerate(questions, 1):
-        if len(question) > MAX_QUESTION:
-            return (
-                f"the model's question {i} is over-long ({len(question)} characters, at most {MAX_QUESTION})"
-            )
+    problem = questions_problem(questions)
+    if problem:
+        return problem
     if len(cited) > MAX_CITED or not all(_ID.match(c) for c in cited):
         return "the model's cited_passages are not passage ids"
     named = [("text", text, True), ("rationale", rationale, False), ("initiative", initiative, True)]

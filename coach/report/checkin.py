@@ -17,6 +17,7 @@ from coach.checkin.result import RULES, CheckinPack, PackItem
 from coach.checkin.scoring import Scorecard
 from coach.dates import long_date
 from coach.knowledge import Passage, passages
+from coach.report.usage import usage_dict
 
 PACK_SCHEMA = "okrcoach.checkin-pack/1"
 SCORE_SCHEMA = "okrcoach.scorecard/1"
@@ -164,7 +165,7 @@ def pack_dict(pack: CheckinPack) -> dict[str, Any]:
         "answered_by": pack.answered_by,
         "model": pack.model,
         "note": pack.note,
-        "usage": _usage(pack.usage),
+        "usage": usage_dict(pack.usage),
         "summary": {
             "key_results": len(pack.items),
             "need_attention": [item.state.kr_id for item in pack.attention],
@@ -182,19 +183,6 @@ def pack_dict(pack: CheckinPack) -> dict[str, Any]:
             for item in pack.items
         ],
         "citations": [p.citation() for p in pack.citations()],
-    }
-
-
-def _usage(usage: Any) -> dict[str, Any] | None:
-    if usage is None:
-        return None
-    return {
-        "calls": usage.calls,
-        "cache_hits": usage.cache_hits,
-        "failures": usage.failures,
-        "skipped": usage.skipped,
-        "prompt_tokens": usage.prompt_tokens,
-        "completion_tokens": usage.completion_tokens,
     }
 
 

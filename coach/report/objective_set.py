@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coach.report.markdown import _escape
+from coach.report.usage import usage_dict
 
 _ACTION = {
     "keep": "keep",
@@ -15,21 +16,6 @@ _ACTION = {
     "merge": "merge",
     "reframe": "reframe (say what it should change)",
 }
-
-
-def _usage_dict(usage: Any) -> dict[str, Any] | None:
-    if usage is None:
-        return None
-    return {
-        "calls": usage.calls,
-        "cache_hits": usage.cache_hits,
-        "failures": usage.failures,
-        "prompt_tokens": usage.prompt_tokens,
-        "completion_tokens": usage.completion_tokens,
-        "failure_reasons": usage.reasons,
-        "retries": usage.retries,
-        "stopped_because": usage.stopped,
-    }
 
 
 def report_dict(report: Any) -> dict[str, Any]:
@@ -74,7 +60,7 @@ def report_dict(report: Any) -> dict[str, Any]:
         "findings_before": report.before,
         "findings_after": report.after,
         "citations": [c.citation() for c in report.citations],
-        "usage": _usage_dict(report.usage),
+        "usage": usage_dict(report.usage),
     }
 
 

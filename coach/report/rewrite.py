@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from coach.report.usage import usage_dict
+
 
 def proposal_dict(p: Any) -> dict[str, Any]:
     return {
@@ -48,19 +50,7 @@ def report_dict(report: Any) -> dict[str, Any]:
         "model": report.model,
         "note": report.note,
         "proposals": [proposal_dict(p) for p in report.proposals],
-        "usage": None
-        if usage is None
-        else {
-            "calls": usage.calls,
-            "cache_hits": usage.cache_hits,
-            "failures": usage.failures,
-            "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens,
-            "failure_reasons": usage.reasons,
-            "retries": usage.retries,
-            "not_asked": usage.skipped,
-            "stopped_because": usage.stopped,
-        },
+        "usage": usage_dict(usage),
     }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from coach.config import Config
 from coach.engine import review_document
-from coach.knowledge import Passage, passages
+from coach.knowledge import Passage, passages, with_closest
 from coach.knowledge.metrics import Metric, metrics
 from coach.llm import guard
 from coach.llm.session import ModelSession
@@ -259,15 +259,8 @@ def _metric_grounding(item: _Item, proposal: Proposal, store: Any) -> list[dict[
 def _grounding(item: _Item, store: Any) -> list[Passage]:
     """The passages the findings cite, plus the closest ones from the store (when it can be reached)."""
     shipped = passages()
-    out = {f.passage: shipped[f.passage] for f in item.findings if f.passage in shipped}
-    if store is not None:
-        query = " ".join(f.message for f in item.findings)
-        try:
-            for passage in store.retrieve(query, 3, exclude=set(out)):
-                out[passage.id] = passage
-        except Exception:  # retrieval only enriches the prompt; the cited passages suffice
-            pass
-    return list(out.values())
+    cited = [shipped[f.passage] for f in item.findings if f.passage in shipped]
+    return with_closest(cited, store, " ".join(f.message for f in item.findings))
 
 
 def rewrite_document(

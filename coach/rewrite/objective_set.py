@@ -18,7 +18,7 @@ from typing import Any
 
 from coach.config import Config
 from coach.engine import review_document
-from coach.knowledge import Passage, passages
+from coach.knowledge import Passage, passages, with_closest
 from coach.llm.session import ModelSession
 from coach.model import Document, Finding
 from coach.rewrite.set_rules import Observation, SetObjective, SetProposal, observe, propose
@@ -105,15 +105,8 @@ def coach_set(doc: Document, config: Config | None = None, session: ModelSession
 
 def _grounding(report: SetReport, store: Any) -> list[Passage]:
     """The passages the observations cite, plus the closest ones from the store (when it can be reached)."""
-    out = {p.id: p for p in report.citations}
-    if store is not None:
-        query = " ".join(o.message for o in report.observations) or "focus fewer objectives"
-        try:
-            for passage in store.retrieve(query, 3, exclude=set(out)):
-                out[passage.id] = passage
-        except Exception:  # retrieval only enriches the prompt; the cited passages suffice
-            pass
-    return list(out.values())
+    query = " ".join(o.message for o in report.observations) or "focus fewer objectives"
+    return with_closest(report.citations, store, query)
 
 
 async def _ask(client: Any, report: SetReport, findings: list[Finding], store: Any, config: Config) -> None:
