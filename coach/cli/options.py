@@ -112,7 +112,7 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.flush()
 
 
-def add_model(parser: argparse.ArgumentParser) -> None:
+def add_model(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     """--model, --base-url, --timeout, --max-retries and --no-cache: the model a command may ask, read by
     `coach.llm.session.ModelFlags.from_args` (with the help lines `okrcoach rewrite` has)."""
     parser.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")

@@ -26,6 +26,7 @@ from coach.cli.options import (
     add_fail_on,
     add_format,
     add_input_format,
+    add_model,
     add_select,
     codes,
     emit,
@@ -81,13 +82,7 @@ def add_parser(sub: Any) -> None:
     rewrite.add_argument(
         "--concurrency", type=int, help="model calls in flight at once (default 1 on localhost, else 8)"
     )
-    rewrite.add_argument("--model", help="provider:model (openai:gpt-4o-mini) or a model name on --base-url")
-    rewrite.add_argument("--base-url", help="an OpenAI-compatible server (llama.cpp, vLLM, Ollama...)")
-    rewrite.add_argument("--timeout", type=float, help="seconds per model call (default 30)")
-    rewrite.add_argument("--max-retries", type=int, help="retries per call (default 2)")
-    rewrite.add_argument(
-        "--no-cache", action="store_true", help="ask the model even when the answer is cached"
-    )
+    add_model(rewrite)
     rewrite.add_argument(
         "--cache-dir", metavar="DIR", help="where the knowledge store and the answer cache live"
     )
