@@ -421,3 +421,21 @@ def test_a_reworded_objective_that_adds_no_finding_is_used(openai_stub: OpenAISt
     assert report.answered_by == "stub-model", report.reason
     assert [(o.id, o.action) for o in report.proposal.objectives] == [("pay", "keep"), ("agency", "reword")]
     assert report.proposal.dropped_krs == [] and report.proposal.health_metrics == []
+
+
+def test_rewrite_set_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.cli import main
+
+    for name in ("OKRCOACH_MODEL", "OKRCOACH_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OKRCOACH_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "set.yaml"
+    path.write_text(MODEL_DRAFT, encoding="utf-8")
+    assert main(["rewrite", str(path), "--set", "--format", "markdown", "--no-config"]) == 0
+    assert capsys.readouterr().out.startswith("# Objective set")
+    assert main(["rewrite", str(path), "--set", "--write", "--no-config"]) == 2
+    assert "--set" in capsys.readouterr().err
+    assert main(["rewrite", str(path), "--format", "markdown", "--no-config"]) == 2  # only --set writes it
+    assert path.read_text(encoding="utf-8") == MODEL_DRAFT
