@@ -266,3 +266,26 @@ def test_the_teams_answer_wins_over_its_metrics(
     proposals = {p["target"]: p for p in json.loads(capsys.readouterr().out)["proposals"]}
     assert proposals[checkout]["rewrite"] == "Raise checkout completion from 60% to 65%"
     assert proposals[checkout]["from_answers"] is True
+
+
+def test_interactive_asks_for_the_outcome_then_each_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    draft = tmp_path / "draft.yaml"
+    draft.write_text(YAML, encoding="utf-8")
+    first = next(p for p in rewrite_document(load(str(draft)), Config()).proposals if p.target == "onb.KR1")
+    # the task: outcome 2, its start and end, yes; NPS: its start only (the target is in the draft), yes
+    typed = "2\n30%\n45%\ny\n31\ny\n" + "n\n" * 5
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    assert _run([str(draft), "--interactive"], monkeypatch, tmp_path) == 0
+    out = capsys.readouterr().out
+    assert "is work to do; it stays as an initiative" in out and "1. " in out and "2. " in out
+    (objective,) = load(str(draft)).objectives
+    second = (
+        first.candidates[1].text.replace("?%", "?").replace("from ?", "from 30%").replace("to ?", "to 45%")
+    )
+    assert objective.key_results[0].text == second
+    assert objective.key_results[1].text == "Raise NPS from 31 to 40"
+    assert objective.initiatives == ["Launch the onboarding checklist"]
