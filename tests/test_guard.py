@@ -19,7 +19,7 @@ import pytest
 from stub_openai import OpenAIStub, Reply, StubRequest, openai_stub_fixture  # noqa: F401
 
 from coach.config import Config
-from coach.llm import ModelSpec, Secret
+from coach.llm import ModelSpec, Secret, guard
 from coach.llm.session import ModelSession
 from coach.parse import parse_text
 from coach.report.rewrite import render_text, report_dict
@@ -370,3 +370,13 @@ def test_a_short_configured_key_is_no_secret_to_screen_for() -> None:
     fields = {"text": "Raise checkout completion from 61% to 75%", "rationale": "none of the old words stay"}
     assert shape_problem(fields, "none") is None
     assert shape_problem(fields, "old words stay") is not None  # a real key, repeated, still refused
+
+
+def test_questions_that_say_nothing_are_refused() -> None:
+    # SmolLM2-135M echoed the schema's field names as its questions (docs/local-model-run.md)
+    assert guard.questions_problem(["1) questions", "2) summary"]) == (
+        "the model's question 1 says nothing ('1) questions')"
+    )
+    assert guard.questions_problem(["What is it today?", "Who records it?"]) is None
+    assert "over-long" in (guard.questions_problem(["Why " * 100]) or "")
+    assert "asked 6 questions" in (guard.questions_problem(["What is it today?"] * 6) or "")

@@ -35,6 +35,7 @@ MAX_TEXT = 400
 MAX_RATIONALE = 600
 MAX_QUESTION = 300
 MAX_QUESTIONS = 5
+MIN_QUESTION_WORDS = 3  # "1) questions" (a schema's field name echoed back) is no question
 MAX_INITIATIVE = 400
 MAX_CITED = 10
 # A "?" standing for a number the owner must supply: these findings are what it asks about.
@@ -313,6 +314,8 @@ def questions_problem(questions: Sequence[str]) -> str | None:
             return (
                 f"the model's question {i} is over-long ({len(question)} characters, at most {MAX_QUESTION})"
             )
+        if len(re.findall(r"[^\W\d_]+", question)) < MIN_QUESTION_WORDS:
+            return f"the model's question {i} says nothing ('{_snippet(question)}')"
     return None
 
 
