@@ -38,12 +38,15 @@ class Metric:
     source: str
     domain: str
     origin: str = "shipped"  # shipped | extra (a team's own)
+    aliases: tuple[str, ...] = ()  # other names teams give it ("activation rate", "AOV"); optional
     path: str = field(default="", compare=False)  # the file it was read from
     score: float | None = field(default=None, compare=False)  # set by the store's retrieve_metrics
 
     def text(self) -> str:
-        """What to embed and search: the name, the definition and the work that moves it."""
-        return f"{self.name}. {self.definition} Moved by: {', '.join(self.moved_by)}."
+        """What to embed and search: the name and its other names, the definition and the work that moves
+        it."""
+        also = f" Also called: {', '.join(self.aliases)}." if self.aliases else ""
+        return f"{self.name}.{also} {self.definition} Moved by: {', '.join(self.moved_by)}."
 
 
 @cache
@@ -110,9 +113,9 @@ def _metric(entry: Any, domain: str, name: str, number: int, origin: str) -> Met
         raise InputError(name, f"{label}: an id is lower-case letters, digits, '.', '_' or '-' (at most 64)")
     if entry["direction"] not in DIRECTIONS:
         raise InputError(name, f"{label}: direction must be one of {', '.join(sorted(DIRECTIONS))}")
-    lists = {key: entry[key] for key in ("moved_by", "pitfalls")}
+    lists = {key: entry[key] for key in ("moved_by", "pitfalls")} | {"aliases": entry.get("aliases") or []}
     if not all(isinstance(v, list) and all(isinstance(x, str) and x for x in v) for v in lists.values()):
-        raise InputError(name, f"{label}: moved_by and pitfalls are lists of phrases")
+        raise InputError(name, f"{label}: moved_by, pitfalls and aliases are lists of phrases")
     return Metric(
         id=str(entry["id"]),
         name=str(entry["name"]),
@@ -121,6 +124,7 @@ def _metric(entry: Any, domain: str, name: str, number: int, origin: str) -> Met
         unit=str(entry["unit"]),
         moved_by=tuple(lists["moved_by"]),
         pitfalls=tuple(lists["pitfalls"]),
+        aliases=tuple(lists["aliases"]),
         source=str(entry["source"]),
         domain=domain,
         origin=origin,

@@ -134,7 +134,7 @@ MIN_SCORE = 6.0  # one rare shared word scores about 8; a match below this rests
 class _Index:
     def __init__(self, catalogue: Mapping[str, Metric]) -> None:
         self.metrics = [m for m in catalogue.values() if m.direction != "maintain-within-range"]
-        self.named = [set(words(m.name)) for m in self.metrics]
+        self.named = [set(words(" ".join([m.name, *m.aliases]))) for m in self.metrics]
         self.strong = [
             name | set(words(" ".join(_topic(p) for p in m.moved_by)))
             for m, name in zip(self.metrics, self.named, strict=True)
