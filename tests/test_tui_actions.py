@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from tui.app import OkrCoachApp
 from tui.engine import CoachEngine
+from tui.screens.ask import AskScreen
 from tui.screens.baselines import BaselinesScreen
 from tui.screens.checkin import CheckinScreen
 from tui.screens.help import HelpScreen, key_rows
@@ -28,6 +29,7 @@ APP_KEYS = [
     ("ctrl+b", "baselines", "Baselines", True),
     ("ctrl+t", "checkin", "Check-in", True),
     ("ctrl+g", "objective_set", "Objective set", False),
+    ("ctrl+l", "ask", "Ask the coach", False),
     ("ctrl+n", "add_key_result", "Add key result", False),
     ("ctrl+o", "add_objective", "Add objective", False),
     ("alt+up", "move_up", "Move up", False),
@@ -50,6 +52,7 @@ HELP_ROWS = [
     ("everywhere", "^b", "Baselines"),
     ("everywhere", "^t", "Check-in"),
     ("everywhere", "^g", "Objective set"),
+    ("everywhere", "^l", "Ask the coach"),
     ("everywhere", "^n", "Add key result"),
     ("everywhere", "^o", "Add objective"),
     ("everywhere", "alt+↑", "Move up"),
@@ -71,6 +74,8 @@ HELP_ROWS = [
     ("check-in", "s", "Save as Markdown"),
     ("check-in", "h", "History file"),
     ("check-in", "esc", "Close"),
+    ("objective set", "esc", "Close"),
+    ("ask", "esc", "Close"),
     ("editing", "up / down", "move in the tree"),
     ("editing", "enter", "tree: edit the selected element; editor: next field"),
     ("editing", "ctrl+a", "in the text, a field or a dialog: select all of it (type or paste to replace it)"),
@@ -99,6 +104,7 @@ PALETTE = [
         "Review the whole set of objectives together (read-only) (ctrl+g, s in the tree)",
         "objective_set",
     ),
+    ("Ask the coach", "Ask a question; answered from the practice passages and metrics (ctrl+l)", "ask"),
     ("Help", "Every key binding (F1, ? in the tree)", "help"),
     ("Quit", "Quit; asks first when there are unsaved changes (ctrl+q)", "quit"),
     ("Theme", "Change the current theme", "change_theme"),
@@ -108,7 +114,7 @@ PALETTE = [
 ]
 MAIN_ONLY = {
     "rewrite", "undo", "redo", "add_key_result", "add_objective", "delete_element", "move_up", "move_down",
-    "baselines", "checkin", "save_as", "objective_set",
+    "baselines", "checkin", "save_as", "objective_set", "ask",
 }  # fmt: skip
 # Quit comes first: it takes the place of Textual's own ctrl+q binding.
 FOOTER = [("ctrl+q", "Quit"), ("ctrl+s", "Save"), ("ctrl+r", "Rewrite"), ("ctrl+z", "Undo")]
@@ -151,12 +157,13 @@ async def test_help_palette_footer_and_availability_are_those_of_before(
         assert palette == PALETTE
         active = app.screen.active_bindings.items()
         assert [(key, shown.binding.description) for key, shown in active if shown.binding.show] == FOOTER
-        names = {action for _, _, action in PALETTE[:15]} | {"close", "not_an_action"}
+        names = {action for _, _, action in PALETTE[:16]} | {"close", "not_an_action"}
         assert all(app.check_action(name, ()) for name in names)
         screens = {
             "help": HelpScreen(id="help"),
             "baselines": BaselinesScreen(app.draft.doc, []),
             "check-in": CheckinScreen(app.draft.doc, None),
+            "ask": AskScreen(),
         }
         for where, screen in screens.items():
             await app.push_screen(screen)

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 MAIN = "main"  # the screens' ids, as the app gives them
 CHECKIN = "checkin"
 OBJECTIVE_SET = "objective-set"
+ASK = "ask"
 HELP = "help"
 
 # How the palette's help text names a key, where Textual's name is not what a user reads.
@@ -89,6 +90,10 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "objective_set", "Objective set", "Review the whole set of objectives together (read-only)",
         keys="ctrl+g", key_rank=6, tree_keys="s", tree_title="Set review",
+    ),
+    Action(
+        "ask", "Ask the coach", "Ask a question; answered from the practice passages and metrics",
+        keys="ctrl+l", key_rank=6,  # ctrl+k would take "delete to the end" from the text fields
     ),
     Action(
         "help", "Help", "Every key binding", keys="f1", footer=True, key_rank=11, tree_keys="question_mark",

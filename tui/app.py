@@ -5,9 +5,9 @@
 
 The app holds the draft (tui.state.Draft) and the work on it: the file-level work (save, recovery, quit) in
 tui.saving.SavingApp, which it extends, and here undo/redo, adding, deleting and moving elements, and the
-screens for rewrites, the objective-set review, baselines, check-ins and help. The main screen
-(tui.screens.main) is the editor. Every action's keys, palette entry, help and availability are declared
-once, in tui.actions.
+screens for rewrites, the objective-set review, baselines, check-ins, asking the coach and help. The main
+screen (tui.screens.main) is the editor. Every action's keys, palette entry, help and availability are
+declared once, in tui.actions.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tui import storage
 from tui.actions import ACTIONS, HELP, app_bindings, available
 from tui.engine import CoachEngine, element_kind
 from tui.saving import SavingApp
+from tui.screens.ask import AskScreen
 from tui.screens.baselines import BaselinesScreen
 from tui.screens.checkin import CheckinScreen
 from tui.screens.help import HelpScreen
@@ -237,6 +238,9 @@ class OkrCoachApp(SavingApp):
     def action_objective_set(self) -> None:
         self.main.coach_now()
         self.push_screen(ObjectiveSetScreen(self.draft.doc), self._back)
+
+    def action_ask(self) -> None:
+        self.push_screen(AskScreen(), self._back)
 
     def _back(self, _result: object = None) -> None:
         self.main.reload(self.main.selected_id)

@@ -4,7 +4,7 @@ The app never imports the jobs itself; tests build a `CoachEngine` with a stub m
 test data, and pass it to the app's constructor (harlequin / posting style). Nothing here imports Textual.
 
 Every method is plain and blocking. `review` takes a few milliseconds and runs on the UI thread after the
-typing debounce; `rewrite`, `objective_set`, `baselines` and `checkin` run in thread workers.
+typing debounce; `rewrite`, `objective_set`, `baselines`, `checkin` and `ask` run in thread workers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from coach.model import Document, Finding, InputError, KeyResult, Objective
 from coach.rewrite import REWRITE_OBJ, Proposal, rewrite_document
 
 if TYPE_CHECKING:
+    from coach.ask import AskResult
+    from coach.knowledge.settings import StoreSettings
     from coach.rewrite.objective_set import SetReport
 
 RULES_ONLY = "rules only"
@@ -53,7 +55,9 @@ class CoachEngine:
     metrics: list[str] = field(default_factory=list)  # metrics exports for baselines
     history: str | None = None  # the check-in history CSV
     today: date | None = None  # the check-in date (None: the real today)
-    embedding: str | None = None  # for matching metric names (auto | onnx | hashing)
+    embedding: str | None = None  # for matching metric names and the knowledge store (auto | onnx | hashing)
+    # The knowledge store `ask` reads; None: the config's [knowledge] table with `embedding` (as the CLI's).
+    store: StoreSettings | None = None
 
     @property
     def spec(self) -> ModelSpec | None:
@@ -154,6 +158,32 @@ class CoachEngine:
         pack = checkin_pack(doc, found, cycle, now, stale_days=settings.stale_days)
         problems = [problem.render(found.path) for problem in found.problems]
         return CheckinResult(render_pack_markdown(pack), pack, problems)
+
+    # -- asking the coach -----------------------------------------------------------------------------------
+
+    def store_settings(self) -> StoreSettings:
+        """The knowledge store's settings: `store`, else the config's [knowledge] table and `embedding`."""
+        from coach.knowledge.settings import StoreSettings
+
+        if self.store is not None:
+            return self.store
+        try:
+            return StoreSettings.from_config(self.config.knowledge, embedding=self.embedding)
+        except TypeError as error:
+            raise InputError(self.config.source or "okrcoach.toml", f"[knowledge]: {error}") from None
+
+    def ask(self, question: str) -> AskResult:
+        """A question answered from the passages and the metric catalogue (blocking: run it in a worker):
+        the model's guarded answer, asked with a session of its own as a rewrite is, or the retrieved sources
+        with the reason. An empty or over-long question, or an embedding that cannot run, is an InputError."""
+        from coach.ask import ask
+        from coach.knowledge.embed import EmbeddingUnavailable
+
+        settings = self.store_settings()
+        try:
+            return ask(question, settings, self.session.fork(max_calls=1, concurrency=1))
+        except (EmbeddingUnavailable, ValueError) as error:  # select_embedder: missing or unknown embedder
+            raise InputError("embedding", str(error)) from None
 
 
 def _with(doc: Document, objective: Objective) -> Document:

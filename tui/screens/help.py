@@ -13,8 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label
 
 from tui.actions import app_bindings, tree_bindings
+from tui.screens.ask import AskScreen
 from tui.screens.baselines import BaselinesScreen
 from tui.screens.checkin import CheckinScreen
+from tui.screens.objective_set import ObjectiveSetScreen
 from tui.screens.rewrite import RewriteScreen
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ def key_rows(app: App[object]) -> list[tuple[str, str, str]]:
         ("rewrite", RewriteScreen.BINDINGS),
         ("baselines", BaselinesScreen.BINDINGS),
         ("check-in", CheckinScreen.BINDINGS),
+        ("objective set", ObjectiveSetScreen.BINDINGS),
+        ("ask", AskScreen.BINDINGS),
     ]
     rows: list[tuple[str, str, str]] = []
     for where, bindings in groups:
