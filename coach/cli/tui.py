@@ -2,6 +2,11 @@
 
 okrcoach tui draft.yaml --metrics metrics.csv --history checkins.csv
 okrcoach tui                                   # a new draft; ctrl+s asks for a file name
+okrcoach tui draft.yaml --serve [--port 8000]  # the same UI in a browser, on this machine only
+
+`--serve` runs textual-serve: each browser tab starts its own `okrcoach tui` (with the same arguments, less
+--serve) behind a local web server. It listens on localhost unless --host says otherwise: the UI reads and
+writes the draft with your rights, so opening it to the network is a choice to make on purpose.
 
 Textual and the `tui` package are imported inside `run` only, so that `okrcoach review` never loads them;
 the import goes through importlib because `coach` must not depend on `tui` (the import-linter contract):
@@ -36,6 +41,11 @@ def add_parser(sub: Any) -> None:
     add_input_format(tui)
     add_config(tui)
     add_embedding(tui, "for matching metric names (default auto)")
+    tui.add_argument("--serve", action="store_true", help="serve the UI to a browser (textual-serve)")
+    tui.add_argument("--port", type=int, default=8000, help="with --serve: the port (default 8000)")
+    tui.add_argument(
+        "--host", default="localhost", help="with --serve: the address to listen on (default localhost)"
+    )
     tui.set_defaults(func=run)
 
 
@@ -69,8 +79,55 @@ def build_engine(args: argparse.Namespace) -> Any:
     )
 
 
+def serve_command(args: argparse.Namespace) -> str:
+    """The command each browser session runs: this same `okrcoach tui`, without the serving flags."""
+    import shlex
+    import sys
+
+    command = [sys.executable, "-m", "coach.cli", "tui"]
+    if args.path:
+        command.append(str(Path(args.path).resolve()))
+    for metrics in args.metrics:
+        command += ["--metrics", str(Path(metrics).resolve())]
+    for flag, value in (
+        ("--history", args.history and str(Path(args.history).resolve())),
+        ("--date", args.date),
+        ("--model", args.model),
+        ("--base-url", args.base_url),
+        ("--input-format", args.input_format),
+        ("--config", args.config and str(Path(args.config).resolve())),
+        ("--embedding", args.embedding),
+    ):
+        if value:
+            command += [flag, value]
+    if args.no_config:
+        command.append("--no-config")
+    return shlex.join(command)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import sys
+
+    if not 0 < args.port < 65536:
+        raise InputError("--port", "must be between 1 and 65535")
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise InputError("--serve", "needs textual-serve: pip install textual-serve") from None
+    server = Server(serve_command(args), host=args.host, port=args.port, title="okrcoach")
+    print(f"okrcoach: serving the TUI on http://{args.host}:{args.port} (ctrl+c stops)", file=sys.stderr)
+    server.serve()
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from coach.parse import detect_format, load
+
+    if args.serve:
+        if args.path and Path(args.path).exists():
+            load(args.path, args.input_format)  # a draft that cannot be read is an error now, not per tab
+        build_engine(args)  # so are bad flags
+        return _serve(args)
 
     document = None
     if args.path:
