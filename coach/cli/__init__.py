@@ -50,6 +50,7 @@ _COMMANDS: dict[str, tuple[str, str, str]] = {
         "add_parser",
         "review a whole organisation's drafts together: alignment, ORG checks, report",
     ),
+    "lsp": ("coach.cli.lsp", "add_parser", "a language server for editors (stdio): findings as you type"),
 }
 
 
