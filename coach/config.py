@@ -103,9 +103,13 @@ def _has_tool_table(path: Path) -> bool:
     import tomllib  # only where a config file is found (4 ms of a cold start)
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError):
         return False
+    except tomllib.TOMLDecodeError:
+        # Broken, but meant for us: load_config then says where it is broken, instead of passing it by.
+        return "tool.okrcoach" in text
     return isinstance(data.get("tool"), dict) and "okrcoach" in data["tool"]
 
 
@@ -116,19 +120,36 @@ def load_config(path: Path | None) -> Config:
     import tomllib
 
     name = str(path)
+    text = ""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise InputError(name, f"cannot read config: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise InputError(name, "config is not valid UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        message = str(exc).split(" (at line")[0]
-        raise InputError(name, f"invalid TOML: {message}", line=line) from None
+        message, line, col = _toml_error(exc, text)
+        raise InputError(name, f"invalid TOML: {message}", line=line, col=col) from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("okrcoach", {})
     return config_from_mapping(data, name)
+
+
+def _toml_error(exc: ValueError, text: str) -> tuple[str, int | None, int | None]:
+    """tomllib's message and the line and column it points at: "Unclosed array (at line 3, column 16)";
+    "(at end of document)" is where the text ends."""
+    import re
+
+    message = str(exc)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)\s*$", message)
+    if found:
+        return message[: found.start()], int(found.group(1)), int(found.group(2))
+    found = re.search(r"\s*\(at end of document\)\s*$", message)
+    if found:
+        lines = text.split("\n")
+        return message[: found.start()], len(lines), len(lines[-1]) + 1
+    return message, None, None
 
 
 def config_from_mapping(data: dict[str, Any], name: str) -> Config:

@@ -52,7 +52,7 @@ def test_text_output_is_one_finding_per_line(draft: Path, capsys: pytest.Capture
     code, out, _ = run(["review", str(draft), "--no-config"], capsys)
     lines = out.strip().splitlines()
     assert f"{draft}:8:9: warning KR001 " in out
-    assert lines[-1].startswith("1 findings (0 errors, 1 warning, 0 suggestions) in 1 file, 3 key results")
+    assert lines[-1].startswith("1 finding (0 errors, 1 warning, 0 suggestions) in 1 file, 3 key results")
     assert "[kr-outcome-not-task]" in out
     assert code == 0  # default --fail-on error
 

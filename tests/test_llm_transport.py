@@ -253,7 +253,7 @@ def test_cli_against_a_hung_server_says_the_model_stopped_answering(
     proc = _cli([*args, "--embedding", "hashing"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "the model stopped answering (timeout: the model did not answer in 1 s)" in proc.stdout
-    assert "1 item(s) went to the rules without asking it" in proc.stdout
+    assert "1 item went to the rules without asking it" in proc.stdout
     proc = _cli([*args, "--embedding", "hashing", "--format", "json"], tmp_path)
     usage = json.loads(proc.stdout)["usage"]
     assert usage["not_asked"] == 1 and usage["stopped_because"].startswith("timeout")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from coach import __version__
-from coach.cli.options import add_config, add_embedding, add_format
+from coach.cli.options import add_config, add_embedding, add_format, add_model
 from coach.model import Finding, InputError
 from coach.report.knowledge import DOCTOR_FORMATS, SEARCH_FORMATS
 
@@ -60,8 +60,9 @@ def add_parsers(sub: Any) -> None:
     doctor = sub.add_parser("doctor", help="what is installed, configured and built")
     doctor.set_defaults(func=run_doctor)
     add_format(doctor, DOCTOR_FORMATS, default="text")
-    doctor.add_argument("--model", help="check this model instead of the configured one (as rewrite does)")
-    doctor.add_argument("--base-url", help="check this OpenAI-compatible server, not the configured one")
+    add_model(
+        doctor.add_argument_group("the model to check instead of the configured one (as rewrite takes it)")
+    )
     add_store_options(doctor)
 
 
@@ -102,6 +103,8 @@ def _store(args: argparse.Namespace) -> Any:
 def run_knowledge(args: argparse.Namespace) -> int:
     from coach.knowledge.store import KnowledgeError
 
+    if args.knowledge_command == "search" and not args.query.strip():
+        raise InputError("knowledge search", "the query is empty: give a question or a finding's text")
     store = _store(args)
     try:
         if args.knowledge_command == "build":
@@ -172,14 +175,14 @@ def _model_status(
     from coach.llm.session import ModelFlags, open_session
 
     # The session `rewrite` would open; doctor reports a broken flag as a problem instead of stopping.
-    flags = ModelFlags(model=getattr(args, "model", None), base_url=getattr(args, "base_url", None))
+    flags = ModelFlags.from_args(args) if args is not None else ModelFlags()
     session = open_session(load_config(config_path), flags, check_flags=False)
     spec = session.spec
     if session.problem is not None:
         problems.append(f"model: {session.problem}")
         return f"misconfigured: {session.problem}"
     if spec is None:
-        return "none configured: rules only (set OKRCOACH_MODEL, or --model / --base-url on rewrite)"
+        return "none configured: rules only (set OKRCOACH_MODEL, or give --model / --base-url)"
     status: dict[str, Any] = {
         "model": spec.label,
         "from": spec.source,

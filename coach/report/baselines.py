@@ -9,6 +9,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from coach.report.words import plural
+
 MAX_PROBLEMS_SHOWN = 50  # in text and Markdown; JSON lists them all
 _STATUS = {
     "found": "found",
@@ -106,15 +108,15 @@ def _proposal_lines(p: Any) -> list[str]:
 def _summary(report: Any) -> str:
     counts = report.counts()
     parts = ", ".join(f"{n} {_STATUS[s]}" for s, n in counts.items())
-    text = f"{len(report.proposals)} key results: {parts}"
+    text = f"{plural(len(report.proposals), 'key result')}: {parts}"
     if report.skipped:
         text += f" ({len(report.skipped)} task-like skipped)"
     if report.cycle:
         text += f"; cycle {report.cycle.start} to {report.cycle.end} ({report.cycle_source})"
     problems, files = len(report.metrics.problems), len(report.metrics.files)
-    text += f"; {problems} row problem(s) in {files} metrics file(s)"
+    text += f"; {plural(problems, 'row problem')} in {plural(files, 'metrics file')}"
     writable = sum(1 for p in report.proposals if p.rewrite)
-    return text + f"; {writable} baseline(s) can be written with --write"
+    return text + f"; {plural(writable, 'baseline')} can be written with --write"
 
 
 def _problem_lines(report: Any) -> list[str]:

@@ -18,6 +18,7 @@ from coach.checkin.scoring import Scorecard
 from coach.dates import long_date
 from coach.knowledge import Passage, passages
 from coach.report.usage import usage_dict
+from coach.report.words import plural
 
 PACK_SCHEMA = "okrcoach.checkin-pack/1"
 SCORE_SCHEMA = "okrcoach.scorecard/1"
@@ -42,7 +43,7 @@ def render_pack_markdown(pack: CheckinPack) -> str:
         "",
         f"Cycle {period}{cycle.start} to {cycle.end}, day {elapsed} of {cycle.days} "
         f"({round(cycle.elapsed(pack.date) * 100)}% gone). Check-ins from `{pack.history_path}`: "
-        f"{pack.rows} rows, {pack.kept} used, {pack.rows - pack.kept} not used.",
+        f"{plural(pack.rows, 'row')}, {pack.kept} used, {pack.rows - pack.kept} not used.",
         "",
         *_outside_the_cycle(pack),
         _summary(pack),
@@ -88,7 +89,7 @@ def _summary(pack: CheckinPack) -> str:
     }
     spread = ", ".join(f"{counts[s]} {label.get(s, s.replace('-', ' '))}" for s in order if s in counts)
     if not attention:
-        return f"**None of the {total} key results needs attention** ({spread})."
+        return f"**None of the {plural(total, 'key result')} needs attention** ({spread})."
     named = "; ".join(
         f"{item.state.kr_id} ({', '.join(item.headline.split('; ')[:2])})" for item in attention
     )
@@ -200,7 +201,7 @@ def render_pack_text(pack: CheckinPack) -> str:
         f"Check-in questions — {_team(doc)}, {long_date(pack.date)}",
         f"Cycle {period}{cycle.start} to {cycle.end}, day {elapsed} of {cycle.days} "
         f"({round(cycle.elapsed(pack.date) * 100)}% gone); check-ins from {pack.history_path}: "
-        f"{pack.kept} of {pack.rows} rows used",
+        f"{pack.kept} of {plural(pack.rows, 'row')} used",
         *([f"{pack.cycle_note}."] if pack.cycle_note else []),
         summary,
         _sentence(pack.note),

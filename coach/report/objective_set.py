@@ -9,6 +9,7 @@ from typing import Any
 
 from coach.report.markdown import _escape
 from coach.report.usage import usage_dict
+from coach.report.words import plural
 
 _ACTION = {
     "keep": "keep",
@@ -65,16 +66,18 @@ def report_dict(report: Any) -> dict[str, Any]:
 
 
 def _summary(report: Any) -> str:
-    line = f"{len(report.observations)} observation(s); {report.note}"
+    line = f"{plural(len(report.observations), 'observation')}; {report.note}"
     usage = report.usage
     if usage is not None:
-        line += f"; {usage.calls} model call(s), {usage.cache_hits} from cache, {usage.failures} failed"
+        line += (
+            f"; {plural(usage.calls, 'model call')}, {usage.cache_hits} from cache, {usage.failures} failed"
+        )
     return line
 
 
 def render_text(report: Any) -> str:
     proposal = report.proposal
-    lines = [f"{report.document.path}: the set of {len(report.document.objectives)} objective(s)", ""]
+    lines = [f"{report.document.path}: the set of {plural(len(report.document.objectives), 'objective')}", ""]
     lines.append("observations:")
     for o in report.observations:
         lines.append(f"  {o.kind}: {o.message} [{o.passage}]")

@@ -19,6 +19,7 @@ from coach.org.model import LEVEL_RANK, OBJECTIVE, Item
 from coach.org.review import OrgReview
 from coach.org.stats import PENALTY, GroupStats, OrgStats, compute
 from coach.report import citations
+from coach.report.words import plural
 from coach.rules import catalogue
 
 _SEVERITY = {"error": "#b42318", "warning": "#b54708", "suggestion": "#175cd3"}
@@ -130,7 +131,7 @@ def _histogram(scores: list[float]) -> str:
         colour = _band(b * 10 + 5)[1]
         label = f'<text x="{x + 22}" y="{132 - h:.1f}" text-anchor="middle">{count}</text>' if count else ""
         out.append(
-            f"<g><title>{b * 10}–{b * 10 + 10}: {count} teams</title>"
+            f"<g><title>{b * 10}–{b * 10 + 10}: {plural(count, 'team')}</title>"
             f'<rect x="{x}" y="{136 - h:.1f}" width="44" height="{h:.1f}" rx="3" fill="{colour}"/>{label}'
             f'<text x="{x + 22}" y="154" text-anchor="middle">{b * 10}–{b * 10 + 10}</text></g>'
         )
@@ -210,8 +211,8 @@ class _Page:
         chart = _bars(rows, 100.0) if rows else "<p>No teams.</p>"
         if len(teams) > MAX_TEAM_BARS:
             chart = _histogram([t.score for t in teams]) + (
-                f'<p class="note">Distribution of all {len(teams)} teams; below, the {MAX_TEAM_BARS} '
-                "lowest.</p>" + chart
+                f'<p class="note">Distribution of all {plural(len(teams), "team")}; below, the '
+                f"{MAX_TEAM_BARS} lowest.</p>" + chart
             )
         return chart
 
@@ -380,9 +381,10 @@ def render_org_html(review: OrgReview, stats: OrgStats | None = None) -> str:
     levels = sorted(stats.levels.values(), key=lambda g: [lv.value for lv in LEVEL_RANK].index(g.name))
     teams = sorted(stats.teams.values(), key=lambda g: (g.score, g.name))
     worst, tree = page.worst(), page.tree()
+    totals = f"{plural(len(stats.teams), 'team')}, {plural(org.files, 'file')}"
     body = f"""<main>
 <h1>OKR review — {e(page.title())}</h1>
-<p class="sub">{len(stats.teams)} teams, {org.files} files{period}{scope}. Read by okrcoach, offline.</p>
+<p class="sub">{totals}{period}{scope}. Read by okrcoach, offline.</p>
 {page.tiles()}
 <h2>At a glance</h2>
 <div class="grid"><div class="card"><h3>Findings by code</h3>{page.findings_chart()}</div>

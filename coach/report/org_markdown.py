@@ -11,6 +11,7 @@ from coach.org.review import OrgReview
 from coach.org.stats import GroupStats, OrgStats, compute
 from coach.report import citations
 from coach.report.markdown import _escape
+from coach.report.words import plural
 from coach.rules import catalogue
 
 _ICON = {"error": "🔴", "warning": "🟠", "suggestion": "🔵"}
@@ -28,16 +29,15 @@ def render_org_markdown(review: OrgReview, stats: OrgStats | None = None) -> str
     rules = catalogue()
     lines = [f"# OKR organisation review — {_escape(org.root)}", ""]
     lines.append(
-        f"**Quality score {overall.score:.0f}/100** · {len(stats.teams)} teams · "
-        f"{overall.objectives} objectives · "
-        f"{overall.key_results} key results · {len(review.findings)} findings "
-        f"({counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-        f"{counts[Severity.SUGGESTION]} suggestions)"
+        f"**Quality score {overall.score:.0f}/100** · {plural(len(stats.teams), 'team')} · "
+        f"{plural(overall.objectives, 'objective')} · "
+        f"{plural(overall.key_results, 'key result')} · {plural(len(review.findings), 'finding')} "
+        f"({', '.join(plural(counts[s], s.value) for s in reversed(list(Severity)))})"
     )
     if review.scope is not None:
-        lines += ["", f"Scope: {len(review.scope)} files changed, and what they align to or from."]
+        lines += ["", f"Scope: {plural(len(review.scope), 'file')} changed, and what they align to or from."]
     if org.errors:
-        lines += ["", f"**{len(org.errors)} file(s) could not be read:**", ""]
+        lines += ["", f"**{plural(len(org.errors), 'file')} could not be read:**", ""]
         lines += [f"- ❌ `{_escape(str(error))}`" for error in org.errors]
     lines += ["", "## Findings by code", "", "| Code | Rule | Severity | Count |", "|---|---|---|---|"]
     for code, n in sorted(overall.findings.items(), key=lambda kv: (-kv[1], kv[0])):

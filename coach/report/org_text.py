@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coach.model import Severity
+from coach.report.words import plural
 
 if TYPE_CHECKING:
     from coach.org.review import OrgReview
@@ -20,14 +21,16 @@ def render_org_text(review: OrgReview, stats: OrgStats, color: bool = False) -> 
     colours = {"error": "\033[31m", "warning": "\033[33m", "suggestion": "\033[36m"} if color else {}
     org, overall, counts = review.organisation, stats.overall, review.counts()
     lines = [
-        f"{bold}{org.root}{reset}: quality {overall.score:.0f}/100 · {len(stats.teams):,} teams · "
-        f"{overall.objectives:,} objectives · {overall.key_results:,} key results · "
-        f"{len(review.findings):,} findings "
-        f"({counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-        f"{counts[Severity.SUGGESTION]} suggestions) · {org.files} file{'s' if org.files != 1 else ''}"
+        f"{bold}{org.root}{reset}: quality {overall.score:.0f}/100 · "
+        f"{plural(len(stats.teams), 'team', grouped=True)} · "
+        f"{plural(overall.objectives, 'objective', grouped=True)} · "
+        f"{plural(overall.key_results, 'key result', grouped=True)} · "
+        f"{plural(len(review.findings), 'finding', grouped=True)} "
+        f"({', '.join(plural(counts[s], s.value) for s in reversed(list(Severity)))}) · "
+        f"{plural(org.files, 'file')}"
     ]
     if review.scope is not None:
-        lines.append(f"scope: {len(review.scope)} files changed or aligned to them")
+        lines.append(f"scope: {plural(len(review.scope), 'file')} changed or aligned to them")
     organisation = [f.finding for f in review.findings if f.finding.code.startswith("ORG")]
     if organisation:
         lines += ["", f"{bold}Organisation findings{reset}"]
@@ -61,5 +64,5 @@ def render_org_text(review: OrgReview, stats: OrgStats, color: bool = False) -> 
                 if p.text and p.text != p.draft:
                     lines.append(f"  {p.span}: {p.draft!r} -> {p.text!r} ({p.answered_by})")
     if org.errors:
-        lines += ["", f"{len(org.errors)} file(s) could not be read (listed on stderr)"]
+        lines += ["", f"{plural(len(org.errors), 'file')} could not be read (listed on stderr)"]
     return "\n".join(lines) + "\n"

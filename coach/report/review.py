@@ -1,5 +1,5 @@
-"""`okrcoach review` reports: a Review as text, JSON, SARIF or Markdown. Each format's module is imported
-only when that format is asked for."""
+"""`okrcoach review` reports: a Review as text, JSON, SARIF, Markdown, GitHub Actions annotations or GitLab
+Code Quality JSON. Each format's module is imported only when that format is asked for."""
 
 from __future__ import annotations
 
@@ -41,8 +41,27 @@ def _markdown(review: Review, *, color: bool, explain: bool, related: Mapping[in
     return render_markdown(review)
 
 
+def _github(review: Review, *, color: bool, explain: bool, related: Mapping[int, Sequence[Passage]]) -> str:
+    from coach.report.github import render_github
+
+    return render_github(review)
+
+
+def _gitlab(review: Review, *, color: bool, explain: bool, related: Mapping[int, Sequence[Passage]]) -> str:
+    from coach.report.gitlab import render_gitlab
+
+    return render_gitlab(review)
+
+
 # --format: name -> renderer, in the order `okrcoach review --help` lists them.
-FORMATS: dict[str, Renderer] = {"text": _text, "json": _json, "sarif": _sarif, "markdown": _markdown}
+FORMATS: dict[str, Renderer] = {
+    "text": _text,
+    "json": _json,
+    "sarif": _sarif,
+    "markdown": _markdown,
+    "github": _github,
+    "gitlab": _gitlab,
+}
 
 
 def render(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from coach.report.usage import usage_dict
+from coach.report.words import plural
 
 
 def proposal_dict(p: Any) -> dict[str, Any]:
@@ -82,16 +83,16 @@ def render_text(report: Any) -> str:
             lines.append(f"  note:       model answer not used: {p.reason}")
         lines.append("")
     usage = report.usage
-    summary = f"{len(report.proposals)} proposals; {report.note}"
+    summary = f"{plural(len(report.proposals), 'proposal')}; {report.note}"
     if usage is not None:
         summary += (
-            f"; {usage.calls} model calls, {usage.cache_hits} from cache, {usage.failures} failed; "
+            f"; {plural(usage.calls, 'model call')}, {usage.cache_hits} from cache, {usage.failures} failed; "
             f"tokens {usage.prompt_tokens} in / {usage.completion_tokens} out"
         )
         if usage.stopped:
             summary += (
                 f"\nthe model stopped answering ({usage.stopped}): "
-                f"{usage.skipped} item(s) went to the rules without asking it"
+                f"{plural(usage.skipped, 'item')} went to the rules without asking it"
             )
     lines.append(summary)
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from coach.model import InputError
+from coach.report.words import plural
 
 if TYPE_CHECKING:
     from coach.knowledge import Passage
@@ -62,7 +63,7 @@ def render_rules(fmt: str = "text") -> str:
         return "\n".join(lines) + "\n"
     width = max(len(r.name) for r in rules.values())
     lines = [f"{r.code:<7} {r.name:<{width}}  {r.severity.value:<10} {r.summary}" for r in rules.values()]
-    lines.append(f"\n{len(rules)} rules. 'okrcoach rules CODE' explains one.")
+    lines.append(f"\n{plural(len(rules), 'rule')}. 'okrcoach rules CODE' explains one.")
     return "\n".join(lines) + "\n"
 
 

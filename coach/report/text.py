@@ -9,6 +9,7 @@ from coach.engine import Review
 from coach.knowledge import Passage
 from coach.model import Severity
 from coach.report import citations
+from coach.report.words import plural
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.SUGGESTION: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -18,13 +19,13 @@ def summary_line(review: Review) -> str:
     counts = review.counts()
     n_docs = len(review.documents)
     n_krs = sum(len(doc.key_results()) for doc in review.documents)
-    parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in reversed(list(Severity))]
+    parts = [plural(counts[s], s.value) for s in reversed(list(Severity))]
     line = (
-        f"{len(review.findings)} findings ({', '.join(parts)}) in {n_docs} file{'s' if n_docs != 1 else ''}, "
-        f"{n_krs} key results"
+        f"{plural(len(review.findings), 'finding')} ({', '.join(parts)}) in {plural(n_docs, 'file')}, "
+        f"{plural(n_krs, 'key result')}"
     )
     if review.errors:
-        line += f"; {len(review.errors)} file{'s' if len(review.errors) != 1 else ''} could not be read"
+        line += f"; {plural(len(review.errors), 'file')} could not be read"
     return line
 
 
@@ -37,6 +38,7 @@ def render_text(
 ) -> str:
     lines: list[str] = []
     cited = citations() if explain else {}
+    shown: set[str] = set()  # passages already printed in full: a later finding points back to them
     for index, finding in enumerate(review.findings):
         severity = finding.severity.value
         code = finding.code
@@ -47,8 +49,11 @@ def render_text(
         if color and cite:
             cite = f"{_DIM}{cite}{_RESET}"
         lines.append(f"{finding.span}: {severity} {code} {finding.message}{cite}")
-        if explain and finding.passage in cited:
+        if explain and finding.passage in shown:
+            lines.append(f"    (passage [{finding.passage}] above)")
+        elif explain and finding.passage in cited:
             passage = cited[finding.passage]
+            shown.add(passage.id)
             lines.append(f"    {passage.title} [{passage.id}] — {passage.source}")
             excerpt = " ".join(passage.text.split())
             excerpt = excerpt if len(excerpt) <= 480 else excerpt[:480].rsplit(" ", 1)[0] + " …"
