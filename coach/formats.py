@@ -27,10 +27,13 @@ class Format:
     reader: str  # "module": its parse(text, name) -> Document
     locator: str  # "module:function": where an edited text sits (coach.write.locate)
     dumper: str  # "module:function": a whole Document as this format's text (coach.write.dump)
+    # A binary format's reader takes the file's bytes (or, from the paths that read text, the bytes carried
+    # as latin-1 text: coach.parse.decode); its locator and dumper refuse to write it.
+    binary: bool = False
 
-    def read(self) -> Callable[[str, str], Any]:
-        """The reader's parse(text, name)."""
-        reader: Callable[[str, str], Any] = importlib.import_module(self.reader).parse
+    def read(self) -> Callable[[Any, str], Any]:
+        """The reader's parse(text, name) (a binary format's: parse(data, name))."""
+        reader: Callable[[Any, str], Any] = importlib.import_module(self.reader).parse
         return reader
 
     def locate(self) -> Callable[..., Any]:
@@ -50,6 +53,8 @@ FORMATS: tuple[Format, ...] = (
            "coach.write.dump:to_csv"),
     Format("json", (".json",), (), "coach.parse.json", "coach.write.locate:locate_json",
            "coach.write.dump:to_json"),
+    Format("xlsx", (".xlsx", ".xlsm"), ("excel", "xlsm"), "coach.parse.xlsx", "coach.write.xlsx:locate",
+           "coach.write.xlsx:dump", binary=True),  # read only: writing refuses, naming CSV
 )  # fmt: skip
 
 NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)  # the --input-format choices, in this order
@@ -69,7 +74,7 @@ def of_path(path: str) -> Format | None:
 
 
 def choices_text() -> str:
-    """The names as a usage line writes them: yaml|markdown|csv|json."""
+    """The names as a usage line writes them: yaml|markdown|csv|json|xlsx."""
     return "|".join(NAMES)
 
 

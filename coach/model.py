@@ -74,16 +74,25 @@ _LEVEL_SYNONYMS = {
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Where an element came from: 1-based line and column in a file."""
+    """Where an element came from: 1-based line and column in a file. In a workbook, `sheet` names the sheet,
+    the line is the row and the column the column's number: `okrs.xlsx:Growth!C12`."""
 
     file: str
     line: int = 1
     col: int = 1
     end_line: int | None = None
     end_col: int | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file}:{sheet_name(self.sheet)}!{self.cell}"
         return f"{self.file}:{self.line}:{self.col}"
+
+    @property
+    def cell(self) -> str:
+        """The A1 reference of the line and column ("C12")."""
+        return f"{column_letters(self.col)}{self.line}"
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file, "line": self.line, "col": self.col}
@@ -91,7 +100,27 @@ class Span:
             out["end_line"] = self.end_line
         if self.end_col is not None:
             out["end_col"] = self.end_col
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+            out["cell"] = self.cell
         return out
+
+
+def column_letters(number: int) -> str:
+    """A spreadsheet column's letters: 1 -> "A", 27 -> "AA"."""
+    letters = ""
+    number = max(number, 1)
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def sheet_name(name: str) -> str:
+    """A sheet's name as a cell reference writes it: quoted ('Team A') unless it is one plain word."""
+    if name.replace("_", "a").isalnum() and not name[:1].isdigit():
+        return name
+    return "'" + name.replace("'", "''") + "'"
 
 
 @dataclass(slots=True)
@@ -196,8 +225,9 @@ class Finding:
     passage: str | None = None  # id of the knowledge passage the rule cites
     target: str | None = None  # id of the objective / key result it is about
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.span.file, self.span.line, self.span.col, self.code)
+    def sort_key(self) -> tuple[str, str, int, int, str]:
+        # A workbook's findings by sheet (in name order), then row and column.
+        return (self.span.file, self.span.sheet or "", self.span.line, self.span.col, self.code)
 
 
 @dataclass(slots=True)

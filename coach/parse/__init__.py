@@ -1,7 +1,12 @@
-"""Read OKR drafts (YAML, Markdown, CSV, JSON) into a Document, keeping where each element came from.
+"""Read OKR drafts (YAML, Markdown, CSV, JSON, Excel workbooks) into a Document, keeping where each element
+came from.
 
 Every user mistake is an InputError naming the file (and the line, where there is one); problems the
 parsers can read past become `Document.diagnostics`. See SCHEMA.md for the formats.
+
+A binary format (a workbook) is read from its bytes. The paths that read a draft as text (`decode`, then
+`parse_text`: the organisation loader, the writers) carry a workbook's bytes as latin-1 text, one character
+a byte, which `parse_text` hands back to the reader as bytes; the writers refuse such a format.
 """
 
 from __future__ import annotations
@@ -69,6 +74,10 @@ def load(path: str, input_format: str | None = None, *, max_bytes: int = DEFAULT
 def parse_bytes(data: bytes, name: str, input_format: str) -> Document:
     """Parse a draft's bytes (UTF-8, with or without a BOM)."""
     fmt = _format_name(input_format, name)
+    if _binary(fmt):
+        if not data.strip():
+            raise InputError(name, "file is empty")
+        return _read(data, name, fmt)
     return _parse(decode(data, name), name, fmt)
 
 
@@ -77,6 +86,8 @@ def parse_text(text: str, name: str, input_format: str) -> Document:
     fmt = _format_name(input_format, name)
     if not text.strip():
         raise InputError(name, "file is empty")
+    if _binary(fmt):
+        return _read(text, name, fmt)  # a workbook's bytes, carried as latin-1 text (see decode)
     if "\x00" in text:
         raise InputError(name, "looks like a binary file (it contains NUL bytes)")
     bad = _SURROGATE.search(text)
@@ -87,9 +98,13 @@ def parse_text(text: str, name: str, input_format: str) -> Document:
 
 
 def decode(data: bytes, name: str) -> str:
-    """UTF-8 bytes as text, or an InputError saying what is wrong with them."""
+    """UTF-8 bytes as text, or an InputError saying what is wrong with them. A file whose name is a binary
+    format's (a workbook) comes back as latin-1 text, its bytes unchanged, for `parse_text` to read."""
     if not data.strip():
         raise InputError(name, "file is empty")
+    known = of_path(name)
+    if known is not None and known.binary:
+        return data.decode("latin-1")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in data[:64]:
         raise InputError(name, "is UTF-16 text; save it as UTF-8")
     if b"\x00" in data:
@@ -104,6 +119,18 @@ def decode(data: bytes, name: str) -> str:
     if not text.strip():
         raise InputError(name, "file is empty")
     return text
+
+
+def _binary(fmt: str) -> bool:
+    known = named(fmt)
+    return known is not None and known.binary
+
+
+def _read(data: bytes | str, name: str, fmt: str) -> Document:
+    """A binary format's reader, given the bytes or the latin-1 text that carries them."""
+    reader = named(fmt).read()  # type: ignore[union-attr]  # _format_name gave a registered name
+    document: Document = reader(data, name)
+    return document
 
 
 def _parse(text: str, name: str, fmt: str) -> Document:

@@ -7,13 +7,12 @@ import io
 from itertools import accumulate
 
 from coach.model import Document, InputError, Span
-from coach.parse.columns import Columns, map_header
-from coach.parse.common import UNKNOWN_FIELD, clean_text, diagnostic, finish, unknown_field
-from coach.parse.rows import RowReader
+from coach.parse.columns import Columns, find_header, map_header, missing_columns
+from coach.parse.common import clean_text, finish
+from coach.parse.rows import RowReader, header_findings, settle
 
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_LINES = 5
-_HEADER_SEARCH = 10  # a title row or two above the header is common in spreadsheet exports
 
 
 def parse(text: str, name: str) -> Document:
@@ -22,18 +21,13 @@ def parse(text: str, name: str) -> Document:
     if not records:
         raise InputError(name, "no rows found (expected a header row, then one row per key result)")
     lines = text.split("\n")
-    header_at = _find_header(records)
+    header_at = find_header([cells for _, _, cells in records]) or 0
     start, _, header = records[header_at]
     columns = map_header(header)
     _check_columns(columns, name, start)
     doc = Document(path=name, format="csv")
     header_places = _places(lines, records[header_at], delimiter)
-    for position, label in columns.unknown:
-        doc.diagnostics.append(unknown_field("column", label, _span(name, start, header_places, position)))
-    for position, label, field in columns.repeated:
-        message = f"column '{label}' repeats the {field.replace('_', ' ')} column (ignored)"
-        span = _span(name, start, header_places, position)
-        doc.diagnostics.append(diagnostic(UNKNOWN_FIELD, message, span))
+    doc.diagnostics += header_findings(columns, lambda position: _span(name, start, header_places, position))
     reader = RowReader(name, columns, doc.diagnostics)
     for record in records[header_at + 1 :]:
         start, end, cells = record
@@ -41,13 +35,7 @@ def parse(text: str, name: str) -> Document:
             reader.add(cells, start, _PlainPlaces(cells, start, len(delimiter)))
         else:
             reader.add(cells, start, _places(lines, record, delimiter))
-    doc.objectives = reader.objectives
-    if len(set(reader.teams)) == 1:
-        doc.team = reader.teams[0]
-    if len(set(reader.periods)) == 1:
-        doc.period = reader.periods[0]
-    if len(set(reader.levels)) == 1:
-        doc.level = reader.levels[0]
+    settle(doc, [reader])
     return finish(doc, "no objectives found (the table has a header but no rows with an objective)")
 
 
@@ -156,20 +144,8 @@ def _records(text: str, name: str, delimiter: str) -> list[tuple[int, int, list[
     return records
 
 
-def _find_header(records: list[tuple[int, int, list[str]]]) -> int:
-    for position, (_, _, cells) in enumerate(records[:_HEADER_SEARCH]):
-        columns = map_header(cells)
-        if columns.has_key_results and ("objective" in columns.index or "objective_id" in columns.index):
-            return position
-    return 0
-
-
 def _check_columns(columns: Columns, name: str, line: int) -> None:
-    missing = []
-    if "objective" not in columns.index and "objective_id" not in columns.index:
-        missing.append("an objective column")
-    if not columns.has_key_results:
-        missing.append("a key result column")
+    missing = missing_columns(columns)
     if missing:
         found = ", ".join(clean_text(label) for label in columns.names if label.strip()) or "none"
         raise InputError(name, f"missing {' and '.join(missing)}; found columns: {found}", line=line)

@@ -6,13 +6,15 @@ Rows naming the same objective (and team) anywhere in the table join one Objecti
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Protocol
 
-from coach.model import Finding, InputError, KeyResult, Level, Objective, Span, Suppression
+from coach.model import Document, Finding, InputError, KeyResult, Level, Objective, Span, Suppression
 from coach.parse.columns import ROW_TYPES, Columns
 from coach.parse.common import (
     INVALID_CONFIDENCE,
+    UNKNOWN_FIELD,
     clean_text,
     compact,
     diagnostic,
@@ -25,6 +27,7 @@ from coach.parse.common import (
     split_list,
     split_references,
     suppressions_from_text,
+    unknown_field,
 )
 
 _KR_ONLY_FIELDS = ("baseline", "target", "current", "unit", "confidence", "id")
@@ -43,12 +46,20 @@ class Places(Protocol):
 class _Row:
     """One row's cells, looked up by field name, with where each cell's text starts."""
 
-    __slots__ = ("cells", "columns", "line", "name", "places", "values")
+    __slots__ = ("cells", "columns", "line", "name", "places", "sheet", "values")
 
     def __init__(
-        self, name: str, cells: list[str], line: int, places: Places, columns: Columns, values: dict[str, str]
+        self,
+        name: str,
+        cells: list[str],
+        line: int,
+        places: Places,
+        columns: Columns,
+        values: dict[str, str],
+        sheet: str | None = None,
     ) -> None:
         self.name = name
+        self.sheet = sheet
         self.cells = cells
         self.line = line
         self.places = places
@@ -63,8 +74,8 @@ class _Row:
 
     def span_at(self, position: int | None) -> Span:
         if position is not None and position < len(self.places):
-            return Span(self.name, *self.places[position])
-        return Span(self.name, self.line, 1)
+            return Span(self.name, *self.places[position], sheet=self.sheet)
+        return Span(self.name, self.line, 1, sheet=self.sheet)
 
     def span(self, field: str) -> Span:
         return self.span_at(self.columns.index.get(field))
@@ -74,8 +85,13 @@ class _Row:
 
 
 class RowReader:
-    def __init__(self, name: str, columns: Columns, diagnostics: list[Finding]) -> None:
+    """The rows of one table, read in order into objectives; `sheet`: the workbook sheet it is on, if any."""
+
+    def __init__(
+        self, name: str, columns: Columns, diagnostics: list[Finding], sheet: str | None = None
+    ) -> None:
         self.name = name
+        self.sheet = sheet
         self.columns = columns
         self.diagnostics = diagnostics
         self.objectives: list[Objective] = []
@@ -92,6 +108,7 @@ class RowReader:
         self._width = max(index.values(), default=-1) + 1
         self._numeric = tuple(field for field in _NUMERIC_FIELDS if field in index)
         self._has_objectives = "objective" in index or "objective_id" in index
+        self._extra_columns = (*columns.exported, *columns.unknown)  # kept in the key result's extra
         # What repeats from row to row (the same level, "61%", "0.6") is read once; numbers are remembered
         # once number_problem has found nothing wrong with them.
         self._fine_numbers: set[str] = set()
@@ -106,7 +123,7 @@ class RowReader:
         Markdown table under an objective heading)."""
         if not "".join(cells).strip():  # no cell has any text
             return
-        row = _Row(self.name, cells, line, places, self.columns, self._values(cells))
+        row = _Row(self.name, cells, line, places, self.columns, self._values(cells), self.sheet)
         objective = self._objective(row, under)
         if objective is None:
             return
@@ -231,7 +248,7 @@ class RowReader:
         if problem:
             self.diagnostics.append(diagnostic(INVALID_CONFIDENCE, problem, row.span("confidence"), kr))
         kr.suppressions = self._suppressions(row)
-        for position, header in self.columns.unknown:
+        for position, header in self._extra_columns:
             if row.at(position):
                 kr.extra[header] = row.at(position)
         objective.key_results.append(kr)
@@ -263,3 +280,28 @@ class RowReader:
             if entry.strip():
                 out.extend(suppressions_from_text(entry, row.span("ignore"), self.diagnostics))
         return out
+
+
+def header_findings(columns: Columns, span_at: Callable[[int], Span]) -> list[Finding]:
+    """DOC001 for each header cell that names no known column or repeats one; `span_at(position)`: where the
+    header's cell at that position is."""
+    out = [unknown_field("column", label, span_at(position)) for position, label in columns.unknown]
+    for position, label, field in columns.repeated:
+        message = f"column '{label}' repeats the {field.replace('_', ' ')} column (ignored)"
+        out.append(diagnostic(UNKNOWN_FIELD, message, span_at(position)))
+    return out
+
+
+def settle(doc: Document, readers: Sequence[RowReader]) -> None:
+    """The readers' objectives, in order, become the document's; its team, period and level are the ones
+    every row that names one agrees on."""
+    doc.objectives = [objective for reader in readers for objective in reader.objectives]
+    teams = [team for reader in readers for team in reader.teams]
+    periods = [period for reader in readers for period in reader.periods]
+    levels = [level for reader in readers for level in reader.levels]
+    if len(set(teams)) == 1:
+        doc.team = teams[0]
+    if len(set(periods)) == 1:
+        doc.period = periods[0]
+    if len(set(levels)) == 1:
+        doc.level = levels[0]

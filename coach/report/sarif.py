@@ -7,7 +7,7 @@ from typing import Any
 
 from coach import __version__
 from coach.engine import Review
-from coach.model import Severity
+from coach.model import Severity, Span
 from coach.report import citations
 from coach.report.json import dumps
 from coach.rules import catalogue
@@ -22,6 +22,15 @@ def _uri(path: str) -> str:
         return "stdin"
     candidate = Path(path)
     return candidate.as_posix() if not candidate.is_absolute() else candidate.as_uri()
+
+
+def _location(uri: str, region: dict[str, Any], span: Span) -> dict[str, Any]:
+    """The file as the artifact; in a workbook, the region's line and column are the row and the column's
+    number, and the location's properties name the sheet and the cell ("C12")."""
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
+    if span.sheet is not None:
+        location["properties"] = {"sheet": span.sheet, "cell": span.cell}
+    return location
 
 
 def render_sarif(review: Review) -> str:
@@ -77,7 +86,7 @@ def render_sarif(review: Review) -> str:
             "ruleIndex": index[finding.code],
             "level": _LEVEL[finding.severity],
             "message": {"text": finding.message},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+            "locations": [_location(uri, region, finding.span)],
             "properties": {"target": finding.target, "citation": citation},
         }
         results.append(result)

@@ -24,6 +24,7 @@ from coach.model import Document, InputError, KeyResult, Objective
 from coach.parse import decode, parse_text
 from coach.parse.common import clean_text
 from coach.write.locate import Edit, Lines, Replacement, Target, Where, short
+from coach.write.xlsx import refuse_binary
 
 __all__ = ["Edit", "apply_edits", "write_edits"]
 
@@ -32,6 +33,7 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit], name: str = "<draft>
     """The draft `text` (format yaml | markdown | csv | json) with the edits applied; nothing else changes."""
     if not edits:
         return text
+    refuse_binary(fmt, name)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     lines = Lines(text[len(bom) :])
     doc = parse_text(lines.text, name, fmt)  # also refuses an unknown format
@@ -46,6 +48,7 @@ def write_edits(path: str, fmt: str, edits: Sequence[Edit]) -> Path:
     """Apply the edits to the file at `path` atomically, keeping the previous content as `<path>.bak`.
 
     Returns the backup's path. The file is left untouched when any edit cannot be applied safely."""
+    refuse_binary(fmt, str(path))  # a workbook: one line naming CSV, before anything is read
     target = Path(path)
     try:
         data = target.read_bytes()

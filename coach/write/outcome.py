@@ -26,6 +26,7 @@ from coach.model import Document, InputError, KeyResult, Objective
 from coach.parse import parse_text
 from coach.write.elements import NotSurgical
 from coach.write.structure import apply_structure
+from coach.write.xlsx import refuse_binary
 
 __all__ = ["apply_outcome", "initiative_home", "with_outcome"]
 
@@ -40,6 +41,7 @@ def apply_outcome(
 ) -> str:
     """`text` (format yaml | json | markdown | csv) with key result `kr_id` reading `new_text` and its old
     text (or `initiative`) appended to the initiatives where the format keeps them (see the module)."""
+    refuse_binary(fmt, name)
     body = text.removeprefix("\ufeff").replace("\r\n", "\n")
     try:
         doc = parse_text(body, name, fmt)

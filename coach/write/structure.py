@@ -37,6 +37,7 @@ from coach.write.elements import (
     number_text,
     percent_text,
 )
+from coach.write.xlsx import refuse_binary
 
 __all__ = ["FIELDS", "NotSurgical", "apply_structure", "difference", "number_text", "percent_text"]
 
@@ -48,6 +49,7 @@ _OTHER_FIELDS = ("team", "level", "parents")  # fields the TUI does not edit: th
 
 def apply_structure(text: str, fmt: str, wanted: Document, name: str = "<draft>") -> str:
     """`text` (format yaml | json | markdown | csv) changed so that it reads as `wanted`."""
+    refuse_binary(fmt, name)
     bom = "\ufeff" if text.startswith("\ufeff") else ""
     body = text[len(bom) :]
     crlf = "\r\n" in body
