@@ -63,6 +63,16 @@ _BY_NAME = {alias: f for f in FORMATS for alias in (f.name, *f.aliases)}
 _BY_SUFFIX = {suffix: f for f in FORMATS for suffix in f.suffixes}
 
 
+NO_DRAFTS = "folder holds no OKR drafts (" + ", ".join(f.suffixes[0] for f in FORMATS) + ")"
+
+
+def is_draft(name: str) -> bool:
+    """Whether a file found in a folder is a draft to read: a known suffix, and not an office lock file
+    ("~$okrs.xlsx", which Excel keeps beside an open workbook)."""
+    base = os.path.basename(name)
+    return os.path.splitext(base)[1].lower() in SUFFIXES and not base.startswith("~$")
+
+
 def named(name: str) -> Format | None:
     """The format a name or alias ("yml", "md") stands for, or None."""
     return _BY_NAME.get(name.lower())

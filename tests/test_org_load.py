@@ -237,7 +237,7 @@ def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
     org = load_org([str(tmp_path / "nope"), str(tmp_path / "empty")])
     assert [e.message for e in org.errors] == [
         "no such file or folder",
-        "folder holds no OKR drafts (.yaml, .md, .csv, .json)",
+        "folder holds no OKR drafts (.yaml, .md, .csv, .json, .xlsx)",
     ]
 
 

@@ -310,3 +310,16 @@ def test_the_tui_save_refuses_a_workbook(tmp_path: Path) -> None:
         with pytest.raises(InputError, match=r"writing \.xlsx is not supported: export to CSV"):
             save_draft(draft, path, "xlsx", whole=whole)
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["okrs.xlsx"]
+
+
+def test_an_excel_lock_file_in_a_folder_is_not_a_draft(tmp_path: Path) -> None:
+    from coach.cli.review import _expand
+    from coach.formats import is_draft
+    from coach.org.load import discover
+
+    (tmp_path / "okrs.yaml").write_text("objectives: []\n", encoding="utf-8")
+    (tmp_path / "~$okrs.xlsx").write_bytes(b"lock")
+    assert is_draft("okrs.xlsx") and not is_draft("~$okrs.xlsx") and not is_draft("notes.txt")
+    assert _expand([str(tmp_path)]) == [str(tmp_path / "okrs.yaml")]
+    found, errors = discover([str(tmp_path)])
+    assert [path for path, _ in found] == [str(tmp_path / "okrs.yaml")] and not errors

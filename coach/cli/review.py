@@ -24,7 +24,7 @@ from coach.cli.options import (
     fail_on,
     use_color,
 )
-from coach.formats import SUFFIXES, choices_text
+from coach.formats import NO_DRAFTS, choices_text, is_draft
 from coach.model import InputError
 from coach.report.review import FORMATS
 from coach.report.rules import FORMATS as RULE_FORMATS
@@ -56,11 +56,9 @@ def _expand(paths: Sequence[str]) -> list[str]:
     for path in paths:
         candidate = Path(path)
         if path != "-" and candidate.is_dir():
-            found = sorted(
-                str(p) for p in candidate.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file()
-            )
+            found = sorted(str(p) for p in candidate.rglob("*") if is_draft(p.name) and p.is_file())
             if not found:
-                raise InputError(path, "folder holds no OKR drafts (.yaml, .md, .csv, .json)")
+                raise InputError(path, NO_DRAFTS)
             out.extend(found)
         else:
             out.append(path)

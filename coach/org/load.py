@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from multiprocessing.context import BaseContext
 from pathlib import Path
 
-from coach.formats import SUFFIXES, named
+from coach.formats import NO_DRAFTS, SUFFIXES, is_draft, named
 from coach.model import Document, InputError, Level, Objective
 from coach.org.model import (
     KEY_RESULT,
@@ -54,13 +54,13 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[str, str]], list[InputErr
             files = sorted(
                 p
                 for p in root.rglob("*")
-                if p.suffix.lower() in DRAFT_SUFFIXES
+                if is_draft(p.name)
                 and p.stem.lower() not in SKIPPED_STEMS
                 and not any(part.startswith(".") for part in p.relative_to(root).parts)
                 and p.is_file()
             )
             if not files:
-                errors.append(InputError(given, "folder holds no OKR drafts (.yaml, .md, .csv, .json)"))
+                errors.append(InputError(given, NO_DRAFTS))
             found.extend((str(p), unit_key(p.relative_to(root))) for p in files)
         elif root.exists():
             found.append((given, unit_key(Path(root.name))))
