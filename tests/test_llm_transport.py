@@ -26,7 +26,11 @@ from coach.rewrite.answer import ANSWER_MAX_TOKENS
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "sk-test-TRANSPORT-0123456789abcdef"
 ONE = "objectives:\n- objective: Grow revenue\n  key_results:\n  - Improve checkout completion\n"
-GOOD = {"text": "Raise checkout completion from ? to ?", "rationale": "an outcome", "questions": ["Today?"]}
+GOOD = {
+    "text": "Raise checkout completion from ? to ?",
+    "rationale": "an outcome",
+    "questions": ["What is it today?"],
+}
 # Exception class names and Python's own messages are not reasons a user can act on.
 RAW = re.compile(r"[A-Z][a-z]+(?:Error|Exception)\b|Traceback|index out of range|NoneType|object has no")
 

@@ -93,7 +93,7 @@ def test_answers_write_the_outcome_and_keep_the_task_as_an_initiative(
         encoding="utf-8",
     )
     assert _run([str(draft), "--answers", str(answers), "--write"], monkeypatch, tmp_path) == 0
-    assert "wrote 2 rewrite(s)" in capsys.readouterr().out
+    assert "wrote 2 rewrites" in capsys.readouterr().out
     after = load(str(draft))
     (objective,) = after.objectives
     assert [kr.text for kr in objective.key_results] == [ACTIVATION, "Raise NPS from 31 to 40"]

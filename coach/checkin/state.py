@@ -355,7 +355,9 @@ def state_facts(state: KRState, cycle: Cycle, now: date, stale_days: int) -> lis
         latest = (
             state.checkins[-1].raw_value if state.spec.task_like else fmt_value(state, state.latest_value)
         )
-        out.append(f"latest {latest} on {state.latest_date} ({len(state.checkins)} check-ins this cycle)")
+        out.append(
+            f"latest {latest} on {state.latest_date} ({_count_checkins(len(state.checkins))} this cycle)"
+        )
     out.append(progress_fact(state))
     if state.baseline_from == "first check-in" and state.target is not None:
         out.append(
@@ -372,3 +374,7 @@ def state_facts(state: KRState, cycle: Cycle, now: date, stale_days: int) -> lis
     out.append(forecast_fact(state, cycle))
     out.append(latest_note(state))
     return [fact for fact in out if fact]
+
+
+def _count_checkins(n: int) -> str:
+    return f"{n} check-in" if n == 1 else f"{n} check-ins"

@@ -14,6 +14,7 @@ from typing import Any
 from coach.cli.options import add_config, add_embedding, add_format, add_input_format
 from coach.model import InputError
 from coach.report.baselines import FORMATS
+from coach.report.words import plural
 
 
 def add_parser(sub: Any) -> None:
@@ -96,8 +97,12 @@ def _write(report: Any, args: argparse.Namespace) -> None:
     count, backup = write_baselines(report, args.path, fmt)
     open_ = sum(1 for p in report.proposals if p.status in {"no-data", "ambiguous"})
     if count:
-        print(f"wrote {count} baseline(s) into {args.path} (previous version in {backup})", file=out)
+        print(f"wrote {plural(count, 'baseline')} into {args.path} (previous version in {backup})", file=out)
     else:
         print("nothing written: no baseline was found in the data for a key result that lacks one", file=out)
     if open_:
-        print(f"{open_} key result(s) still need a baseline: ask the people named above", file=out)
+        print(
+            f"{plural(open_, 'key result')} still {'needs' if open_ == 1 else 'need'} a baseline: "
+            "ask the people named above",
+            file=out,
+        )

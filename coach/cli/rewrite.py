@@ -11,6 +11,7 @@ from typing import Any
 from coach.cli.options import add_config, add_embedding, add_format, add_input_format, add_model
 from coach.model import InputError
 from coach.report.rewrite import FORMATS
+from coach.report.words import plural
 
 
 def add_parser(sub: Any) -> None:
@@ -166,9 +167,10 @@ def _write(report: Any, args: argparse.Namespace) -> int:
     for target, text, initiative in outcomes:
         content = apply_outcome(content, fmt, target, text, args.path, initiative)
     backup = write_atomic(args.path, content, backup=True)
-    moved = f", {len(outcomes)} task(s) kept as initiatives" if outcomes else ""
+    moved = f", {plural(len(outcomes), 'task')} kept as initiatives" if outcomes else ""
     print(
-        f"wrote {len(edits) + len(outcomes)} rewrite(s) to {args.path}{moved} (previous version in {backup})"
+        f"wrote {plural(len(edits) + len(outcomes), 'rewrite')} to {args.path}{moved} "
+        f"(previous version in {backup})"
     )
     return 0
 

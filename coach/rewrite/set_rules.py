@@ -276,7 +276,8 @@ def _krs(doc: Document, ids: list[str]) -> list[KeyResult]:
 
 
 def _rationale(proposal: SetProposal, merged_into: dict[str, str], moves: dict[str, str]) -> str:
-    parts = [f"{len(proposal.objectives)} objective(s) kept"]
+    kept = len(proposal.objectives)
+    parts = [f"{kept} objective{'' if kept == 1 else 's'} kept"]
     if merged_into:
         parts.append(", ".join(f"{later} merged into {first}" for later, first in merged_into.items()))
     if proposal.health_metrics:
