@@ -18,6 +18,12 @@ THRESHOLD = 0.6  # below this confidence, no match
 MARGIN = 0.05  # best two this close: ambiguous
 
 
+# A key result's metric with qualifiers ("self-serve activation", "mobile activation") against a series named
+# by its head noun alone ("Activation rate"): a match, less sure than a name match. Two such series tie,
+# so the usual MARGIN makes them ambiguous.
+QUALIFIED = THRESHOLD + MARGIN
+
+
 _EMBED_THRESHOLD = {HASHING_ID: 0.35, MODEL_ID: 0.6}  # the cosine that counts as a match, per embedder
 
 
@@ -84,6 +90,7 @@ def name_tokens(text: str, *, synonyms: bool = True) -> dict[str, float]:
 
 
 def _lexical(a: dict[str, float], b: dict[str, float]) -> float:
+    """How alike the query's words `a` and a series name's `b` are, 0..1 (see QUALIFIED)."""
     if not a or not b:
         return 0.0
     if a.keys() == b.keys():
@@ -91,8 +98,14 @@ def _lexical(a: dict[str, float], b: dict[str, float]) -> float:
     common = sum(w for t, w in a.items() if t in b)
     jaccard = common / (sum(a.values()) + sum(w for t, w in b.items() if t not in a))
     if a.keys() <= b.keys() or b.keys() <= a.keys():
-        return 0.25 + 0.6 * jaccard
+        score = 0.25 + 0.6 * jaccard
+        return max(score, QUALIFIED) if _head(a) == _head(b) and b.keys() < a.keys() else score
     return 0.5 * jaccard
+
+
+def _head(tokens: dict[str, float]) -> str | None:
+    """The head noun of a metric name: its last word that is not a light one ('weekly', 'average')."""
+    return next((t for t in reversed(tokens) if tokens[t] == 1.0), None)
 
 
 def query_text(kr: KeyResult, analysis: KRAnalysis) -> str:

@@ -7,6 +7,10 @@ Each key result is matched to a series by its name (normalised), a synonym table
 offline embedding. A match gives the value at or just before the cycle start, where it was read (file, row,
 date, method), the trend before the cycle, and checks of the target against that history. No match gives no
 number: the proposal is the question to ask, and whom to ask. Nothing here prints.
+
+`--write` puts a found baseline in the `baseline:` field where the format has one (YAML, JSON, a CSV with a
+baseline column), else into the key result's text, in the target's number style ("from $1.01M to $1.2M").
+"Likely unreachable" is kept for targets beyond both the history and a stretch (STRETCH_SHARE).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from coach.analysis import analyse
 from coach.analysis.kr import analysis_of
 from coach.baselines.match import (
     _METRIC_FIELDS,
@@ -30,14 +33,25 @@ from coach.baselines.match import (
     query_text,
 )
 from coach.baselines.metrics import MetricsFile, Point, Series, normalise_unit
+from coach.baselines.numbers import AGREES, decimals, format_like, format_value, plain, state_baseline
 from coach.config import Config
 from coach.dates import Cycle, DateError, resolve_cycle
 from coach.engine import review_document
+from coach.io import backup_path, write_atomic
 from coach.knowledge.embed import Embedder
 from coach.model import Document, InputError, KeyResult, KRAnalysis, Objective, Span
+from coach.parse import decode, parse_text
 from coach.write.edits import Edit, write_edits
+from coach.write.structure import NotSurgical, apply_structure
 
 TREND_DAYS, STALE_DAYS, NO_CYCLE_DAYS, DEFAULT_WINDOW = 90, 62, 91, 4
+
+# A stretch target is meant to be missed a little: scores of 0.6 to 0.7 are healthy (knowledge/
+# scoring-grading.md, targets-ambition-sandbagging.md). So a target above anything in the history is not
+# "likely unreachable" by itself; it is when it is also beyond the stretch factor 1 / STRETCH_SHARE (about
+# 1.67x the best value ever seen, or under 0.6x it for a metric to lower): matching the team's best ever
+# would then score under 0.6 of the target.
+STRETCH_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +106,7 @@ class BaselineProposal:
     match: Candidate | None = None
     stated: float | None = None  # the baseline the draft states
     rewrite: str | None = None  # the KR text stating the baseline, when it can be written
+    field_value: float | None = None  # what --write puts in a `baseline:` field, where the format has one
     finding: str | None = None  # "KR004" while the review reports the missing baseline
     citation: str = "baselines-finding-the-start"
 
@@ -243,7 +258,7 @@ def _measure(p: BaselineProposal, a: KRAnalysis, series: Series, report: Baselin
         how = "latest value in the data (no cycle given)"
     value = sum(q.value for q in chosen) / len(chosen)
     if len(chosen) > 1:
-        value = round(value, min(4, max(_decimals(q.value) for q in chosen) + 1))
+        value = round(value, min(4, max(decimals(q.value) for q in chosen) + 1))
     last = chosen[-1]
     p.value, p.unit = value, series.unit
     p.provenance = Provenance(last.file, last.line, last.date, how, tuple(q.line for q in chosen))
@@ -259,13 +274,15 @@ def _measure(p: BaselineProposal, a: KRAnalysis, series: Series, report: Baselin
     elif (
         kr_unit == "%" and not series.unit and a.target and a.target > 1 and max(q.value for q in points) <= 1
     ):
-        p.checks.append(f"units differ: the data looks like fractions ({_fmt(value)}), the key result uses %")
+        p.checks.append(
+            f"units differ: the data looks like fractions ({plain(value)}), the key result uses %"
+        )
         comparable = False
     unit = a.unit if comparable and kr_unit == series.unit and a.unit else series.unit or kr_unit
     p.value_text = format_value(value, unit)
     where = f"on {last.date} (row {last.line} of {last.file})"
     if a.has_baseline and a.baseline is not None and comparable:
-        if abs(a.baseline - value) > max(1e-9, 0.005 * abs(value)):
+        if abs(a.baseline - value) > max(1e-9, AGREES * abs(value)):
             stated = format_value(a.baseline, unit)
             p.checks.append(f"disagrees: the draft says {stated} but the data says {p.value_text} {where}")
         else:
@@ -276,7 +293,8 @@ def _measure(p: BaselineProposal, a: KRAnalysis, series: Series, report: Baselin
     elif comparable and a.target is not None:
         _checks(p, a, value, unit, [q for q in points if q.date <= cycle.start] or points, cycle)
     if p.status == "found" and comparable and not relative:
-        p.rewrite = state_baseline(text, p.value_text, value)
+        p.field_value = value
+        p.rewrite = state_baseline(text, format_like(value, unit, a.target_text), value)
 
 
 def _trend(before: list[Point], cycle: Cycle) -> Trend | None:
@@ -290,9 +308,9 @@ def _trend(before: list[Point], cycle: Cycle) -> Trend | None:
     first, last = my + slope * (xs[0] - mx), my + slope * (xs[-1] - mx)  # on the fitted line
     change = (last - first) / abs(first) * 100 if first else None
     projection = my + slope * (cycle.days - mx)
-    decimals = max(_decimals(q.value) for q in recent)
+    places = max(decimals(q.value) for q in recent)
     return Trend(
-        slope * 30, change, len(recent), recent[0].date, recent[-1].date, projection, cycle.end, decimals
+        slope * 30, change, len(recent), recent[0].date, recent[-1].date, projection, cycle.end, places
     )
 
 
@@ -326,65 +344,81 @@ def _checks(
     values = [q.value for q in history]
     span = max(values) - min(values)
     best = max(history, key=lambda q: q.value) if up else min(history, key=lambda q: q.value)
-    if len(values) >= 3 and span > 0 and (target - best.value) * (1 if up else -1) > 0.5 * span:
+    beyond = len(values) >= 3 and span > 0 and (target - best.value) * (1 if up else -1) > 0.5 * span
+    share = _share_of_target(best.value, target, up)
+    if beyond and (share is None or share < STRETCH_SHARE):
         low, high = format_value(min(values), unit), format_value(max(values), unit)
         seen = format_value(best.value, unit)
+        scores = (
+            ""
+            if share is None
+            else (
+                f", and reaching that best would score only {share:.2g} of it "
+                f"(a stretch target is healthy at {STRETCH_SHARE:g} to 0.7)"
+            )
+        )
         p.checks.append(
             f"likely unreachable: {t_text} is beyond the best value ever seen ({seen} on {best.date}) "
-            f"by more than half the historical range ({low} to {high})"
+            f"by more than half the historical range ({low} to {high}){scores}"
         )
     if any(c.split(":")[0] in {"sandbagging", "likely unreachable", "wrong direction", "already met"}
            for c in p.checks):  # fmt: skip
         p.citation = "targets-ambition-sandbagging"
 
 
-# -- numbers as the draft writes them, and writing them in ------------------------------------------------
-
-
-def _decimals(value: float) -> int:
-    text = repr(float(value))
-    return 0 if "e" in text or text.endswith(".0") else len(text.split(".")[1])
-
-
-def _fmt(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{min(4, _decimals(value))}f}".rstrip("0").rstrip(".")
-
-
-def format_value(value: float, unit: str | None) -> str:
-    """61.2 and '%' -> '61.2%', 132400 and '$' -> '$132,400', 412 and 'ms' -> '412 ms'."""
-    number = _fmt(abs(value))
-    sign = "-" if value < 0 else ""
-    if unit in {"$", "€", "£", "¥"}:
-        return f"{sign}{unit}{number}"
-    if not unit:
-        return sign + number
-    return f"{sign}{number}{unit}" if unit in {"%", "x"} else f"{sign}{number} {unit}"
-
-
-def state_baseline(text: str, value_text: str, value: float) -> str | None:
-    """The KR text stating its baseline: 'to 75%' gains 'from 61% '; other forms ('below 300 ms') gain
-    ' (from 412 ms)'. None when the result would not read back with that baseline and the same target."""
-    before = analyse(text)
-    if before.has_baseline:
+def _share_of_target(best: float, target: float, up: bool) -> float | None:
+    """What reaching `best` would score as a fraction of the target (best / target for a metric to raise,
+    target / best for one to lower), capped at 1; None where a ratio means nothing (zero or below)."""
+    high, low = (target, best) if up else (best, target)
+    if high <= 0 or low < 0:
         return None
-    target = before.target_text
-    m = re.search(rf"\bto\s+(?:{re.escape(target)})", text) if target else None
-    if m:
-        new = f"{text[: m.start()]}from {value_text} {text[m.start() :]}"
-    else:
-        stripped = text.rstrip()
-        end = len(stripped.rstrip(".;"))
-        new = f"{stripped[:end]} (from {value_text}){stripped[end:]}"
-    after = analyse(new)  # it must read back with this baseline and the same target
-    same = after.baseline is not None and abs(after.baseline - value) <= 1e-6 * max(1, abs(value))
-    return new if same and after.target == before.target else None
+    return min(1.0, low / high)
+
+
+# -- writing them in ------------------------------------------------------------------------------------
+
+
+FIELD_FORMATS = ("yaml", "json", "csv")  # formats with a `baseline:` field (a CSV only with the column)
 
 
 def write_baselines(report: BaselineReport, path: str, fmt: str) -> tuple[int, Path | None]:
-    """Write the found baselines into the draft (atomic, `.bak` kept): (how many, the backup's path)."""
+    """Write the found baselines into the draft (atomic, `.bak` kept): (how many, the backup's path).
+
+    YAML and JSON drafts, and CSV drafts with a baseline column, get the `baseline:` field (the data's
+    value), the text as it was; where the format has no field (Markdown bullets, a CSV without the
+    column) or the field cannot be written in place, the key result's text states it ('from 61.2% to 65%').
+    """
+    if fmt in FIELD_FORMATS and any(p.field_value is not None for p in report.proposals):
+        try:
+            return _write_fields(report, path, fmt)
+        except NotSurgical:  # no baseline column, a key result written as a bare string: say it in the text
+            pass
     edits = report.edits()
     if not edits:
         return 0, None
     return len(edits), write_edits(path, fmt, edits)
+
+
+def _write_fields(report: BaselineReport, path: str, fmt: str) -> tuple[int, Path | None]:
+    target = Path(path)
+    try:
+        data = target.read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as error:
+        raise InputError(path, f"cannot read: {error.strerror or error}") from None
+    text = decode(data, path)
+    body = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    wanted = parse_text(body, path, fmt)
+    at = {(kr.span.line, kr.span.col): kr for kr in wanted.key_results()}
+    written = [(p, p.field_value) for p in report.proposals if p.field_value is not None]
+    for p, value in written:
+        kr = at.get((p.span.line, p.span.col))
+        if kr is None or kr.text != p.kr_text:
+            raise InputError(
+                path, f"{p.kr_id}: the draft changed since it was read; run baselines again", p.span.line
+            )
+        kr.baseline = int(value) if value.is_integer() else value  # JSON writes 34, not 34.0
+    result = apply_structure(text, fmt, wanted, path)
+    backup = write_atomic(target, result, backup=True)
+    return len(written), backup if backup is not None else backup_path(target)

@@ -5,7 +5,10 @@ retrospective).
     score_document(doc, history=None, now=...) -> Scorecard
 
 A numeric key result scores the share of the way from baseline to target it covered, whichever way the
-target lies, capped to 0..1; the current value is the latest check-in, else the draft's `current` field. A
+target lies, capped to 0..1; the current value is the latest check-in, else the draft's `current` field.
+Without a baseline (none in the draft, fewer than two check-ins to take the first from), it scores as a
+fraction of the target: latest / target for a metric to raise, target / latest for one to lower (1.0 at or
+under the target), capped to 0..1, and the scorecard says it was scored without a baseline. A
 task or binary key result scores 1.0 when the latest check-in (value or comment) says it is done; otherwise
 it is not scored and the scorecard asks. An objective's score is the mean of its scored key results; the
 overall score is the mean of the objectives' scores, so each objective counts once.
@@ -66,6 +69,7 @@ class KRScore:
     score: float | None
     working: str  # how the score was reached, or why there is none
     band: str | None = None
+    without_baseline: bool = False  # scored as a fraction of the target (no baseline to measure from)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -82,6 +86,7 @@ class KRScore:
             "score": None if self.score is None else round(self.score, 2),
             "band": self.band,
             "working": self.working,
+            "without_baseline": self.without_baseline,
         }
 
 
@@ -177,7 +182,14 @@ def score_kr(kr: KeyResult, objective_id: str, checkins: list[CheckIn]) -> KRSco
             out.baseline = baseline
         share = progress(current, spec, baseline)
         if share is None:
-            out.working = "no baseline: give one to score the distance covered"
+            share = _fraction_of_target(current, spec.target, spec.direction)
+            out.without_baseline = share is not None
+            out.working = (
+                "no baseline: give one to score the distance covered"
+                if share is None
+                else _fraction_working(spec.unit, spec.direction, spec.target, current)
+            )
+            out.score = share
         else:
             out.score = share
             out.working = _working(
@@ -186,6 +198,28 @@ def score_kr(kr: KeyResult, objective_id: str, checkins: list[CheckIn]) -> KRSco
     if out.score is not None:
         out.band = band(out.score)
     return out
+
+
+def _fraction_of_target(current: float, target: float, direction: str) -> float | None:
+    """A score without a baseline: latest / target for a metric to raise, target / latest for one to lower
+    (at or under the target scores 1.0), capped to 0..1. None where a ratio means nothing: a target at or
+    below zero to raise, or a negative one to lower."""
+    if direction == "decrease":
+        if target < 0:
+            return None
+        return 1.0 if current <= target else target / current
+    if target <= 0:
+        return None
+    return max(0.0, min(1.0, current / target))
+
+
+def _fraction_working(unit: str | None, direction: str, target: float, current: float) -> str:
+    ratio = (target, current) if direction == "decrease" else (current, target)
+    return (
+        f"{fmt_number(current, unit)} against a target of {fmt_number(target, unit)}: "
+        f"{fmt_number(ratio[0])} / {fmt_number(ratio[1])} (scored as a fraction of the target, without a "
+        "baseline)"
+    )
 
 
 def _task_done(kr: KeyResult, latest: CheckIn | None) -> bool:
@@ -262,6 +296,17 @@ def _interpret(card: Scorecard) -> list[Note]:
                     "as a whole — was it one the team could influence?",
                     "scoring-grading",
                     objective.objective_id,
+                )
+            )
+    for kr in card.key_results():
+        if kr.without_baseline:
+            notes.append(
+                Note(
+                    f"{kr.kr_id} was scored without a baseline, as a fraction of the target "
+                    f"({kr.score:.2f}): that counts where it ended, not how far it moved. State where it "
+                    "started next cycle.",
+                    "baselines-finding-the-start",
+                    kr.kr_id,
                 )
             )
     unscored = [kr for kr in card.key_results() if kr.score is None]

@@ -4,12 +4,27 @@ loads them."""
 
 from __future__ import annotations
 
+from coach import lexicon as lx
 from coach.analysis.kr import analysis_of
 from coach.model import KRAnalysis
 from coach.org.alignment import key_results_of, objective_parents
 from coach.org.model import KEY_RESULT, LEVEL_RANK, Item, Organisation, OrgContext, OrgHit, Suggestion
 
 CANDIDATE_OVERLAP = 0.5  # word overlap (Jaccard) that makes two key results worth embedding
+
+# A key result with its parent's baseline and target, whose words overlap the parent's this much once
+# direction verbs count as one ("cut" = "reduce" = "lower") and numbers are left aside, is a copy in other
+# words ("Cut p95 load time from 4.2 s to 1.5 s" under "Reduce p95 load time from 4.2 s to 1.5 s").
+PARAPHRASE_OVERLAP = 0.7
+
+_LESS = lx.words(
+    "cut cuts cutting reduce reduces reducing decrease decreases decreasing lower lowers lowering shrink "
+    "shrinks shorten shortens drop drops minimise minimize halve"
+)
+_MORE = lx.words(
+    "increase increases increasing raise raises raising grow grows growing lift lifts boost boosts "
+    "improve improves expand expands maximise maximize double"
+)
 
 MAX_METRIC_GROUP = 300  # a metric on more key results than this is a company-wide measure, not a team's
 
@@ -74,22 +89,41 @@ def cascade_copies(ctx: OrgContext) -> dict[str, str]:
     items = org.items
     words = {key: ctx.tokens(item.text) for key, item in items.items()}
 
+    numbers: dict[str, tuple[float, float, str] | None] = {}
+
+    def numbers_of(key: str) -> tuple[float, float, str] | None:
+        if key not in numbers:
+            item, found = items[key], None
+            if item.kind == KEY_RESULT:
+                a = analysis(ctx, item)
+                if a.baseline is not None and a.target is not None:
+                    found = (a.baseline, a.target, (a.unit or "").lower())
+            numbers[key] = found
+        return numbers[key]
+
     def copied(key: str, candidates: list[str]) -> str | None:
         """The first candidate whose words overlap `key`'s at or above the threshold (inlined: this runs
-        for every key result against every key result above it)."""
+        for every key result against every key result above it), or that states the same baseline and
+        target in other words (PARAPHRASE_OVERLAP)."""
         mine = words[key]
         size = len(mine)
         if not size:
             return None
+        mine_numbers = numbers_of(key) if items[key].kind == KEY_RESULT else None
         for candidate in candidates:
             theirs = words[candidate]
             other = len(theirs)
-            if not other or min(size, other) < threshold * max(size, other):
-                continue  # Jaccard >= t needs sizes within a factor t of each other
-            if mine == theirs:
-                return candidate
-            shared = len(mine & theirs)
-            if shared >= threshold * (size + other - shared):
+            if other and min(size, other) >= threshold * max(size, other):  # Jaccard >= t needs that
+                if mine == theirs:
+                    return candidate
+                shared = len(mine & theirs)
+                if shared >= threshold * (size + other - shared):
+                    return candidate
+            if (
+                mine_numbers is not None
+                and numbers_of(candidate) == mine_numbers
+                and _overlap(_plain_words(mine), _plain_words(theirs)) >= PARAPHRASE_OVERLAP
+            ):
                 return candidate
         return None
 
@@ -110,6 +144,17 @@ def cascade_copies(ctx: OrgContext) -> dict[str, str]:
                 out[kr.key] = found
     ctx.memo["copies"] = out
     return out
+
+
+def _plain_words(words: frozenset[str]) -> frozenset[str]:
+    """A key result's words with the direction verbs as one and the numbers left out."""
+    return frozenset(
+        "<less>" if w in _LESS else "<more>" if w in _MORE else w for w in words if not w[0].isdigit()
+    )
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def ranks_with_something_above(org: Organisation) -> set[int]:
