@@ -5,10 +5,14 @@ name that carries the embedder and a hash of the content. Built once: a dense co
 embedder, a lexical (hashing) twin named `<name>-lex`; stale versions of the same corpus (same prefix) are
 deleted. Queried in memory: the rows' vectors are read once and scored with numpy (a few hundred rows), the
 best row standing for its item.
+
+Scores are on a fixed 0-1 scale: a row's cosine similarity with the query (for a hybrid corpus, the weighted
+mean of its dense and lexical cosines), below 0 shown as 0; 1 is the query's own text.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +21,22 @@ from typing import Any
 from coach.knowledge.embed import Embedder, HashingEmbedder, chroma_embedding
 from coach.knowledge.settings import KnowledgeError
 
-LEXICAL_WEIGHT = 1.0  # hybrid: dense cosine + this x lexical (hashing) cosine
+LEXICAL_WEIGHT = 1.0  # hybrid: (dense cosine + this x lexical (hashing) cosine) / (1 + this)
+
+# Shorthand people type that the dense model never learned: to MiniLM "kr is a task" says nothing about key
+# results, while the passages spell them out. Expanded in the query the dense model reads; the lexical twin
+# keeps the words as typed. ("KR001", a rule code, is one word and stays.)
+_SHORTHAND = (
+    (re.compile(r"\bKRs\b", re.IGNORECASE), "key results"),
+    (re.compile(r"\bKR\b", re.IGNORECASE), "key result"),
+)
+
+
+def dense_query(query: str) -> str:
+    """The query as the dense embedder reads it: the domain's shorthand spelled out."""
+    for pattern, words in _SHORTHAND:
+        query = pattern.sub(words, query)
+    return query
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,17 +150,22 @@ def rank(
     k: int,
     accept: Callable[[int, str], bool] = lambda row, item: True,
 ) -> dict[str, float]:
-    """The k best items for `query`, best first, each scored by its best row (dense cosine, plus the
-    lexical one for a hybrid corpus); `accept(row, item)` filters rows."""
-    scores = matrix.dense @ embedder.embed([query])[0]
-    if matrix.lexical is not None:
-        scores = scores + LEXICAL_WEIGHT * (matrix.lexical @ lexical.embed([query])[0])
+    """The k best items for `query`, best first, each scored by its best row on the 0-1 scale (the cosine
+    similarity; for a hybrid corpus the weighted mean of the dense one, of the query with its shorthand
+    spelled out, and the lexical one); `accept(row, item)` filters rows."""
+    if matrix.lexical is None:
+        scores = matrix.dense @ embedder.embed([query])[0]  # a lexical-only store reads the words as typed
+    else:
+        dense = matrix.dense @ embedder.embed([dense_query(query)])[0]
+        scores = (dense + LEXICAL_WEIGHT * (matrix.lexical @ lexical.embed([query])[0])) / (
+            1 + LEXICAL_WEIGHT
+        )
     best: dict[str, float] = {}
     for row in scores.argsort()[::-1]:
         item = matrix.items[row]
         if item in best or not accept(int(row), item):
             continue
-        best[item] = float(scores[row])
+        best[item] = min(1.0, max(0.0, float(scores[row])))
         if len(best) == k:
             break
     return best

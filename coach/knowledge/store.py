@@ -6,7 +6,7 @@ content, so each is rebuilt exactly when a passage or a metric (or the team's ow
 built with one embedder is never queried with another. Long passages are chunked by paragraph; results are
 de-duplicated per passage or metric.
 
-    store.retrieve(query, k, tags=None, exclude=None) -> list[Passage]            # with .score
+    store.retrieve(query, k, tags=None, exclude=None) -> list[Passage]            # with .score, 0-1
     store.retrieve_metrics(query, k, domains=None, exclude=None) -> list[Metric]  # with .score
 """
 
@@ -301,7 +301,8 @@ class KnowledgeStore:
     ) -> list[Passage]:
         """The k passages closest to `query`, best first, each once, with `score`.
 
-        The score is the best chunk's cosine similarity (plus the lexical one, for the hybrid ONNX store).
+        The score is on a fixed 0-1 scale: the best chunk's cosine similarity with the query (for the hybrid
+        ONNX store, the mean of the dense and the lexical one), below 0 shown as 0 (coach.knowledge.index).
         """
         if not query.strip():
             return []
