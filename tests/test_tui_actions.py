@@ -84,7 +84,12 @@ HELP_ROWS = [
     ("editing", "escape", "back to the tree (in a dialog: close it)"),
     ("editing", "space", "tree: fold or unfold an objective"),
     ("editing", "ctrl+p", "command palette: every action by name"),
-    ("tree", "E2 W1 S1 ✓", "tree marks: errors, warnings, suggestions; ✓ no findings"),
+    (
+        "tree",
+        "E1 W2 S1 ✓",
+        "tree marks: findings per severity (1 error, 2 warnings, 1 suggestion), as in the status line; "
+        "✓ no findings",
+    ),
 ]
 PALETTE = [
     ("Save", "Save the draft in its own format (ctrl+s)", "save"),
@@ -110,7 +115,7 @@ PALETTE = [
     ("Theme", "Change the current theme", "change_theme"),
     ("Keys", "Show help for the focused widget and a summary of available keys", "show_help_panel"),
     ("Maximize", "Maximize the focused widget", "maximize"),
-    ("Screenshot", "Save an SVG 'screenshot' of the current screen", "<lambda>"),
+    ("Screenshot", "Save an SVG 'screenshot' of the current screen beside the draft", "take_screenshot"),
 ]
 MAIN_ONLY = {
     "rewrite", "undo", "redo", "add_key_result", "add_objective", "delete_element", "move_up", "move_down",

@@ -37,6 +37,8 @@ from tui.state import NEW_OBJECTIVE, Draft
 if TYPE_CHECKING:
     from tui.host import CoachHost
 
+SCREENSHOT_HELP = "Save an SVG 'screenshot' of the current screen beside the draft"
+
 
 def new_document(path: str | None) -> Document:
     doc = Document(path=path or "", format=storage.format_for(path) if path else "yaml")
@@ -208,6 +210,7 @@ class OkrCoachApp(SavingApp):
         for text in accepted.extra_key_results:
             near = self.draft.add_key_result(near, text) or near
         self.main.reload(accepted.element_id)
+        self.main.action_focus_tree()  # the tree, on the element just changed: not the text it replaced
         self.notify(f"{accepted.text}{kept}", title="Rewrite taken")
 
     def _keep_initiative(self, element_id: str, initiative: str) -> str:
@@ -252,8 +255,25 @@ class OkrCoachApp(SavingApp):
         for action in ACTIONS:
             yield SystemCommand(action.title, action.palette_help, getattr(self, f"action_{action.name}"))
         for command in super().get_system_commands(screen):
-            if command.title != "Quit":
+            if command.title == "Screenshot":  # Textual's saves to ~/Downloads, which may not exist
+                yield SystemCommand(command.title, SCREENSHOT_HELP, self.take_screenshot)
+            elif command.title != "Quit":
                 yield command
+
+    def take_screenshot(self) -> None:
+        """The palette's Screenshot: an SVG of the screen beside the draft (in the current folder for a new
+        one), and a notification saying where. Taken once the palette has closed, so it is not in it."""
+        self.set_timer(0.1, self._save_screenshot)
+
+    def _save_screenshot(self) -> None:
+        folder = (self._cwd / self.draft.path).parent if self.draft.path else self._cwd
+        try:
+            saved = Path(self.save_screenshot(path=str(folder)))
+        except OSError as exc:
+            note = f"Could not save it in {folder}: {exc.strerror}"
+            self.notify(note, title="Screenshot", severity="error")
+            return
+        self.notify(f"Saved to {saved}", title="Screenshot")
 
 
 def storage_load(path: str) -> Document:

@@ -33,7 +33,13 @@ EDITING = [
     ("space", "tree: fold or unfold an objective"),
     ("ctrl+p", "command palette: every action by name"),
 ]
-LEGEND = [("E2 W1 S1 ✓", "tree marks: errors, warnings, suggestions; ✓ no findings")]
+LEGEND = [
+    (
+        "E1 W2 S1 ✓",
+        "tree marks: findings per severity (1 error, 2 warnings, 1 suggestion), as in the status line; "
+        "✓ no findings",
+    )
+]
 
 
 def _bindings(bindings: Iterable[BindingType]) -> list[Binding]:

@@ -141,6 +141,7 @@ class ElementEditor(Vertical):
             self._loaded = {}
             return
         values = {"text": element.text, "owner": element.owner or ""}
+        self._show_owner(doc, element)
         if isinstance(element, KeyResult):
             values |= {
                 "confidence": confidence_text(element.confidence),
@@ -160,6 +161,20 @@ class ElementEditor(Vertical):
                 if widget.value != values[name]:
                     widget.value = values[name]
                     widget.cursor_position = 0
+
+    def _show_owner(self, doc: Document, element: Objective | KeyResult) -> None:
+        """An owner the element inherits shows in its empty field, with where it comes from; the field gets
+        twice the room then (beside the confidence both read in full from about 100 columns; the field's
+        tooltip always has them)."""
+        owner = self.query_one("#field-owner", Input)
+        inherited = inherited_owner(doc, element)
+        placeholder = inherited or _PLACEHOLDERS["owner"]
+        if owner.placeholder != placeholder:
+            owner.placeholder = placeholder
+            owner.tooltip = f"{inherited}; type a name to set its own" if inherited else None
+        width = "2fr" if inherited else None  # None: the stylesheet's width
+        if (owner.styles.inline.width is None) != (width is None):
+            owner.styles.width = width
 
     def focus_text(self) -> None:
         """Start editing the text, with the cursor at its end."""
@@ -191,6 +206,18 @@ class ElementEditor(Vertical):
     def _field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()
+
+
+def inherited_owner(doc: Document, element: Objective | KeyResult) -> str | None:
+    """Who answers for an element that names no owner, and where that comes from (as the rules resolve it:
+    the key result's own, its objective's, the draft's): "Dana Reyes (from the objective)"; None if nobody."""
+    if element.owner:
+        return None
+    if isinstance(element, KeyResult):
+        objective = next((o for o in doc.objectives if any(kr is element for kr in o.key_results)), None)
+        if objective is not None and objective.owner:
+            return f"{objective.owner} (from the objective)"
+    return f"{doc.owner} (from the draft)" if doc.owner else None
 
 
 def _summary(doc: Document) -> str:

@@ -1,4 +1,5 @@
-"""The objective / key result tree on the left, each node marked with its findings (E2, W1, S1 or ✓)."""
+"""The objective / key result tree on the left, each node marked with its findings counted per severity as
+the status line counts the draft's ("E1 W2 S1": one error, two warnings, one suggestion; ✓ none)."""
 
 from __future__ import annotations
 
@@ -12,21 +13,21 @@ from textual.widgets.tree import TreeNode
 
 from coach.model import Document, Finding, Severity
 from tui.actions import tree_bindings
+from tui.widgets.status import LETTER, ORDER
 
 ROOT = "__document__"  # the root node's data: the whole draft
-_MARK = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.SUGGESTION: "S"}
 _COLOR = {Severity.ERROR: "text-error", Severity.WARNING: "text-warning", Severity.SUGGESTION: "text-primary"}
 
 
-def tally(findings: list[Finding]) -> dict[str, tuple[Severity, int]]:
-    """Element id (ROOT for the document) -> (worst severity, number of findings)."""
-    out: dict[str, tuple[Severity, int]] = {}
+Marks = dict[str, dict[Severity, int]]  # element id (ROOT for the document) -> findings per severity
+
+
+def tally(findings: list[Finding]) -> Marks:
+    """Element id (ROOT for the document) -> how many findings of each severity it has (only those it has)."""
+    out: Marks = {}
     for finding in findings:
-        key = finding.target or ROOT
-        worst, count = out.get(key, (finding.severity, 0))
-        if finding.severity.rank > worst.rank:
-            worst = finding.severity
-        out[key] = (worst, count + 1)
+        counts = out.setdefault(finding.target or ROOT, {})
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
     return out
 
 
@@ -61,16 +62,16 @@ class OutlineTree(Tree[str]):
         self,
         styles: dict[Severity | None, Style],
         text: str,
-        mark: tuple[Severity, int] | None,
+        counts: dict[Severity, int] | None,
         objective: bool,
     ) -> Text:
-        if mark is None:
+        if not counts:
             badge = Text("✓ ", style=styles[None])
         else:
-            badge = Text(f"{_MARK[mark[0]]}{mark[1]} ", style=styles[mark[0]])
+            badge = Text.assemble(*((f"{LETTER[s]}{counts[s]} ", styles[s]) for s in ORDER if counts.get(s)))
         return Text.assemble(badge, Text(text, style="bold" if objective else ""))
 
-    def rebuild(self, doc: Document, marks: dict[str, tuple[Severity, int]], selected: str | None) -> None:
+    def rebuild(self, doc: Document, marks: Marks, selected: str | None) -> None:
         """Redraw every node (after a structural change); the cursor goes to `selected`."""
         self.clear()
         self._by_id = {ROOT: self.root}
@@ -89,7 +90,7 @@ class OutlineTree(Tree[str]):
         self._doc, self._marks = doc, marks
         self.select_id(selected)
 
-    def relabel(self, doc: Document, marks: dict[str, tuple[Severity, int]], only: str | None = None) -> None:
+    def relabel(self, doc: Document, marks: Marks, only: str | None = None) -> None:
         """Update the labels whose text or findings changed (after typing); `only`: just that element's."""
         self._doc, self._marks = doc, marks
         styles = self._styles()

@@ -11,7 +11,10 @@ from textual.widgets import Static
 
 from coach.model import Finding, Severity
 
-_LETTER = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.SUGGESTION: "S"}
+# One convention for the status line and the tree's marks (tui.widgets.outline): a letter per severity and
+# its count, worst first, zero counts left out ("E1 W2 S1").
+LETTER = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.SUGGESTION: "S"}
+ORDER = (Severity.ERROR, Severity.WARNING, Severity.SUGGESTION)
 _STYLE = {
     Severity.ERROR: "bold $text-error",
     Severity.WARNING: "bold $text-warning",
@@ -42,9 +45,9 @@ class StatusBar(Static):
     ) -> None:
         found = counts(findings)
         badges: list[tuple[str, str] | str] = []
-        for severity in (Severity.ERROR, Severity.WARNING, Severity.SUGGESTION):
+        for severity in ORDER:
             if found[severity]:
-                badges += [" ", (f"{_LETTER[severity]}{found[severity]}", _STYLE[severity])]
+                badges += [" ", (f"{LETTER[severity]}{found[severity]}", _STYLE[severity])]
         if not badges:
             badges = [" ", ("✓ none", "$text-success")]
         parts: list[tuple[str, str] | str] = [
