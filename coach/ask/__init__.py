@@ -75,8 +75,12 @@ def retrieve(
     """(passages, metrics, how they were found, why the store was not used): the store first, a lexical
     search over the same files when it cannot be opened. A team's folder with a mistake is an InputError."""
     from coach.knowledge.store import KnowledgeStore
+    from coach.resources import extra_reason
 
     try:
+        missing = extra_reason("knowledge")
+        if missing:
+            raise KnowledgeError(missing)
         store = KnowledgeStore(settings)
         passages = store.retrieve(question, k)
         metrics = store.retrieve_metrics(question, k)

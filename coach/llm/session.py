@@ -187,15 +187,27 @@ def open_session(
         return ModelSession(problem=str(exc))
     if spec is None:
         return ModelSession()
+    from coach.resources import extra_reason
+
+    missing = extra_reason("llm")
+    if missing:  # a model asked for without the libraries that reach it: the rules answer, saying why
+        return ModelSession(problem=missing)
     from coach.knowledge.store import KnowledgeStore, StoreSettings
 
     cache_dir = Path(flags.cache_dir).expanduser() if flags.cache_dir else None
     settings = StoreSettings.from_config(config.knowledge, cache_dir=cache_dir, embedding=flags.embedding)
+    no_store = extra_reason("knowledge")
+
+    def store() -> Any:
+        if no_store:  # grounding falls back to the passages the findings cite
+            raise RuntimeError(no_store)
+        return KnowledgeStore(settings)
+
     return ModelSession(
         spec,
         cache_dir=settings.cache_dir,
         max_calls=flags.max_calls,
         concurrency=flags.concurrency,
         use_cache=flags.use_cache,
-        store_factory=lambda: KnowledgeStore(settings),
+        store_factory=store,
     )
