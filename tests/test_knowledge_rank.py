@@ -85,3 +85,15 @@ def test_search_prints_the_readme_example_first_with_hashing(
     assert code == 0 and "kr-outcome-not-task" in lines[0]
     score = float(lines[0].split()[0])
     assert 0.0 <= score <= 1.0
+
+
+def test_the_lexical_fallback_scores_on_the_same_0_to_1_scale() -> None:
+    from coach.knowledge import passages
+    from coach.knowledge.lexical import search_metrics, search_passages
+    from coach.knowledge.metrics import metrics
+
+    for query in ("kr is a task", "how do we measure developer experience", "zzz unknown onboarding"):
+        found = [*search_passages(query, passages(), 5), *search_metrics(query, metrics(), 5)]
+        assert found and all(0.0 < (item.score or 0) <= 1.0 for item in found), query
+    # a query word no text holds keeps every score below 1
+    assert all((p.score or 0) < 1.0 for p in search_passages("task zzzqqq", passages(), 5))

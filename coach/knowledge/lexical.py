@@ -2,7 +2,8 @@
 
 Rare words shared with the query count most (inverse document frequency), a word in a passage's title and
 tags or a metric's name and the work that moves it twice as much as one in the body. No Chroma, no numpy:
-deterministic and always available. Results carry a `score` like the store's, on another scale.
+deterministic and always available. Results carry a `score` on the store's 0–1 scale: the share of the
+query's weighted words the item holds (1: every word of the query, each in its title, tags or name).
 """
 
 from __future__ import annotations
@@ -43,8 +44,13 @@ def _search(query: str, items: Mapping[str, _T], fields: Callable[[_T], tuple[st
         )
         if score > 0:
             scores[key] = score
+    # the most a text could score: every word of the query, each where it counts twice (an unknown word
+    # weighs as much as the rarest, so a query that names what no text holds cannot reach 1)
+    most = sum(
+        2 * math.log(1 + size / frequency[w]) if w in frequency else 2 * math.log(1 + size) for w in wanted
+    )
     best = sorted(scores, key=lambda key: (-scores[key], key))[:k]  # ties by id: deterministic
-    return [replace(items[key], score=round(scores[key], 4)) for key in best]
+    return [replace(items[key], score=round(min(1.0, scores[key] / most), 4)) for key in best]
 
 
 def search_passages(query: str, passages: Mapping[str, Passage], k: int = 3) -> list[Passage]:
