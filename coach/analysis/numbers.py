@@ -26,7 +26,7 @@ _QTY = re.compile(
 )
 
 
-_MAGNITUDE = {
+MAGNITUDE = _MAGNITUDE = {
     "k": 1e3,
     "thousand": 1e3,
     "m": 1e6,

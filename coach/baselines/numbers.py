@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from coach.analysis import analyse
+from coach.analysis.numbers import MAGNITUDE
 
 AGREES = (
     0.005  # a stated number within 0.5% of the data agrees with it (and a rounded baseline may differ so)
@@ -14,16 +15,7 @@ AGREES = (
 
 _CURRENCIES = {"$", "€", "£", "¥"}
 
-_MAGNITUDE = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mm": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-}
+_MAGNITUDE = MAGNITUDE  # the analysis reads these spellings; the same ones are written
 
 # A number with a magnitude, as in '$1.2M', '150k', '3 bn': the spelling (and space) the target uses.
 _ABBREVIATED = re.compile(
