@@ -276,13 +276,14 @@ def test_rewrite_write_refuses_a_workbook_and_writes_nothing(
     assert sorted(p.name for p in folder.iterdir()) == ["okrs.xlsx"]  # no backup, no temporary file
 
 
-def test_the_edit_and_dump_paths_refuse_a_workbook(tmp_path: Path) -> None:
+def test_the_structure_and_dump_paths_refuse_a_workbook(tmp_path: Path) -> None:
+    # text edits go into the cells (tests/test_xlsx_write.py); structural changes and dumps are refused
     from coach.write.dump import SerializeError, dump
-    from coach.write.edits import write_edits
+    from coach.write.structure import apply_structure
 
     path = save(okr_workbook(), tmp_path / "okrs.xlsx")
     with pytest.raises(InputError, match=r"writing \.xlsx is not supported: export to CSV"):
-        write_edits(str(path), "xlsx", [])
+        apply_structure("", "xlsx", load(str(path)), str(path))
     with pytest.raises(SerializeError, match=r"writing \.xlsx is not supported"):
         dump(load(str(path)), "xlsx")
 

@@ -24,7 +24,7 @@ from coach.model import Document, InputError, KeyResult, Objective
 from coach.parse import decode, parse_text
 from coach.parse.common import clean_text
 from coach.write.locate import Edit, Lines, Replacement, Target, Where, short
-from coach.write.xlsx import refuse_binary
+from coach.write.xlsx import refuse_binary, write_cells
 
 __all__ = ["Edit", "apply_edits", "write_edits"]
 
@@ -47,8 +47,11 @@ def apply_edits(text: str, fmt: str, edits: Sequence[Edit], name: str = "<draft>
 def write_edits(path: str, fmt: str, edits: Sequence[Edit]) -> Path:
     """Apply the edits to the file at `path` atomically, keeping the previous content as `<path>.bak`.
 
-    Returns the backup's path. The file is left untouched when any edit cannot be applied safely."""
-    refuse_binary(fmt, str(path))  # a workbook: one line naming CSV, before anything is read
+    Returns the backup's path. The file is left untouched when any edit cannot be applied safely.
+    A workbook's edits go into its cells (coach.write.xlsx.write_cells), or are refused in one line."""
+    known = named(fmt)
+    if known is not None and known.binary:
+        return write_cells(str(path), edits)
     target = Path(path)
     try:
         data = target.read_bytes()
