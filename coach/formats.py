@@ -54,7 +54,7 @@ FORMATS: tuple[Format, ...] = (
     Format("json", (".json",), (), "coach.parse.json", "coach.write.locate:locate_json",
            "coach.write.dump:to_json"),
     Format("xlsx", (".xlsx", ".xlsm"), ("excel", "xlsm"), "coach.parse.xlsx", "coach.write.xlsx:locate",
-           "coach.write.xlsx:dump", binary=True),  # read only: writing refuses, naming CSV
+           "coach.write.xlsx:dump", binary=True),  # text edits go into cells; structure refuses
 )  # fmt: skip
 
 NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)  # the --input-format choices, in this order

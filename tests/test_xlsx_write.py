@@ -190,3 +190,20 @@ def test_no_edits_leave_the_workbook_untouched(tmp_path: Path) -> None:
     before = path.read_bytes()
     write_edits(str(path), "xlsx", [])
     assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["okrs.xlsx"]
+
+
+def test_rewrite_write_puts_the_answered_text_in_its_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from coach.cli import main
+
+    for name in ("OKRCOACH_MODEL", "OKRCOACH_BASE_URL", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OKRCOACH_CACHE_DIR", str(tmp_path / "cache"))
+    path = workbook(tmp_path / "okrs.xlsx")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("O1.KR1: {baseline: 31}\n", encoding="utf-8")
+    assert main(["rewrite", str(path), "--answers", str(answers), "--write", "--no-config"]) == 0
+    assert "wrote 1 rewrite to" in capsys.readouterr().out
+    assert load_workbook(path)["Onboarding"]["B2"].value == "Raise NPS from 31 to 40"
+    assert load_workbook(path)["Sums"]["B2"].value == "=B1*2"

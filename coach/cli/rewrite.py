@@ -131,9 +131,10 @@ def model_and_store(args: argparse.Namespace, config: Any) -> Any:
 def _write(report: Any, args: argparse.Namespace) -> int:
     """Write the complete rewrites (no ? left) into the draft: a key result that was a task keeps that task
     as an initiative (coach.write.outcome); every other rewrite replaces just its text. All or nothing."""
+    from coach.formats import named
     from coach.io import write_atomic
     from coach.parse import decode, detect_format
-    from coach.write.edits import Edit, apply_edits
+    from coach.write.edits import Edit, apply_edits, write_edits
     from coach.write.outcome import apply_outcome
 
     if args.path == "-":
@@ -159,6 +160,11 @@ def _write(report: Any, args: argparse.Namespace) -> int:
         print("nothing written: no rewrite is complete")
         return 0
     fmt = args.input_format or detect_format(args.path) or "yaml"
+    known = named(fmt)
+    if known is not None and known.binary and not outcomes:  # a workbook: the edited cells only
+        saved = write_edits(args.path, fmt, edits)
+        print(f"wrote {plural(len(edits), 'rewrite')} to {args.path} (previous version in {saved})")
+        return 0
     try:
         data = Path(args.path).read_bytes()
     except OSError as error:

@@ -19,7 +19,7 @@ a CSV file is (the same header synonyms, one row per key result, coach.parse.row
 
 Positions: a span's `sheet` names the sheet, its line is the row and its column the column's number, written
 `okrs.xlsx:Growth!C12` (coach.model.Span). Reading is lazy: openpyxl is imported only here, when a workbook
-is read. Workbooks are never written (coach.write.xlsx refuses, naming CSV).
+is read. Text edits are written into their cells (coach.write.xlsx); structural writes refuse, naming CSV.
 """
 
 from __future__ import annotations
