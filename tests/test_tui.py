@@ -397,13 +397,15 @@ async def test_baselines_from_metrics_write_into_the_draft_and_save(work: Path) 
         await pilot.press("enter")
         await pilot.pause()
         assert target.kr_id in screen.written
-        assert app.draft.element(target.kr_id).text == target.rewrite  # type: ignore[union-attr]
+        kr = app.draft.element(target.kr_id)
+        assert kr.baseline == target.field_value and kr.text == target.kr_text  # type: ignore[union-attr]
         await pilot.press("escape", "ctrl+s")
         await pilot.pause()
         saved = (work / "growth-draft.yaml").read_text()
-        assert target.rewrite in saved
-        assert saved.startswith("# Growth team at Ledgerline")  # a text edit keeps the comments
-        assert load(str(work / "growth-draft.yaml")).objectives[0].key_results[0].text == target.rewrite
+        assert f"baseline: {target.field_value:g}" in saved and target.rewrite not in saved
+        assert saved.startswith("# Growth team at Ledgerline")  # a field edit keeps the comments
+        kr = load(str(work / "growth-draft.yaml")).objectives[0].key_results[0]
+        assert kr.baseline == target.field_value
 
 
 async def test_baselines_without_metrics_ask_for_a_file(work: Path) -> None:
@@ -743,12 +745,12 @@ async def test_a_new_user_from_draft_to_checkin_pack_with_the_keyboard_only(work
         await pilot.press("enter")  # the first row: g-1.1, found in the dashboard export
         await pilot.pause()
         await pilot.press("escape")
-        assert "from 61.2%" in app.draft.element("g-1.1").text  # type: ignore[union-attr]
+        assert app.draft.element("g-1.1").baseline == 61.2  # type: ignore[union-attr]
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not app.draft.dirty
         saved = load("growth-draft.yaml")
-        assert "from 61.2%" in saved.objectives[0].key_results[0].text
+        assert saved.objectives[0].key_results[0].baseline == 61.2
         assert saved.objectives[1].key_results[2].text == "Sign 8 partners"
         await pilot.press("ctrl+t")
         await wait_for(pilot, lambda: getattr(app.screen, "result", None) is not None)

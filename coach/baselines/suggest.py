@@ -2,6 +2,7 @@
 
     suggest_baselines(doc, metrics, config, *, cycle=None, method=None, window=None) -> BaselineReport
     write_baselines(report, path, fmt) -> (count, backup)
+    takes_field(fmt, path, proposals) -> bool: the field or the text? (the rule --write and the TUI share)
 
 Each key result is matched to a series by its name (normalised), a synonym table, and as a last resort an
 offline embedding. A match gives the value at or just before the cycle start, where it was read (file, row,
@@ -381,6 +382,22 @@ def _share_of_target(best: float, target: float, up: bool) -> float | None:
 FIELD_FORMATS = ("yaml", "json", "csv")  # formats with a `baseline:` field (a CSV only with the column)
 
 
+def takes_field(fmt: str, path: str | None, proposals: list[BaselineProposal]) -> bool:
+    """Whether found baselines go in the `baseline:` field rather than the key results' text: the format has
+    the field and the draft at `path` takes it in place (a CSV only with a baseline column). A draft not on
+    disk yet takes it wherever its format has it. `--write` and the TUI both decide by this; the texts are
+    not compared here, so an edit not saved yet does not change the answer."""
+    if fmt not in FIELD_FORMATS:
+        return False
+    if path is None or not Path(path).exists():
+        return True
+    try:
+        _with_fields(proposals, path, fmt, check_text=False)
+    except NotSurgical:  # no baseline column, a key result written as a bare string: say it in the text
+        return False
+    return True
+
+
 def write_baselines(report: BaselineReport, path: str, fmt: str) -> tuple[int, Path | None]:
     """Write the found baselines into the draft (atomic, `.bak` kept): (how many, the backup's path).
 
@@ -388,21 +405,28 @@ def write_baselines(report: BaselineReport, path: str, fmt: str) -> tuple[int, P
     value), the text as it was; where the format has no field (Markdown bullets, a CSV without the
     column) or the field cannot be written in place, the key result's text states it ('from 61.2% to 65%').
     """
-    if fmt in FIELD_FORMATS and any(p.field_value is not None for p in report.proposals):
-        try:
-            return _write_fields(report, path, fmt)
-        except NotSurgical:  # no baseline column, a key result written as a bare string: say it in the text
-            pass
+    fields = [p for p in report.proposals if p.field_value is not None]
+    if fields and takes_field(fmt, path, report.proposals):
+        result = _with_fields(report.proposals, path, fmt)
+        backup = write_atomic(Path(path), result, backup=True)
+        return len(fields), backup if backup is not None else backup_path(Path(path))
     edits = report.edits()
     if not edits:
         return 0, None
     return len(edits), write_edits(path, fmt, edits)
 
 
-def _write_fields(report: BaselineReport, path: str, fmt: str) -> tuple[int, Path | None]:
-    target = Path(path)
+def field_number(value: float) -> int | float:
+    """The value as a `baseline:` field holds it: JSON writes 34, not 34.0."""
+    return int(value) if value.is_integer() else value
+
+
+def _with_fields(proposals: list[BaselineProposal], path: str, fmt: str, *, check_text: bool = True) -> str:
+    """The draft at `path` with each found baseline in its key result's field (NotSurgical where it cannot
+    be written in place). `check_text`: a key result no longer where, or as, the proposal read it is an
+    error; without it, such a key result is left out."""
     try:
-        data = target.read_bytes()
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except OSError as error:
@@ -411,14 +435,14 @@ def _write_fields(report: BaselineReport, path: str, fmt: str) -> tuple[int, Pat
     body = text.removeprefix("\ufeff").replace("\r\n", "\n")
     wanted = parse_text(body, path, fmt)
     at = {(kr.span.line, kr.span.col): kr for kr in wanted.key_results()}
-    written = [(p, p.field_value) for p in report.proposals if p.field_value is not None]
-    for p, value in written:
+    for p in proposals:
+        if p.field_value is None:
+            continue
         kr = at.get((p.span.line, p.span.col))
-        if kr is None or kr.text != p.kr_text:
+        if kr is not None and (kr.text == p.kr_text or not check_text):
+            kr.baseline = field_number(p.field_value)
+        elif check_text:
             raise InputError(
                 path, f"{p.kr_id}: the draft changed since it was read; run baselines again", p.span.line
             )
-        kr.baseline = int(value) if value.is_integer() else value  # JSON writes 34, not 34.0
-    result = apply_structure(text, fmt, wanted, path)
-    backup = write_atomic(target, result, backup=True)
-    return len(written), backup if backup is not None else backup_path(target)
+    return apply_structure(text, fmt, wanted, path)

@@ -1,7 +1,9 @@
 """Baseline suggestions from the team's metrics exports: where each key result starts, and from which row.
 
-Enter (or w) writes a found baseline into the key result's text ("to 65%" -> "from 61.2% to 65%"), as an
-undoable edit of the draft. The suggestions are worked out in a thread worker (tui.screens.job); without a
+Enter (or w) writes a found baseline into the draft as one undoable edit, by the rule `--write` follows
+(coach.baselines.suggest.takes_field): the key result's `baseline:` field where the draft's format has one
+(YAML, JSON, a CSV with a baseline column), its text as it was; elsewhere into the text ("to 65%" ->
+"from 61.2% to 65%"). The suggestions are worked out in a thread worker (tui.screens.job); without a
 metrics file, the screen asks for one.
 """
 
@@ -19,7 +21,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Label, LoadingIndicator, Static
 
-from coach.model import Document
+from coach.baselines.suggest import field_number, takes_field
+from coach.model import Document, InputError, KeyResult
 from tui.screens.job import JobScreen
 from tui.widgets.editor import TextInput
 
@@ -51,6 +54,7 @@ class BaselinesScreen(JobScreen[None]):
         self.metrics = list(metrics)
         self.report: Any = None
         self.written: set[str] = set()
+        self._fields: dict[str, bool] = {}  # kr id -> field (True) or text; asked once: it reads the file
 
     @property
     def coach_app(self) -> CoachHost:
@@ -150,7 +154,7 @@ class BaselinesScreen(JobScreen[None]):
         lines += [Content.assemble(("Note: ", "bold"), note) for note in p.notes]
         if p.rewrite:
             verb = "Written: " if p.kr_id in self.written else "Enter writes: "
-            lines.append(Content.assemble((verb, "bold $text-success"), p.rewrite))
+            lines.append(Content.assemble((verb, "bold $text-success"), self._written_form(p)))
         if p.question:
             lines.append(Content.assemble(("Ask: ", "bold $text-warning"), p.question))
             lines.append(Content.assemble(("Who: ", "bold"), p.ask or "nobody is named as owner"))
@@ -176,12 +180,45 @@ class BaselinesScreen(JobScreen[None]):
             return
         if p.kr_id in self.written:
             return
-        if self.coach_app.apply_text(p.kr_id, p.rewrite, expected=p.kr_text):
+        if self._in_field(p):
+            done = self._set_field(p)
+        else:
+            done = self.coach_app.apply_text(p.kr_id, p.rewrite, expected=p.kr_text)
+        if done:
             self.written.add(p.kr_id)
             row = self.query_one(DataTable).cursor_row
             self._fill()
             self.query_one(DataTable).move_cursor(row=row)
-            self.notify(p.rewrite, title=f"{p.kr_id}: baseline written into the draft")
+            self._detail()
+            self.notify(self._written_form(p), title=f"{p.kr_id}: baseline written into the draft")
+
+    def _in_field(self, p: Any) -> bool:
+        """The `baseline:` field (True) or the text: the rule `--write` follows, for the draft's file."""
+        if p.field_value is None:
+            return False
+        if p.kr_id not in self._fields:
+            draft = self.coach_app.draft
+            try:
+                self._fields[p.kr_id] = takes_field(draft.doc.format, draft.path, [p])
+            except InputError:  # the file cannot be read now: the text says it wherever the draft is saved
+                self._fields[p.kr_id] = False
+        return self._fields[p.kr_id]
+
+    def _written_form(self, p: Any) -> str:
+        return f"baseline: {p.value_text}" if self._in_field(p) else str(p.rewrite)
+
+    def _set_field(self, p: Any) -> bool:
+        """The key result's `baseline` field, its text as it was: one undo step, like apply_text."""
+        app = self.coach_app
+        element = app.draft.element(p.kr_id)
+        if not isinstance(element, KeyResult) or element.text != p.kr_text:
+            self.notify(f"{p.kr_id} changed meanwhile; nothing written", severity="warning")
+            return False
+        app.end_burst()
+        app.draft.checkpoint(p.kr_id)  # undo comes back to this key result
+        element.baseline = field_number(p.field_value)
+        app.changed()
+        return True
 
     def action_metrics(self) -> None:
         self.ask_for_path("Type a metrics file (several: separate them with commas) and press Enter.")
