@@ -134,6 +134,7 @@ def _write(report: Any, args: argparse.Namespace) -> int:
     from coach.formats import named
     from coach.io import write_atomic
     from coach.parse import decode, detect_format
+    from coach.rewrite.slots import slots
     from coach.write.edits import Edit, apply_edits, write_edits
     from coach.write.outcome import apply_outcome
 
@@ -144,7 +145,7 @@ def _write(report: Any, args: argparse.Namespace) -> int:
         text, initiative = _ask(p) if args.interactive else (p.text, p.initiative)
         if not text or text == p.draft:
             continue
-        if _slots(text):
+        if slots(text):
             open_items.append(p.target)  # never write an unknown into the draft: answer the questions first
             continue
         if initiative and p.kind == "key_result":
@@ -179,12 +180,6 @@ def _write(report: Any, args: argparse.Namespace) -> int:
         f"(previous version in {backup})"
     )
     return 0
-
-
-def _slots(text: str) -> list[Any]:
-    from coach.rewrite.slots import slots
-
-    return slots(text)
 
 
 def _ask(p: Any) -> tuple[str | None, str]:

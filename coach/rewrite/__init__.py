@@ -321,15 +321,14 @@ def rewrite_document(
                 before=[f.code for f in item.findings],
             )
         )
+    data = dict(data or {})  # the caller's stays as it was: the team's metrics and answers are added here
     if team_metrics is not None:
-        _fill_from_metrics(doc, proposals, team_metrics, config, answers, data_out := dict(data or {}))
-        data = data_out
+        _fill_from_metrics(doc, proposals, team_metrics, config, answers, data)
     usage = None
     client = session.client if items else None
     if client is not None:
         client.begin_run()
         store = session.knowledge_store()
-        data = dict(data or {})
         for element, answer in answers.items():
             data[element] = " ".join(filter(None, [data.get(element, ""), answer.describe()]))
         asked = [(i, p) for i, p in zip(items, proposals, strict=True) if not p.from_answers]

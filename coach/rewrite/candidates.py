@@ -113,7 +113,6 @@ class Match:
     score: float
     shared: tuple[str, ...]  # the task's stems found in the metric's name or the work that moves it
     confident: bool  # two such words, or its name's word backed by the objective
-    named: bool  # the task uses a word of the metric's name (not only of the work that moves it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +123,6 @@ class Candidate:
     text: str  # "Increase week-1 activation rate from ? to ?"
     why: str  # why it fits this task, in a sentence
     confident: bool
-    named: bool = True  # the task uses a word of the metric's name
 
 
 COMMON_SHARE = 0.1  # a word in more than this share of the metrics is too common to match on
@@ -160,7 +158,7 @@ class _Index:
             score += 0.5 * sum(self.idf[w] * (2.0 if w in strong else 0.5) for w in backed)
             if score >= MIN_SCORE:
                 confident = len(shared) >= 2 or bool(own & name and backed)
-                out.append(Match(metric, score, tuple(sorted(shared)), confident, bool(own & name)))
+                out.append(Match(metric, score, tuple(sorted(shared)), confident))
         out.sort(key=lambda m: (-m.score, m.metric.id))
         return out
 
@@ -207,6 +205,6 @@ def candidates(task: str, objective: str, catalogue: Mapping[str, Metric], k: in
     metric in it helps more than a shorter one without: on held-back tasks, keeping the one-word matches
     raised recall@3 from 0.33 to 0.41 at the same precision)."""
     return [
-        Candidate(m.metric, outcome_text(m.metric), _why(m.metric, task), m.confident, m.named)
+        Candidate(m.metric, outcome_text(m.metric), _why(m.metric, task), m.confident)
         for m in rank(task, objective, catalogue)[:k]
     ]
